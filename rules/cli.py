@@ -1,0 +1,153 @@
+"""`python -m rules`: check, test, evaluate and graph a rule base.
+
+Exit codes: 0 done; 1 invalid or unreadable rule base, or failing rule tests; 2 bad arguments or
+bad facts (the message names the key).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from .engine import RuleSet
+from .facts import FactsError
+from .loader import check_rule_test, load
+from .verdict import Verdict
+from .yamlload import RuleBaseErrors
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m rules", description=__doc__.split("\n")[0])
+    sub = p.add_subparsers(dest="command", required=True)
+    for name, text in (("check", "validate the rule base"),
+                       ("test", "validate the rule base and run its tests")):
+        s = sub.add_parser(name, help=text)
+        s.add_argument("--rules", type=Path, help="rule base directory (default: bundled)")
+    e = sub.add_parser("evaluate", help="evaluate facts (a JSON object) and print the verdict")
+    e.add_argument("--rules", type=Path)
+    e.add_argument("--facts", required=True, help="JSON file with the facts, or - for stdin")
+    e.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today in Moscow)")
+    e.add_argument("--lang", choices=("ru", "en"), default="en")
+    e.add_argument("--json", action="store_true", help="print the verdict as JSON")
+    g = sub.add_parser("graph", help="the grounds and the facts they hang on")
+    g.add_argument("--rules", type=Path)
+    g.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "check":
+            rs = load(args.rules, run_tests=False)
+            print(f"OK: rules {rs.version}, {len(rs.grounds)} grounds, "
+                  f"{len(rs.questions)} questions, {len(rs.tests)} tests (not run)")
+            return 0
+        if args.command == "test":
+            return _test(args.rules)
+        rs = load(args.rules, run_tests=False)
+    except RuleBaseErrors as exc:
+        print(f"invalid rule base:\n{exc}", file=sys.stderr)
+        return 1
+    if args.command == "graph":
+        print(graph(rs, args.format))
+        return 0
+    return _evaluate(rs, args)
+
+
+def _test(path: Path | None) -> int:
+    started = time.perf_counter()
+    rs = load(path, run_tests=False)
+    failed = 0
+    for test in rs.tests:
+        problem = check_rule_test(rs, test)
+        if problem:
+            failed += 1
+            print(f"FAIL {test.name}: {problem}")
+    ms = (time.perf_counter() - started) * 1000
+    print(f"{len(rs.tests) - failed} passed, {failed} failed; rules {rs.version} ({ms:.0f} ms)")
+    return 1 if failed else 0
+
+
+def _evaluate(rs: RuleSet, args: argparse.Namespace) -> int:
+    try:
+        text = sys.stdin.read() if args.facts == "-" else Path(args.facts).read_text("utf-8")
+    except OSError as exc:
+        print(f"cannot read facts: {exc}", file=sys.stderr)
+        return 2
+    try:
+        facts: Any = json.loads(text)
+    except json.JSONDecodeError as exc:
+        print(f"facts are not valid JSON: {exc}", file=sys.stderr)
+        return 2
+    if not isinstance(facts, dict):
+        print("facts must be a JSON object", file=sys.stderr)
+        return 2
+    try:
+        verdict = rs.evaluate(facts, args.as_of, args.lang)
+    except FactsError as exc:
+        print(f"bad facts: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(verdict.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    else:
+        print(render_text(verdict))
+    return 0
+
+
+def render_text(v: Verdict) -> str:
+    lines = [f"outcome: {v.outcome}  (as of {v.as_of}, rules {v.rules_version})"]
+    for g in v.grounds:
+        lines.append(f"\n[{g.status}] {g.title} ({g.outcome}, {g.confidence})")
+        lines.append(f"  {g.explanation}")
+        lines.append(f"  todo: {g.todo}")
+        if g.note:
+            lines.append(f"  note: {g.note}")
+        for c in g.citations:
+            mark = "confirmed" if c.confirmed else f"reported [{c.confidence}]"
+            lines.append(f"  - {c.label} ({mark}){' ' + c.url if c.url else ''}")
+        if g.needs:
+            lines.append(f"  needs: {', '.join(g.needs)}")
+    for a in v.advice:
+        lines.append(f"\nadvice ({a.ground_id}): {a.text}")
+    if v.missing:
+        lines.append(f"\nmissing: {', '.join(v.missing)}")
+    for n in v.notes:
+        lines.append(f"\nnote: {n.text}")
+    for c in v.caveats:
+        lines.append(f"\ncaveat: {c.text}")
+    return "\n".join(lines)
+
+
+def graph(rs: RuleSet, fmt: str) -> str:
+    """Grounds and the facts they hang on, for reviewers."""
+    edges = sorted({(cg.ground.id, f) for cg in rs.grounds for f in cg.cond.facts})
+    facts = sorted({f for _, f in edges})
+    if fmt == "dot":
+        out = ["digraph rules {", "  rankdir=LR;", "  node [shape=box];"]
+        for cg in rs.grounds:
+            out.append(f'  "{cg.ground.id}" [label="{cg.ground.id}\\n{cg.ground.outcome}"];')
+        for f in facts:
+            out.append(f'  "fact:{f}" [label="{f}", shape=ellipse];')
+        out += [f'  "fact:{f}" -> "{g}";' for g, f in edges]
+        out.append("}")
+        return "\n".join(out)
+    out = ["flowchart LR"]
+    for f in facts:
+        out.append(f"  f_{f}([{f}])")
+    for cg in rs.grounds:
+        out.append(f"  g_{cg.ground.id}[{cg.ground.id}<br/>{cg.ground.outcome}]")
+    out += [f"  f_{f} --> g_{g}" for g, f in edges]
+    return "\n".join(out)

@@ -1,0 +1,167 @@
+"""Conditions compiled once at load into closures over three values: FALSE, UNKNOWN, TRUE.
+
+A missing fact is UNKNOWN. `all` is the minimum of its parts and `any` the maximum (Kleene logic),
+which is exact here because the leaves of one condition name different facts (checked at load).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .age import FALSE, TRUE, UNKNOWN, AgeLimits
+from .facts import FACTS, Facts
+from .models import AgeLimit, All, Any_, Condition, FactAtLeast, FactIn, FactIs
+
+
+@dataclass
+class Context:
+    """One evaluation: the day and the age-limit result, computed at most once."""
+
+    as_of: dt.date
+    limits: AgeLimits
+    facts: Facts
+    _age: tuple[int, tuple[str, ...]] | None = field(default=None)
+
+    def age(self) -> tuple[int, tuple[str, ...]]:
+        if self._age is None:
+            self._age = self.limits.evaluate(self.facts, self.as_of)
+        return self._age
+
+
+Eval = Callable[[Facts, Context], int]
+Needs = Callable[[Facts, Context], tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Compiled:
+    eval: Eval
+    needs: Needs  # the unknown facts of the undecided leaves; call only when eval gave UNKNOWN
+    facts: frozenset[str]  # every fact the condition reads
+
+
+class ConditionError(ValueError):
+    def __init__(self, loc: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
+
+
+def compile_condition(cond: Condition, loc: tuple[str | int, ...] = ()) -> Compiled:
+    compiled = _compile(cond, loc)
+    return compiled
+
+
+def _leaf(key: str, loc: tuple[str | int, ...]) -> None:
+    if key not in FACTS:
+        raise ConditionError((*loc, "fact"), f"unknown fact {key!r}")
+
+
+def _compile(cond: Condition, loc: tuple[str | int, ...]) -> Compiled:
+    if isinstance(cond, FactIs):
+        return _compile_is(cond, loc)
+    if isinstance(cond, FactIn):
+        return _compile_in(cond, loc)
+    if isinstance(cond, FactAtLeast):
+        return _compile_at_least(cond, loc)
+    if isinstance(cond, AgeLimit):
+        keys = frozenset({"sex", "rank", "birth_date", "birth_year", "birth_month", "age"})
+        return Compiled(lambda f, c: c.age()[0], lambda f, c: c.age()[1], keys)
+    if isinstance(cond, All):
+        return _compile_group([_compile(p, (*loc, "all", i)) for i, p in enumerate(cond.all)],
+                              loc, is_all=True)
+    if isinstance(cond, Any_):
+        return _compile_group([_compile(p, (*loc, "any", i)) for i, p in enumerate(cond.any)],
+                              loc, is_all=False)
+    raise ConditionError(loc, "unknown condition")  # pragma: no cover - the union is closed
+
+
+def _compile_is(cond: FactIs, loc: tuple[str | int, ...]) -> Compiled:
+    key, target = cond.fact, cond.is_
+    _leaf(key, loc)
+    spec = FACTS[key]
+    ok = (
+        (spec.kind == "bool" and type(target) is bool)
+        or (spec.kind == "int" and type(target) is int)
+        or (spec.kind == "enum" and type(target) is str and target in spec.values)
+    )
+    if not ok:
+        allowed = ", ".join(spec.values) if spec.kind == "enum" else spec.kind
+        raise ConditionError((*loc, "is"), f"{target!r} is not a value of {key} ({allowed})")
+
+    def ev(f: Facts, c: Context) -> int:
+        v = f.get(key)
+        if v is None:
+            return UNKNOWN
+        return TRUE if v == target else FALSE
+
+    return Compiled(ev, lambda f, c: (key,), frozenset({key}))
+
+
+def _compile_in(cond: FactIn, loc: tuple[str | int, ...]) -> Compiled:
+    key = cond.fact
+    _leaf(key, loc)
+    spec = FACTS[key]
+    if spec.kind != "enum":
+        raise ConditionError((*loc, "in"), f"'in' needs an enum fact; {key} is {spec.kind}")
+    for i, value in enumerate(cond.in_):
+        if value not in spec.values:
+            raise ConditionError((*loc, "in", i), f"{value!r} is not a value of {key}")
+    targets = frozenset(cond.in_)
+    whole = targets >= set(spec.values)
+
+    def ev(f: Facts, c: Context) -> int:
+        v = f.get(key)
+        if v is None:
+            return TRUE if whole else UNKNOWN
+        return TRUE if v in targets else FALSE
+
+    return Compiled(ev, lambda f, c: (key,), frozenset({key}))
+
+
+def _compile_at_least(cond: FactAtLeast, loc: tuple[str | int, ...]) -> Compiled:
+    key, n = cond.fact, cond.at_least
+    _leaf(key, loc)
+    spec = FACTS[key]
+    if spec.kind != "int":
+        raise ConditionError((*loc, "at_least"), f"'at_least' needs an integer fact; {key} is not")
+    always = n <= spec.minimum
+
+    def ev(f: Facts, c: Context) -> int:
+        v = f.get(key)
+        if v is None:
+            return TRUE if always else UNKNOWN
+        return TRUE if v >= n else FALSE  # type: ignore[operator]
+
+    return Compiled(ev, lambda f, c: (key,), frozenset({key}))
+
+
+def _compile_group(parts: list[Compiled], loc: tuple[str | int, ...], is_all: bool) -> Compiled:
+    seen: set[str] = set()
+    for part in parts:
+        if seen & part.facts:
+            dup = ", ".join(sorted(seen & part.facts))
+            raise ConditionError(loc, f"a condition names {dup} twice; use 'in' or split it")
+        seen |= part.facts
+    evals = tuple(p.eval for p in parts)
+    stop = FALSE if is_all else TRUE
+    start = TRUE if is_all else FALSE
+
+    def ev(f: Facts, c: Context) -> int:
+        result = start
+        for e in evals:
+            v = e(f, c)
+            if v == stop:
+                return stop
+            if v == UNKNOWN:
+                result = UNKNOWN
+        return result
+
+    def needs(f: Facts, c: Context) -> tuple[str, ...]:
+        out: list[str] = []
+        for p in parts:
+            if p.eval(f, c) == UNKNOWN:
+                out.extend(p.needs(f, c))
+        return tuple(out)
+
+    return Compiled(ev, needs, frozenset(seen))

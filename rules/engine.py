@@ -1,0 +1,399 @@
+"""The rule set: evaluation "as of" a day, the interview planner, and the texts a front end shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .age import FALSE, TRUE, UNKNOWN, AgeLimits
+from .conditions import Compiled, Context
+from .facts import Facts, validate_facts
+from .models import (
+    LANGS,
+    Act,
+    AgeLimitPeriod,
+    Caveat,
+    Confidence,
+    Ground,
+    Lang,
+    Note,
+    Question,
+    Resource,
+    RuleTest,
+)
+from .verdict import STRENGTH, AdviceOut, CitationOut, GroundOut, TextOut, Verdict
+
+MOSCOW = dt.timezone(dt.timedelta(hours=3), "MSK")  # no DST since 2014
+CONFIDENCE_ORDER: dict[str, int] = {"V": 2, "P": 1, "M": 0}
+OUTCOME_BY_STRENGTH: dict[int, str] = {v: k for k, v in reversed(STRENGTH.items())}
+
+
+def today_in_moscow() -> dt.date:
+    return dt.datetime.now(MOSCOW).date()
+
+
+def weakest(labels: list[Confidence]) -> Confidence:
+    return min(labels, key=lambda c: CONFIDENCE_ORDER[c])
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One answer button of a question, as a front end shows it."""
+
+    id: str
+    label: str
+    set: Mapping[str, Any]
+
+
+@dataclass
+class CompiledGround:
+    ground: Ground
+    cond: Compiled
+    advice: Compiled | None
+    strength: int
+    order: int
+    confidence: Confidence
+    citations: dict[str, tuple[CitationOut, ...]]
+
+    def in_force(self, day: dt.date) -> bool:
+        g = self.ground
+        return (g.valid_from is None or g.valid_from <= day) and (
+            g.valid_until is None or day <= g.valid_until
+        )
+
+
+@dataclass
+class CompiledText:
+    """A caveat or note with its window, outcomes and condition."""
+
+    id: str
+    texts: dict[str, TextOut]
+    start: dt.date | None
+    until: dt.date | None
+    outcomes: frozenset[str] | None
+    when: Compiled | None
+
+    def on(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (
+            self.until is None or day <= self.until
+        )
+
+    def shown(self, outcome: str, facts: Facts, ctx: Context) -> bool:
+        """Whether it is shown, given it is `on` the day."""
+        if self.outcomes is not None and outcome not in self.outcomes:
+            return False
+        return self.when is None or self.when.eval(facts, ctx) == TRUE
+
+
+class RuleSet:
+    """A validated, tested rule base. Immutable once built: a reload builds a new one."""
+
+    def __init__(
+        self,
+        *,
+        version: str,
+        acts: dict[str, Act],
+        grounds: list[CompiledGround],
+        age_limits: list[AgeLimitPeriod],
+        questions: list[Question],
+        caveats: list[CompiledText],
+        notes: list[CompiledText],
+        official: list[Resource],
+        independent: list[Resource],
+        tests: list[RuleTest],
+    ) -> None:
+        self.version = version
+        self.acts = acts
+        self.grounds = grounds
+        self.ground_by_id = {g.ground.id: g for g in grounds}
+        self.age_limits = AgeLimits(age_limits)
+        self.age_periods = age_limits
+        self.questions = questions
+        self.question_by_id = {q.id: q for q in questions}
+        self.caveats = caveats
+        self.notes = notes
+        self.official = official
+        self.independent = independent
+        self.tests = tests
+        self._advised = [
+            (g, g.advice, g.ground.advice.text)
+            for g in grounds
+            if g.advice is not None and g.ground.advice is not None
+        ]
+        self._by_day: dict[dt.date, list[CompiledGround]] = {}
+        self._texts_by_day: dict[dt.date, tuple[list[CompiledText], list[CompiledText]]] = {}
+        self._ground_out: dict[tuple[str, str, str, tuple[str, ...]], GroundOut] = {}
+        self._retro: dict[tuple[str, str], TextOut] = {
+            (g.ground.id, lang): TextOut.build(
+                id=f"{g.ground.id}_retroactive", text=g.ground.retroactive.note.get(lang)
+            )
+            for g in grounds
+            if g.ground.retroactive
+            for lang in LANGS
+        }
+
+    def _in_force(self, day: dt.date) -> list[CompiledGround]:
+        grounds = self._by_day.get(day)
+        if grounds is None:
+            if len(self._by_day) > 4096:
+                self._by_day.clear()
+            grounds = self._by_day[day] = [g for g in self.grounds if g.in_force(day)]
+        return grounds
+
+    def _texts_on(self, day: dt.date) -> tuple[list[CompiledText], list[CompiledText]]:
+        found = self._texts_by_day.get(day)
+        if found is None:
+            if len(self._texts_by_day) > 4096:
+                self._texts_by_day.clear()
+            found = self._texts_by_day[day] = (
+                [c for c in self.caveats if c.on(day)],
+                [n for n in self.notes if n.on(day)],
+            )
+        return found
+
+    # --- evaluation ---------------------------------------------------------------------------
+
+    def evaluate(
+        self, facts: Mapping[str, Any], as_of: dt.date | None = None, lang: str = "en"
+    ) -> Verdict:
+        """The verdict for these facts on `as_of` (default: today in Moscow), texts in `lang`."""
+        day = as_of or today_in_moscow()
+        if lang not in LANGS:
+            raise ValueError(f"lang must be one of {', '.join(LANGS)}")
+        return self._verdict(validate_facts(facts, day), day, lang)
+
+    def _assess(
+        self, facts: Facts, day: dt.date
+    ) -> tuple[str, list[tuple[CompiledGround, int]], tuple[str, ...], Context, dict[str, int]]:
+        """Outcome, the applying and possible grounds, `missing`, and every in-force status."""
+        ctx = Context(day, self.age_limits, facts)
+        found: list[tuple[CompiledGround, int]] = []
+        statuses: dict[str, int] = {}
+        best = 0
+        any_possible = False
+        for cg in self._in_force(day):
+            status = cg.cond.eval(facts, ctx)
+            statuses[cg.ground.id] = status
+            if status == TRUE:
+                if cg.strength > best:
+                    best = cg.strength
+                found.append((cg, status))
+            elif status == UNKNOWN:
+                any_possible = True
+                found.append((cg, status))
+        if best:
+            outcome = OUTCOME_BY_STRENGTH[best]
+        else:
+            outcome = "undetermined" if any_possible else "subject"
+        missing: set[str] = set()
+        for cg, status in found:
+            if status == UNKNOWN and cg.strength > best:
+                missing.update(cg.cond.needs(facts, ctx))
+        return outcome, found, tuple(sorted(missing)), ctx, statuses
+
+    def _verdict(self, facts: Facts, day: dt.date, lang: str) -> Verdict:
+        outcome, found, missing, ctx, statuses = self._assess(facts, day)
+        found.sort(key=lambda p: (-p[0].strength, -p[1], p[0].order))
+        grounds = tuple(self._ground_result(cg, status, facts, ctx, lang) for cg, status in found)
+        advice = tuple(
+            AdviceOut.build(ground_id=cg.ground.id, text=text.get(lang))
+            for cg, adv, text in self._advised
+            if statuses.get(cg.ground.id) == FALSE and adv.eval(facts, ctx) == TRUE
+        )
+        caveats_now, notes_now = self._texts_on(day)
+        caveats = tuple(c.texts[lang] for c in caveats_now if c.shown(outcome, facts, ctx))
+        notes = [n.texts[lang] for n in notes_now if n.shown(outcome, facts, ctx)]
+        for cg, _ in found:
+            retro = cg.ground.retroactive
+            if retro is not None and day < retro.signed:
+                notes.append(self._retro[(cg.ground.id, lang)])
+        return Verdict.build(
+            outcome=outcome,
+            as_of=day.isoformat(),
+            rules_version=self.version,
+            grounds=grounds,
+            advice=advice,
+            missing=missing,
+            caveats=caveats,
+            notes=tuple(notes),
+        )
+
+    def _ground_result(
+        self, cg: CompiledGround, status: int, facts: Facts, ctx: Context, lang: str
+    ) -> GroundOut:
+        needs = tuple(sorted(set(cg.cond.needs(facts, ctx)))) if status == UNKNOWN else ()
+        key = (cg.ground.id, lang, "applies" if status == TRUE else "possible", needs)
+        out = self._ground_out.get(key)
+        if out is None:
+            g = cg.ground
+            out = GroundOut.build(
+                id=g.id,
+                outcome=g.outcome,
+                status=key[2],
+                title=g.title.get(lang),
+                explanation=g.explanation.get(lang),
+                todo=g.todo.get(lang),
+                note=g.note.get(lang) if g.note else None,
+                confidence=cg.confidence,
+                citations=cg.citations[lang],
+                needs=needs,
+            )
+            self._ground_out[key] = out
+        return out
+
+    # --- the interview planner ----------------------------------------------------------------
+
+    def next_question(
+        self,
+        facts: Mapping[str, Any],
+        as_of: dt.date | None = None,
+        dont_know: frozenset[str] = frozenset(),
+    ) -> Question | None:
+        """The next question, in a stable order, whose answer can still change the outcome or
+        `missing`; None when none can."""
+        day = as_of or today_in_moscow()
+        return self._next(validate_facts(facts, day), day, dont_know)
+
+    def _next(self, facts: Facts, day: dt.date, dont_know: frozenset[str]) -> Question | None:
+        _, _, missing, _, _ = self._assess(facts, day)
+        wanted = set(missing)
+        for q in self.questions:
+            for key in q.facts:
+                if key in wanted and key not in facts and key not in dont_know:
+                    return q
+        return None
+
+    def path(
+        self,
+        facts: Mapping[str, Any],
+        as_of: dt.date | None = None,
+        dont_know: frozenset[str] = frozenset(),
+    ) -> list[str]:
+        """The question ids asked to reach this state, in order."""
+        day = as_of or today_in_moscow()
+        return [q.id for q in self._path(validate_facts(facts, day), day, dont_know)]
+
+    def _path(self, facts: Facts, day: dt.date, dont_know: frozenset[str]) -> list[Question]:
+        asked: list[Question] = []
+        partial: Facts = {}
+        unknown: set[str] = set()
+        while True:
+            q = self._next(partial, day, frozenset(unknown))
+            if q is None or not all(k in facts or k in dont_know for k in q.facts):
+                return asked
+            asked.append(q)
+            for key in q.facts:
+                if key in facts:
+                    partial[key] = facts[key]
+                else:
+                    unknown.add(key)
+
+    def relevant(
+        self,
+        facts: Mapping[str, Any],
+        as_of: dt.date | None = None,
+        dont_know: frozenset[str] = frozenset(),
+    ) -> tuple[Facts, frozenset[str]]:
+        """Only the answers on the current path: after an answer is changed, answers to questions
+        that no longer matter are dropped so they cannot sway the verdict unseen."""
+        day = as_of or today_in_moscow()
+        valid = validate_facts(facts, day)
+        keys = {k for q in self._path(valid, day, dont_know) for k in q.facts}
+        return (
+            {k: v for k, v in valid.items() if k in keys},
+            frozenset(k for k in dont_know if k in keys),
+        )
+
+    def progress(
+        self,
+        facts: Mapping[str, Any],
+        as_of: dt.date | None = None,
+        dont_know: frozenset[str] = frozenset(),
+    ) -> tuple[int, int]:
+        """Questions answered, and an upper bound of those still to come on this branch."""
+        day = as_of or today_in_moscow()
+        valid = validate_facts(facts, day)
+        answered = len(self._path(valid, day, dont_know))
+        _, _, missing, _, _ = self._assess(valid, day)
+        wanted = set(missing)
+        # Narrowing the birth date can bring up the next, finer question.
+        if "age" in wanted:
+            wanted |= {"birth_year", "birth_month"}
+        if "birth_year" in wanted:
+            wanted.add("birth_month")
+        to_come = sum(
+            1
+            for q in self.questions
+            if any(k in wanted and k not in valid and k not in dont_know for k in q.facts)
+        )
+        return answered, to_come
+
+    # --- what a front end shows ---------------------------------------------------------------
+
+    def age_bands(self, as_of: dt.date) -> list[tuple[int, int]]:
+        return self.age_limits.bands(as_of)
+
+    def _band_of(self, age: int, as_of: dt.date) -> tuple[int, int]:
+        for lo, hi in self.age_bands(as_of):
+            if lo <= age <= hi:
+                return lo, hi
+        return age, age
+
+    def choices(self, question: Question, facts: Mapping[str, Any], as_of: dt.date,
+                lang: str) -> list[Choice]:
+        """The answer buttons for a question (age bands and birth years depend on the day)."""
+        if question.kind == "choice":
+            return [Choice(o.id, o.label.get(lang), o.set) for o in question.options]
+        if question.kind == "checklist":
+            return [Choice(i.fact, i.label.get(lang), {i.fact: True}) for i in question.items]
+        if question.kind == "age":
+            bands = self.age_bands(as_of)
+            return [
+                Choice(f"age_{lo}_{hi}", self._band_label(question, lo, hi, i, len(bands), lang),
+                       {"age": hi if i == 0 else lo})
+                for i, (lo, hi) in enumerate(bands)
+            ]
+        age = facts.get("age")
+        lo, hi = self._band_of(age, as_of) if isinstance(age, int) else (0, 100)
+        first, last = as_of.year - hi - 1, as_of.year - lo
+        return [Choice(f"y{y}", str(y), {"birth_year": y}) for y in range(first, last + 1)]
+
+    def _band_label(self, q: Question, lo: int, hi: int, index: int, count: int, lang: str) -> str:
+        assert q.bands is not None
+        if index == 0:
+            return q.bands.under.get(lang).format(hi=hi + 1, lo=lo)
+        if index == count - 1:
+            return q.bands.over.get(lang).format(lo=lo, hi=hi)
+        if lo == hi:
+            return q.bands.exact.get(lang).format(lo=lo, hi=hi)
+        return q.bands.range.get(lang).format(lo=lo, hi=hi)
+
+    def answer_label(self, question: Question, facts: Mapping[str, Any], as_of: dt.date,
+                     lang: str) -> str | None:
+        """How an answer reads on the review screen; None when the facts hold no answer."""
+        if question.kind == "checklist":
+            ticked = [i.label.get(lang) for i in question.items if facts.get(i.fact) is True]
+            if ticked:
+                return "; ".join(ticked)
+            if all(facts.get(i.fact) is False for i in question.items):
+                return question.none_label.get(lang) if question.none_label else ""
+            return None
+        if question.kind == "age":
+            age = facts.get("age")
+            if not isinstance(age, int):
+                return None
+            bands = self.age_bands(as_of)
+            for i, (lo, hi) in enumerate(bands):
+                if lo <= age <= hi:
+                    return self._band_label(question, lo, hi, i, len(bands), lang)
+            return str(age)
+        for choice in self.choices(question, facts, as_of, lang):
+            if all(facts.get(k) == v and type(facts.get(k)) is type(v)
+                   for k, v in choice.set.items()):
+                return choice.label
+        return None
+
+    def resources(self) -> list[Resource]:
+        return [*self.official, *self.independent]

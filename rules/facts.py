@@ -1,0 +1,159 @@
+"""The facts vocabulary: a fixed contract shared by the rule base, the engine and every front end.
+
+The order of FACTS and of each enum's values is part of the contract: the bot's button codec keys on
+it, so values may be appended but never reordered or removed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+FactKind = Literal["enum", "bool", "int", "date"]
+
+
+@dataclass(frozen=True, slots=True)
+class FactSpec:
+    key: str
+    kind: FactKind
+    values: tuple[str, ...] = ()  # enum values, in contract order
+    minimum: int = 0
+    maximum: int = 0
+
+
+FACTS: dict[str, FactSpec] = {
+    spec.key: spec
+    for spec in (
+        FactSpec("sex", "enum", ("male", "female")),
+        FactSpec("birth_date", "date"),
+        FactSpec("birth_year", "int", minimum=1850, maximum=2100),
+        FactSpec("birth_month", "int", minimum=1, maximum=12),
+        FactSpec("age", "int", minimum=0, maximum=130),
+        FactSpec("citizen", "bool"),
+        FactSpec(
+            "military_status",
+            "enum",
+            ("reserve", "serving_conscript", "serving_contract", "not_in_reserve", "retired"),
+        ),
+        FactSpec(
+            "rank",
+            "enum",
+            ("soldier", "junior_officer", "senior_officer", "colonel", "higher_officer"),
+        ),
+        FactSpec("fitness", "enum", ("A", "B", "V", "G", "D")),
+        FactSpec("conviction", "enum", ("none", "grave", "grave_excluded", "under_investigation")),
+        FactSpec("student", "enum", ("none", "full_time", "evening", "distance")),
+        FactSpec("student_program_ok", "bool"),
+        FactSpec("children_under_16", "int", minimum=0, maximum=100),
+        FactSpec("raises_children_alone", "bool"),
+        FactSpec("wife_pregnant_22w", "bool"),
+        FactSpec("disabled_child", "bool"),
+        FactSpec("cares_for_relative", "bool"),
+        FactSpec("guardian_of_sibling", "bool"),
+        FactSpec("mother_alone_with_4_under_8", "bool"),
+        FactSpec("parliament_member", "bool"),
+        FactSpec("reserved_by_employer", "bool"),
+        FactSpec(
+            "sector",
+            "enum",
+            ("none", "it", "telecom", "media", "finance", "defense_industry", "other"),
+        ),
+        FactSpec("accredited_employer", "bool"),
+        FactSpec("higher_education", "bool"),
+        FactSpec("on_employer_list", "bool"),
+    )
+}
+
+# Keys that describe when he was born; the age-limit condition reads them together.
+BIRTH_KEYS = ("birth_date", "birth_year", "birth_month", "age")
+
+FactValue = str | bool | int
+Facts = dict[str, FactValue]
+
+
+class FactsError(ValueError):
+    """Bad facts: names the offending key(s) in `keys`."""
+
+    def __init__(self, keys: list[str], message: str) -> None:
+        super().__init__(message)
+        self.keys = keys
+
+
+def check_value(spec: FactSpec, value: Any) -> FactValue:
+    key = spec.key
+    if spec.kind == "bool":
+        if type(value) is not bool:
+            raise FactsError([key], f"{key}: expected true or false, got {value!r}")
+        return value
+    if spec.kind == "int":
+        if type(value) is not int:
+            raise FactsError([key], f"{key}: expected an integer, got {value!r}")
+        if not spec.minimum <= value <= spec.maximum:
+            raise FactsError(
+                [key], f"{key}: {value} is outside {spec.minimum}..{spec.maximum}"
+            )
+        return value
+    if spec.kind == "enum":
+        if type(value) is not str or value not in spec.values:
+            allowed = ", ".join(spec.values)
+            raise FactsError([key], f"{key}: expected one of {allowed}, got {value!r}")
+        return value
+    # date
+    if type(value) is not str or len(value) != 10:
+        raise FactsError([key], f"{key}: expected a date YYYY-MM-DD, got {value!r}")
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise FactsError([key], f"{key}: {value!r} is not a valid date YYYY-MM-DD") from None
+    return value
+
+
+def validate_facts(raw: Mapping[str, Any], as_of: dt.date | None = None) -> Facts:
+    """Check types and contradictions strictly; drop nulls (null means unknown)."""
+    facts: Facts = {}
+    for key, value in raw.items():
+        spec = FACTS.get(key)
+        if spec is None:
+            raise FactsError([key], f"{key}: unknown fact")
+        if value is None:
+            continue
+        kind, kind_of_value = spec.kind, type(value)
+        if kind == "bool":
+            ok = kind_of_value is bool
+        elif kind == "enum":
+            ok = kind_of_value is str and value in spec.values
+        elif kind == "int":
+            ok = kind_of_value is int and spec.minimum <= value <= spec.maximum
+        else:
+            ok = False
+        facts[key] = value if ok else check_value(spec, value)
+    _check_contradictions(facts, as_of)
+    return facts
+
+
+def _check_contradictions(facts: Facts, as_of: dt.date | None) -> None:
+    if facts.get("raises_children_alone") is True and facts.get("children_under_16") == 0:
+        raise FactsError(
+            ["children_under_16", "raises_children_alone"],
+            "raises_children_alone: true contradicts children_under_16: 0",
+        )
+    if facts.get("wife_pregnant_22w") is not None and facts.get("sex") == "female":
+        raise FactsError(
+            ["sex", "wife_pregnant_22w"], "wife_pregnant_22w does not apply to a woman"
+        )
+    if "birth_month" in facts and "birth_year" not in facts and "birth_date" not in facts:
+        raise FactsError(["birth_month"], "birth_month needs birth_year")
+    born = facts.get("birth_date")
+    if isinstance(born, str):
+        day = dt.date.fromisoformat(born)
+        if facts.get("birth_year", day.year) != day.year:
+            raise FactsError(["birth_date", "birth_year"], "birth_year contradicts birth_date")
+        if facts.get("birth_month", day.month) != day.month:
+            raise FactsError(["birth_date", "birth_month"], "birth_month contradicts birth_date")
+        if as_of is not None and day > as_of:
+            raise FactsError(["birth_date"], "birth_date is after the as-of date")
+    year = facts.get("birth_year")
+    if isinstance(year, int) and as_of is not None and year > as_of.year:
+        raise FactsError(["birth_year"], "birth_year is after the as-of date")

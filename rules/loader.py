@@ -1,0 +1,405 @@
+"""Loading a rule base directory: strict parsing, cross-reference checks, its own tests, version."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .age import RANKS, SEXES
+from .conditions import Compiled, ConditionError, compile_condition
+from .engine import CompiledGround, CompiledText, RuleSet, weakest
+from .facts import BIRTH_KEYS, FACTS, FactsError, check_value
+from .models import (
+    FILE_MODELS,
+    LANGS,
+    ActsFile,
+    AgeLimitsFile,
+    BirthYearLimit,
+    CaveatsFile,
+    Condition,
+    GroundsFile,
+    QuestionsFile,
+    ResourcesFile,
+    RuleTest,
+    TestsFile,
+)
+from .verdict import STRENGTH, CitationOut, TextOut
+from .yamlload import Loc, RuleBaseError, RuleBaseErrors, YamlDoc, field_path, parse_yaml
+
+DEFAULT_RULES_DIR = Path(__file__).resolve().parent / "data"
+TESTS_DIR = "tests"
+
+
+def rules_version(root: Path) -> str:
+    """First 8 hex digits of SHA-256 over the sorted (relative path, LF-normalised bytes)."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.yaml"), key=lambda p: p.relative_to(root).as_posix()):
+        rel = path.relative_to(root).as_posix()
+        data = path.read_bytes().replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        digest.update(rel.encode() + b"\0" + data + b"\0")
+    return digest.hexdigest()[:8]
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.errors: list[RuleBaseError] = []
+
+    def add(self, doc: YamlDoc, loc: Loc, message: str) -> None:
+        self.errors.append(RuleBaseError(doc.file, doc.line_of(loc), field_path(loc), message))
+
+
+def _clean_loc(data: Any, loc: tuple[Any, ...]) -> tuple[Loc, bool]:
+    """Drop pydantic's union-member markers from a location; say whether one was dropped."""
+    out: list[str | int] = []
+    node = data
+    for i, part in enumerate(loc):
+        last = i == len(loc) - 1
+        if isinstance(node, dict) and part in node:
+            out.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            out.append(part)
+            node = node[part]
+        elif last and isinstance(part, str | int):
+            out.append(part)
+        else:
+            return tuple(out), True
+    return tuple(out), False
+
+
+def _validate(doc: YamlDoc, model: type[Any], errs: _Collector) -> Any | None:
+    if not isinstance(doc.data, dict):
+        errs.add(doc, (), "expected a mapping at the top of the file")
+        return None
+    try:
+        return model.model_validate(doc.data, by_alias=True)
+    except ValidationError as exc:
+        reported: set[Loc] = set()
+        for e in exc.errors():
+            loc, in_union = _clean_loc(doc.data, tuple(e["loc"]))
+            if loc in reported:
+                continue
+            reported.add(loc)
+            if in_union:
+                msg = "not a valid form here" + (
+                    " (a condition is one of {fact, is}, {fact, in}, {fact, at_least},"
+                    " {age_limit}, {all}, {any})"
+                    if loc and loc[-1] in ("when",)
+                    else f" ({e['msg']})"
+                )
+            elif e["type"] == "extra_forbidden":
+                msg = "unknown key"
+            elif e["type"] == "missing":
+                msg = "required key is missing"
+            elif e["type"] == "string_type" and isinstance(e.get("input"), bool):
+                msg = "a boolean where a string is meant (YAML 1.1 reads yes/no/on/off so): quote it"
+            else:
+                msg = e["msg"]
+            errs.add(doc, loc, msg)
+        return None
+
+
+def load(path: str | Path | None = None, *, run_tests: bool = True) -> RuleSet:
+    """Load, validate and (by default) test a rule base; raise RuleBaseErrors naming every problem."""
+    root = Path(path) if path is not None else DEFAULT_RULES_DIR
+    if not root.is_dir():
+        raise RuleBaseErrors([RuleBaseError(str(root), None, "", "not a directory")])
+    errs = _Collector()
+    docs: dict[str, YamlDoc] = {}
+    names = [*FILE_MODELS]
+    present = {p.name for p in root.glob("*.yaml")}
+    for extra in sorted(present - set(names)):
+        errs.errors.append(RuleBaseError(extra, None, "", "unknown file in the rule base"))
+    test_files = sorted((root / TESTS_DIR).glob("*.yaml")) if (root / TESTS_DIR).is_dir() else []
+    if not test_files:
+        errs.errors.append(RuleBaseError(f"{TESTS_DIR}/", None, "", "the rule base has no tests"))
+    sources = [(n, root / n) for n in names] + [
+        (f"{TESTS_DIR}/{p.name}", p) for p in test_files
+    ]
+    for name, file in sources:
+        try:
+            text = file.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            errs.errors.append(RuleBaseError(name, None, "", "file is missing"))
+            continue
+        except (OSError, UnicodeDecodeError) as exc:
+            errs.errors.append(RuleBaseError(name, None, "", f"cannot read: {exc}"))
+            continue
+        try:
+            docs[name] = parse_yaml(text, name)
+        except RuleBaseError as exc:
+            errs.errors.append(exc)
+    parsed: dict[str, Any] = {}
+    for name, doc in docs.items():
+        model = FILE_MODELS.get(name, TestsFile)
+        value = _validate(doc, model, errs)
+        if value is not None:
+            parsed[name] = value
+    if errs.errors:
+        raise RuleBaseErrors(errs.errors)
+    ruleset = _build(root, docs, parsed, errs)
+    if errs.errors or ruleset is None:
+        raise RuleBaseErrors(errs.errors)
+    if run_tests:
+        failures = run_rule_tests(ruleset, docs)
+        if failures:
+            raise RuleBaseErrors(failures)
+    return ruleset
+
+
+def _compile(cond: Condition, doc: YamlDoc, loc: Loc, errs: _Collector) -> Compiled | None:
+    try:
+        return compile_condition(cond, loc)
+    except ConditionError as exc:
+        errs.add(doc, exc.loc, str(exc))
+        return None
+
+
+def _build(root: Path, docs: dict[str, YamlDoc], parsed: dict[str, Any],
+           errs: _Collector) -> RuleSet | None:
+    acts_file: ActsFile = parsed["acts.yaml"]
+    limits_file: AgeLimitsFile = parsed["age_limits.yaml"]
+    grounds_file: GroundsFile = parsed["grounds.yaml"]
+    questions_file: QuestionsFile = parsed["questions.yaml"]
+    caveats_file: CaveatsFile = parsed["caveats.yaml"]
+    resources_file: ResourcesFile = parsed["resources.yaml"]
+    acts = acts_file.acts
+
+    def citations_out(doc: YamlDoc, loc: Loc, cites: list[Any]) -> dict[str, tuple[CitationOut, ...]]:
+        out: dict[str, list[CitationOut]] = {lang: [] for lang in LANGS}
+        for i, c in enumerate(cites):
+            act = acts.get(c.act)
+            if act is None:
+                errs.add(doc, (*loc, i, "act"), f"unknown act {c.act!r} (not in acts.yaml)")
+                continue
+            date = c.date or act.date
+            for lang in LANGS:
+                out[lang].append(CitationOut.build(
+                    act=c.act, article=c.article, point=c.point, item=c.item,
+                    label=c.label.get(lang), date=date.isoformat() if date else None,
+                    url=c.url or act.url, confidence=c.confidence, published=act.published,
+                    confirmed=c.confidence == "V" and c.verbatim,
+                ))
+        return {lang: tuple(v) for lang, v in out.items()}
+
+    # Age limits
+    ldoc = docs["age_limits.yaml"]
+    for i, period in enumerate(limits_file.age_limits):
+        loc: Loc = ("age_limits", i)
+        if period.valid_from and period.valid_until and period.valid_from > period.valid_until:
+            errs.add(ldoc, (*loc, "valid_until"), "ends before it starts")
+        if i:
+            prev = limits_file.age_limits[i - 1]
+            if prev.valid_until is None or period.valid_from is None or (
+                period.valid_from != prev.valid_until + dt.timedelta(days=1)
+            ):
+                errs.add(ldoc, (*loc, "valid_from"), "periods must follow each other day by day")
+        for sex in SEXES:
+            table = period.male if sex == "male" else period.female
+            for rank in sorted(set(RANKS) - set(table)):
+                errs.add(ldoc, (*loc, sex), f"no limit for rank {rank}")
+            for rank, value in table.items():
+                if rank not in RANKS:
+                    errs.add(ldoc, (*loc, sex, rank), f"unknown rank {rank!r}")
+                elif isinstance(value, list):
+                    _check_years(value, ldoc, (*loc, sex, rank), errs)
+        citations_out(ldoc, (*loc, "citations"), period.citations)
+
+    # Grounds
+    gdoc = docs["grounds.yaml"]
+    grounds: list[CompiledGround] = []
+    seen: set[str] = set()
+    age_conf = weakest([p.confidence for p in limits_file.age_limits])
+    for i, g in enumerate(grounds_file.grounds):
+        loc = ("grounds", i)
+        if g.id in seen:
+            errs.add(gdoc, (*loc, "id"), f"duplicate ground id {g.id!r}")
+        seen.add(g.id)
+        if g.valid_from and g.valid_until and g.valid_from > g.valid_until:
+            errs.add(gdoc, (*loc, "valid_until"), "ends before it starts")
+        cond = _compile(g.when, gdoc, (*loc, "when"), errs)
+        advice = _compile(g.advice.when, gdoc, (*loc, "advice", "when"), errs) if g.advice else None
+        cites = citations_out(gdoc, (*loc, "citations"), g.citations)
+        labels = [c.confidence for c in g.citations]
+        if cond is not None and "age" in cond.facts:
+            labels.append(age_conf)
+        if cond is not None:
+            grounds.append(CompiledGround(
+                ground=g, cond=cond, advice=advice, strength=STRENGTH[g.outcome], order=i,
+                confidence=weakest(labels), citations=cites,
+            ))
+
+    # Questions
+    qdoc = docs["questions.yaml"]
+    asked: dict[str, str] = {}
+    qids: set[str] = set()
+    for i, q in enumerate(questions_file.questions):
+        loc = ("questions", i)
+        if q.id in qids:
+            errs.add(qdoc, (*loc, "id"), f"duplicate question id {q.id!r}")
+        qids.add(q.id)
+        _check_question(q, qdoc, loc, errs)
+        for key in q.facts:
+            if key in asked:
+                errs.add(qdoc, (*loc, "id"), f"fact {key} is already asked by {asked[key]}")
+            asked.setdefault(key, q.id)
+    used = {k for cg in grounds for k in cg.cond.facts} - {"birth_date"}
+    for key in sorted(used - set(asked)):
+        errs.add(qdoc, ("questions",), f"fact {key} decides a ground but no question asks it")
+
+    # Caveats and notes
+    cdoc = docs["caveats.yaml"]
+    caveats: list[CompiledText] = []
+    notes: list[CompiledText] = []
+    for kind, items, target in (("caveats", caveats_file.caveats, caveats),
+                                ("notes", caveats_file.notes, notes)):
+        ids: set[str] = set()
+        for i, item in enumerate(items):
+            loc = (kind, i)
+            if item.id in ids:
+                errs.add(cdoc, (*loc, "id"), f"duplicate id {item.id!r}")
+            ids.add(item.id)
+            when_src = getattr(item, "when", None)
+            when = _compile(when_src, cdoc, (*loc, "when"), errs) if when_src else None
+            outcomes = getattr(item, "outcomes", None)
+            target.append(CompiledText(
+                id=item.id,
+                texts={lang: TextOut.build(id=item.id, text=item.text.get(lang))
+                       for lang in LANGS},
+                start=item.from_, until=item.until,
+                outcomes=frozenset(outcomes) if outcomes else None, when=when,
+            ))
+
+    # Resources
+    rdoc = docs["resources.yaml"]
+    rids: set[str] = set()
+    for kind in ("official", "independent"):
+        for i, res in enumerate(getattr(resources_file, kind)):
+            if res.id in rids:
+                errs.add(rdoc, (kind, i, "id"), f"duplicate id {res.id!r}")
+            rids.add(res.id)
+
+    # Tests refer to grounds and facts
+    tests: list[RuleTest] = []
+    names: set[str] = set()
+    for name, value in parsed.items():
+        if not isinstance(value, TestsFile):
+            continue
+        tdoc = docs[name]
+        for i, t in enumerate(value.tests):
+            loc = ("tests", i)
+            if t.name in names:
+                errs.add(tdoc, (*loc, "name"), f"duplicate test name {t.name!r}")
+            names.add(t.name)
+            expected = [*t.expect.applies, *(t.expect.possible or [])]
+            for gid in expected:
+                if gid not in seen:
+                    errs.add(tdoc, (*loc, "expect"), f"unknown ground {gid!r}")
+            for key in t.expect.missing or []:
+                if key not in FACTS:
+                    errs.add(tdoc, (*loc, "expect", "missing"), f"unknown fact {key!r}")
+            tests.append(t)
+
+    if errs.errors:
+        return None
+    return RuleSet(
+        version=rules_version(root), acts=acts, grounds=grounds,
+        age_limits=limits_file.age_limits, questions=questions_file.questions,
+        caveats=caveats, notes=notes, official=resources_file.official,
+        independent=resources_file.independent, tests=tests,
+    )
+
+
+def _check_years(entries: list[BirthYearLimit], doc: YamlDoc, loc: Loc, errs: _Collector) -> None:
+    """Birth-year entries must cover every year once, in order, with limits never falling."""
+    for j, entry in enumerate(entries):
+        first, last = j == 0, j == len(entries) - 1
+        if (entry.born_from is None) != first or (entry.born_until is None) != last:
+            errs.add(doc, (*loc, j), "entries must run from an open start to an open end")
+            return
+        if j and entry.born_from != (entries[j - 1].born_until or 0) + 1:
+            errs.add(doc, (*loc, j, "born_from"), "must follow the previous entry's born_until")
+        if j and entry.limit < entries[j - 1].limit:
+            errs.add(doc, (*loc, j, "limit"), "a later birth year cannot have a lower limit")
+
+
+def _check_question(q: Any, doc: YamlDoc, loc: Loc, errs: _Collector) -> None:
+    if q.kind == "choice":
+        if len(q.options) < 2:
+            errs.add(doc, (*loc, "options"), "a choice needs at least two options")
+        ids: set[str] = set()
+        for j, option in enumerate(q.options):
+            if option.id in ids:
+                errs.add(doc, (*loc, "options", j, "id"), f"duplicate option id {option.id!r}")
+            ids.add(option.id)
+            for key, value in option.set.items():
+                if key not in FACTS or key in ("age", "birth_year", "birth_date"):
+                    errs.add(doc, (*loc, "options", j, "set", key), f"cannot set fact {key!r}")
+                    continue
+                try:
+                    check_value(FACTS[key], value)
+                except FactsError as exc:
+                    errs.add(doc, (*loc, "options", j, "set", key), str(exc))
+    elif q.kind == "checklist":
+        if not q.items:
+            errs.add(doc, (*loc, "items"), "a checklist needs items")
+        for j, item in enumerate(q.items):
+            spec = FACTS.get(item.fact)
+            if spec is None or spec.kind != "bool":
+                errs.add(doc, (*loc, "items", j, "fact"), f"{item.fact!r} is not a yes/no fact")
+    elif q.kind == "age" and q.bands is None:
+        errs.add(doc, (*loc, "bands"), "an age question needs band labels")
+    if q.kind != "choice" and q.options:
+        errs.add(doc, (*loc, "options"), f"a {q.kind} question takes no options")
+    if q.kind != "checklist" and q.items:
+        errs.add(doc, (*loc, "items"), f"a {q.kind} question takes no items")
+
+
+def run_rule_tests(ruleset: RuleSet, docs: dict[str, YamlDoc] | None = None) -> list[RuleBaseError]:
+    """Run the rule base's own tests; each failure names its file, line and test."""
+    failures: list[RuleBaseError] = []
+    for name, doc in (docs or {}).items():
+        if not name.startswith(f"{TESTS_DIR}/") or not isinstance(doc.data, dict):
+            continue
+        for i, raw in enumerate(doc.data.get("tests") or []):
+            test = RuleTest.model_validate(raw, by_alias=True)
+            problem = check_rule_test(ruleset, test)
+            if problem:
+                loc: Loc = ("tests", i)
+                failures.append(RuleBaseError(
+                    name, doc.line_of(loc), field_path(loc), f"{test.name}: {problem}"
+                ))
+    return failures
+
+
+def rule_test_facts(test: RuleTest) -> dict[str, Any]:
+    """Test facts as JSON would give them (YAML reads an unquoted date as a date)."""
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in test.facts.items()}
+
+
+def check_rule_test(ruleset: RuleSet, test: RuleTest) -> str | None:
+    try:
+        verdict = ruleset.evaluate(rule_test_facts(test), test.as_of)
+    except FactsError as exc:
+        return f"bad facts: {exc}"
+    problems = []
+    exp = test.expect
+    if verdict.outcome != exp.outcome:
+        problems.append(f"outcome {verdict.outcome}, expected {exp.outcome}")
+    applies = sorted(g.id for g in verdict.applying)
+    if applies != sorted(exp.applies):
+        problems.append(f"applying grounds {applies}, expected {sorted(exp.applies)}")
+    if exp.possible is not None:
+        possible = sorted(g.id for g in verdict.possible)
+        if possible != sorted(exp.possible):
+            problems.append(f"possible grounds {possible}, expected {sorted(exp.possible)}")
+    if exp.missing is not None and list(verdict.missing) != sorted(exp.missing):
+        problems.append(f"missing {list(verdict.missing)}, expected {sorted(exp.missing)}")
+    return "; ".join(problems) or None
+
+
+__all__ = ["BIRTH_KEYS", "DEFAULT_RULES_DIR", "load", "rules_version"]

@@ -1,0 +1,269 @@
+"""Pydantic models of the rule base's YAML files (strict: unknown keys and wrong types are errors)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Lang = Literal["ru", "en"]
+LANGS: tuple[Lang, ...] = ("ru", "en")
+Outcome = Literal["not_subject", "deferral", "conditional", "subject", "undetermined"]
+GroundOutcome = Literal["not_subject", "deferral", "conditional"]
+Confidence = Literal["V", "P", "M"]
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=40)]
+ActId = Annotated[str, StringConstraints(pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$", max_length=60)]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class LText(Strict):
+    """A text in both languages."""
+
+    ru: Text
+    en: Text
+
+    def get(self, lang: str) -> str:
+        return self.ru if lang == "ru" else self.en
+
+
+# --- conditions -----------------------------------------------------------------------------
+
+
+class FactIs(Strict):
+    fact: str
+    is_: bool | int | str = Field(alias="is")
+
+
+class FactIn(Strict):
+    fact: str
+    in_: list[str] = Field(alias="in", min_length=1)
+
+
+class FactAtLeast(Strict):
+    fact: str
+    at_least: int
+
+
+class AgeLimit(Strict):
+    age_limit: Literal["reached"]
+
+
+class All(Strict):
+    all: list[Condition] = Field(min_length=1)
+
+
+class Any_(Strict):
+    any: list[Condition] = Field(min_length=1)
+
+
+Condition = FactIs | FactIn | FactAtLeast | AgeLimit | All | Any_
+All.model_rebuild()
+Any_.model_rebuild()
+
+
+# --- acts and citations -----------------------------------------------------------------------
+
+
+class Act(Strict):
+    title: LText
+    short: LText
+    date: dt.date
+    url: Url | None = None
+    published: bool
+
+
+class Citation(Strict):
+    act: ActId
+    article: str | None = None
+    point: str | None = None
+    item: str | None = None
+    label: LText
+    confidence: Confidence
+    verbatim: bool = False
+    url: Url | None = None
+    date: dt.date | None = None
+
+
+class Retroactive(Strict):
+    signed: dt.date
+    note: LText
+
+
+class Advice(Strict):
+    when: Condition
+    text: LText
+
+
+class Ground(Strict):
+    id: Id
+    outcome: GroundOutcome
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    retroactive: Retroactive | None = None
+    when: Condition
+    title: LText
+    explanation: LText
+    todo: LText
+    note: LText | None = None
+    citations: list[Citation] = Field(min_length=1)
+    advice: Advice | None = None
+
+
+# --- age limits -------------------------------------------------------------------------------
+
+
+class BirthYearLimit(Strict):
+    """A limit keyed on the year of birth (inclusive bounds; null = open)."""
+
+    born_from: int | None = None
+    born_until: int | None = None
+    limit: int
+
+
+RankLimits = dict[str, int | list[BirthYearLimit]]
+
+
+class AgeLimitPeriod(Strict):
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    male: RankLimits
+    female: RankLimits
+    confidence: Confidence
+    citations: list[Citation] = Field(min_length=1)
+
+
+# --- questions --------------------------------------------------------------------------------
+
+
+class Option(Strict):
+    id: Id
+    label: LText
+    set: dict[str, bool | int | str] = Field(min_length=1)
+
+
+class ChecklistItem(Strict):
+    fact: str
+    label: LText
+
+
+class BandLabels(Strict):
+    under: LText
+    range: LText
+    exact: LText
+    over: LText
+
+
+class Question(Strict):
+    id: Id
+    kind: Literal["choice", "checklist", "age", "birth_year"]
+    text: LText
+    help: LText | None = None
+    dont_know: bool = False
+    options: list[Option] = Field(default_factory=list)
+    items: list[ChecklistItem] = Field(default_factory=list)
+    none_label: LText | None = None
+    bands: BandLabels | None = None
+
+    @property
+    def facts(self) -> tuple[str, ...]:
+        """The fact keys this question sets, in a stable order."""
+        if self.kind == "checklist":
+            return tuple(item.fact for item in self.items)
+        if self.kind == "age":
+            return ("age",)
+        if self.kind == "birth_year":
+            return ("birth_year",)
+        keys: dict[str, None] = {}
+        for option in self.options:
+            keys.update(dict.fromkeys(option.set))
+        return tuple(keys)
+
+
+# --- caveats, notes, resources, tests ---------------------------------------------------------
+
+
+class Caveat(Strict):
+    id: Id
+    text: LText
+    from_: dt.date | None = Field(default=None, alias="from")
+    until: dt.date | None = None
+    outcomes: list[Outcome] | None = None
+    when: Condition | None = None
+
+
+class Note(Strict):
+    id: Id
+    text: LText
+    from_: dt.date | None = Field(default=None, alias="from")
+    until: dt.date | None = None
+
+
+class Resource(Strict):
+    id: Id
+    title: LText
+    text: LText
+    url: Url | None = None
+
+
+class Expectation(Strict):
+    outcome: Outcome
+    applies: list[Id]
+    possible: list[Id] | None = None
+    missing: list[str] | None = None
+
+
+class RuleTest(Strict):
+    name: Text
+    as_of: dt.date
+    facts: dict[str, Any]
+    expect: Expectation
+
+
+# --- file roots -------------------------------------------------------------------------------
+
+
+class ActsFile(Strict):
+    acts: dict[ActId, Act]
+
+
+class AgeLimitsFile(Strict):
+    age_limits: list[AgeLimitPeriod] = Field(min_length=1)
+
+
+class GroundsFile(Strict):
+    grounds: list[Ground] = Field(min_length=1)
+
+
+class QuestionsFile(Strict):
+    questions: list[Question] = Field(min_length=1)
+
+
+class CaveatsFile(Strict):
+    caveats: list[Caveat]
+    notes: list[Note]
+
+
+class ResourcesFile(Strict):
+    official: list[Resource]
+    independent: list[Resource]
+
+
+class TestsFile(Strict):
+    tests: list[RuleTest]
+
+
+FILE_MODELS: dict[str, type[Strict]] = {
+    "acts.yaml": ActsFile,
+    "age_limits.yaml": AgeLimitsFile,
+    "grounds.yaml": GroundsFile,
+    "questions.yaml": QuestionsFile,
+    "caveats.yaml": CaveatsFile,
+    "resources.yaml": ResourcesFile,
+}

@@ -1,0 +1,97 @@
+"""The verdict: what `RuleSet.evaluate` returns and `python -m rules evaluate --json` prints."""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Self
+
+from pydantic import BaseModel, ConfigDict
+
+from .models import Confidence, GroundOutcome, Outcome
+
+Status = Literal["applies", "possible"]
+
+# Strongest first; "subject" and "undetermined" are the two "nothing applies" results.
+STRENGTH: dict[str, int] = {
+    "not_subject": 3,
+    "deferral": 2,
+    "conditional": 1,
+    "subject": 0,
+    "undetermined": 0,
+}
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    @classmethod
+    def build(cls, **values: Any) -> Self:
+        """Construct without validation, faster than `model_construct` (the engine builds
+        verdicts from data validated at load; this keeps `evaluate` within its budget)."""
+        obj = object.__new__(cls)
+        setattr_ = object.__setattr__
+        setattr_(obj, "__dict__", values)
+        fields = _FIELDS_SET.get(cls)
+        if fields is None:
+            fields = _FIELDS_SET[cls] = set(cls.model_fields)
+        setattr_(obj, "__pydantic_fields_set__", fields)
+        setattr_(obj, "__pydantic_extra__", None)
+        setattr_(obj, "__pydantic_private__", None)
+        return obj
+
+
+_FIELDS_SET: dict[type, set[str]] = {}
+
+
+class CitationOut(Out):
+    act: str
+    article: str | None
+    point: str | None
+    item: str | None
+    label: str
+    date: str | None
+    url: str | None
+    confidence: Confidence
+    published: bool  # the act itself is public (not a directive, decision or statement)
+    confirmed: bool  # [V] and seen in the official text or a verbatim legal-database excerpt
+
+
+class GroundOut(Out):
+    id: str
+    outcome: GroundOutcome
+    status: Status
+    title: str
+    explanation: str
+    todo: str
+    note: str | None
+    confidence: Confidence  # its weakest essential element
+    citations: tuple[CitationOut, ...]
+    needs: tuple[str, ...]
+
+
+class AdviceOut(Out):
+    ground_id: str
+    text: str
+
+
+class TextOut(Out):
+    id: str
+    text: str
+
+
+class Verdict(Out):
+    outcome: Outcome
+    as_of: str
+    rules_version: str
+    grounds: tuple[GroundOut, ...]
+    advice: tuple[AdviceOut, ...]
+    missing: tuple[str, ...]
+    caveats: tuple[TextOut, ...]
+    notes: tuple[TextOut, ...]
+
+    @property
+    def applying(self) -> tuple[GroundOut, ...]:
+        return tuple(g for g in self.grounds if g.status == "applies")
+
+    @property
+    def possible(self) -> tuple[GroundOut, ...]:
+        return tuple(g for g in self.grounds if g.status == "possible")
