@@ -22,6 +22,7 @@ AS_OF = [dt.date(2022, 9, 20), dt.date(2022, 10, 10), dt.date(2023, 6, 1), dt.da
 
 def random_facts(rng: random.Random, as_of: dt.date) -> dict[str, Any]:
     facts: dict[str, Any] = {}
+    born = dt.date(as_of.year - rng.randint(18, 80), rng.randint(1, 12), rng.randint(1, 28))
     for key, spec in FACTS.items():
         if rng.random() < 0.2:
             continue
@@ -34,13 +35,11 @@ def random_facts(rng: random.Random, as_of: dt.date) -> dict[str, Any]:
         elif key == "age":
             facts[key] = rng.randint(18, 80)
         elif key == "birth_year":
-            facts[key] = as_of.year - rng.randint(18, 80)
+            facts[key] = born.year
         elif key == "birth_month":
-            facts[key] = rng.randint(1, 12)
+            facts[key] = born.month
         elif key == "birth_date":
-            year = facts.get("birth_year", as_of.year - rng.randint(18, 80))
-            month = facts.get("birth_month", rng.randint(1, 12))
-            facts[key] = dt.date(year, month, rng.randint(1, 28)).isoformat()
+            facts[key] = born.isoformat()
     # Drop the few combinations the facts contract rejects as contradictions.
     if facts.get("sex") == "female":
         facts.pop("wife_pregnant_22w", None)

@@ -165,3 +165,42 @@ def _compile_group(parts: list[Compiled], loc: tuple[str | int, ...], is_all: bo
         return tuple(out)
 
     return Compiled(ev, needs, frozenset(seen))
+
+
+def expression(cond: Condition, consts: dict[str, object]) -> str:
+    """The condition as one Python expression over the locals `v_<fact>` (the fact values) and
+    `ctx`; the engine compiles every ground's expression into one function at load, which keeps
+    `evaluate` free of a call per leaf. Kleene logic: `all` is min, `any` is max."""
+    if isinstance(cond, FactIs):
+        name = f"c{len(consts)}"
+        consts[name] = cond.is_
+        return f"({UNKNOWN} if v_{cond.fact} is None else {TRUE} if v_{cond.fact} == {name} else 0)"
+    if isinstance(cond, FactIn):
+        name = f"c{len(consts)}"
+        consts[name] = frozenset(cond.in_)
+        unknown = TRUE if consts[name] >= set(FACTS[cond.fact].values) else UNKNOWN  # type: ignore[operator]
+        return f"({unknown} if v_{cond.fact} is None else {TRUE} if v_{cond.fact} in {name} else 0)"
+    if isinstance(cond, FactAtLeast):
+        unknown = TRUE if cond.at_least <= FACTS[cond.fact].minimum else UNKNOWN
+        return (f"({unknown} if v_{cond.fact} is None else "
+                f"{TRUE} if v_{cond.fact} >= {int(cond.at_least)} else 0)")
+    if isinstance(cond, AgeLimit):
+        return "ctx.age()[0]"
+    if isinstance(cond, All):
+        return "min(" + ", ".join(expression(p, consts) for p in cond.all) + ")"
+    if isinstance(cond, Any_):
+        return "max(" + ", ".join(expression(p, consts) for p in cond.any) + ")"
+    raise ConditionError((), "unknown condition")  # pragma: no cover
+
+
+def compile_statuses(conds: list[Condition]) -> Callable[[Facts, Context], tuple[int, ...]]:
+    """One function giving the status of every condition, in order."""
+    consts: dict[str, object] = {}
+    exprs = [expression(c, consts) for c in conds]
+    used = sorted({k for k in FACTS if any(f"v_{k} " in e for e in exprs)})
+    lines = ["def statuses(f, ctx):", "    g = f.get"]
+    lines += [f"    v_{k} = g({k!r})" for k in used]
+    lines.append("    return (" + "".join(f"\n        {e}," for e in exprs) + "\n    )")
+    namespace: dict[str, object] = dict(consts)
+    exec("\n".join(lines), namespace)
+    return namespace["statuses"]  # type: ignore[return-value]

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .age import FALSE, TRUE, UNKNOWN, AgeLimits
-from .conditions import Compiled, Context
+from .conditions import Compiled, Context, compile_statuses
 from .facts import Facts, validate_facts
 from .models import (
     LANGS,
     Act,
     AgeLimitPeriod,
-    Caveat,
     Confidence,
     Ground,
-    Lang,
-    Note,
     Question,
     Resource,
     RuleTest,
@@ -28,6 +25,10 @@ from .verdict import STRENGTH, AdviceOut, CitationOut, GroundOut, TextOut, Verdi
 MOSCOW = dt.timezone(dt.timedelta(hours=3), "MSK")  # no DST since 2014
 CONFIDENCE_ORDER: dict[str, int] = {"V": 2, "P": 1, "M": 0}
 OUTCOME_BY_STRENGTH: dict[int, str] = {v: k for k, v in reversed(STRENGTH.items())}
+
+
+def _first(item: tuple[int, Any, Any, Any]) -> int:
+    return item[0]
 
 
 def today_in_moscow() -> dt.date:
@@ -56,6 +57,17 @@ class CompiledGround:
     order: int
     confidence: Confidence
     citations: dict[str, tuple[CitationOut, ...]]
+
+    # Sort keys: strongest first, applying before possible, then rule-base order.
+    sort_applies: int = field(init=False)
+    sort_possible: int = field(init=False)
+    # For a one-fact condition, what it needs when undecided never varies.
+    static_needs: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sort_applies = (3 - self.strength) * 2000 + self.order
+        self.sort_possible = self.sort_applies + 1000
+        self.static_needs = tuple(self.cond.facts) if len(self.cond.facts) == 1 else ()
 
     def in_force(self, day: dt.date) -> bool:
         g = self.ground
@@ -117,14 +129,18 @@ class RuleSet:
         self.official = official
         self.independent = independent
         self.tests = tests
+        self._statuses = compile_statuses([g.ground.when for g in grounds])
         self._advised = [
             (g, g.advice, g.ground.advice.text)
             for g in grounds
             if g.advice is not None and g.ground.advice is not None
         ]
         self._by_day: dict[dt.date, list[CompiledGround]] = {}
-        self._texts_by_day: dict[dt.date, tuple[list[CompiledText], list[CompiledText]]] = {}
-        self._ground_out: dict[tuple[str, str, str, tuple[str, ...]], GroundOut] = {}
+        self._texts_by_day: dict[
+            tuple[dt.date, str, str],
+            tuple[tuple[TextOut, ...], list[CompiledText], tuple[TextOut, ...]],
+        ] = {}
+        self._ground_out: dict[tuple[int, str, int, tuple[str, ...]], GroundOut] = {}
         self._retro: dict[tuple[str, str], TextOut] = {
             (g.ground.id, lang): TextOut.build(
                 id=f"{g.ground.id}_retroactive", text=g.ground.retroactive.note.get(lang)
@@ -142,14 +158,21 @@ class RuleSet:
             grounds = self._by_day[day] = [g for g in self.grounds if g.in_force(day)]
         return grounds
 
-    def _texts_on(self, day: dt.date) -> tuple[list[CompiledText], list[CompiledText]]:
-        found = self._texts_by_day.get(day)
+    def _texts_on(
+        self, day: dt.date, outcome: str, lang: str
+    ) -> tuple[tuple[TextOut, ...], list[CompiledText], tuple[TextOut, ...]]:
+        """Caveats shown whatever the facts, those with a condition, and the date notes."""
+        key = (day, outcome, lang)
+        found = self._texts_by_day.get(key)
         if found is None:
             if len(self._texts_by_day) > 4096:
                 self._texts_by_day.clear()
-            found = self._texts_by_day[day] = (
-                [c for c in self.caveats if c.on(day)],
-                [n for n in self.notes if n.on(day)],
+            on = [c for c in self.caveats if c.on(day) and
+                  (c.outcomes is None or outcome in c.outcomes)]
+            found = self._texts_by_day[key] = (
+                tuple(c.texts[lang] for c in on if c.when is None),
+                [c for c in on if c.when is not None],
+                tuple(n.texts[lang] for n in self.notes if n.on(day)),
             )
         return found
 
@@ -166,46 +189,59 @@ class RuleSet:
 
     def _assess(
         self, facts: Facts, day: dt.date
-    ) -> tuple[str, list[tuple[CompiledGround, int]], tuple[str, ...], Context, dict[str, int]]:
-        """Outcome, the applying and possible grounds, `missing`, and every in-force status."""
+    ) -> tuple[str, list[tuple[int, CompiledGround, int, tuple[str, ...]]], tuple[str, ...],
+               Context, tuple[int, ...]]:
+        """Outcome; the applying and possible grounds as (sort key, ground, status, needs);
+        `missing`; the context; and the status of every ground by position."""
         ctx = Context(day, self.age_limits, facts)
-        found: list[tuple[CompiledGround, int]] = []
-        statuses: dict[str, int] = {}
+        statuses = self._statuses(facts, ctx)
+        found: list[tuple[int, CompiledGround, int, tuple[str, ...]]] = []
         best = 0
         any_possible = False
         for cg in self._in_force(day):
-            status = cg.cond.eval(facts, ctx)
-            statuses[cg.ground.id] = status
+            status = statuses[cg.order]
             if status == TRUE:
                 if cg.strength > best:
                     best = cg.strength
-                found.append((cg, status))
+                found.append((cg.sort_applies, cg, TRUE, ()))
             elif status == UNKNOWN:
                 any_possible = True
-                found.append((cg, status))
+                needs = cg.static_needs or tuple(sorted(set(cg.cond.needs(facts, ctx))))
+                found.append((cg.sort_possible, cg, UNKNOWN, needs))
         if best:
             outcome = OUTCOME_BY_STRENGTH[best]
         else:
             outcome = "undetermined" if any_possible else "subject"
         missing: set[str] = set()
-        for cg, status in found:
+        for _, cg, status, needs in found:
             if status == UNKNOWN and cg.strength > best:
-                missing.update(cg.cond.needs(facts, ctx))
+                missing.update(needs)
         return outcome, found, tuple(sorted(missing)), ctx, statuses
 
     def _verdict(self, facts: Facts, day: dt.date, lang: str) -> Verdict:
         outcome, found, missing, ctx, statuses = self._assess(facts, day)
-        found.sort(key=lambda p: (-p[0].strength, -p[1], p[0].order))
-        grounds = tuple(self._ground_result(cg, status, facts, ctx, lang) for cg, status in found)
-        advice = tuple(
-            AdviceOut.build(ground_id=cg.ground.id, text=text.get(lang))
-            for cg, adv, text in self._advised
-            if statuses.get(cg.ground.id) == FALSE and adv.eval(facts, ctx) == TRUE
-        )
-        caveats_now, notes_now = self._texts_on(day)
-        caveats = tuple(c.texts[lang] for c in caveats_now if c.shown(outcome, facts, ctx))
-        notes = [n.texts[lang] for n in notes_now if n.shown(outcome, facts, ctx)]
-        for cg, _ in found:
+        found.sort(key=_first)
+        cache = self._ground_out
+        grounds = []
+        for _, cg, status, needs in found:
+            key = (cg.order, lang, status, needs)
+            out = cache.get(key)
+            if out is None:
+                out = cache[key] = self._ground_result(cg, status, needs, lang)
+            grounds.append(out)
+        advice: tuple[AdviceOut, ...] = ()
+        if self._advised:
+            advice = tuple(
+                AdviceOut.build(ground_id=cg.ground.id, text=text.get(lang))
+                for cg, adv, text in self._advised
+                if statuses[cg.order] == FALSE and cg.in_force(day) and adv.eval(facts, ctx) == TRUE
+            )
+        fixed, conditional, notes_now = self._texts_on(day, outcome, lang)
+        caveats = fixed + tuple(
+            c.texts[lang] for c in conditional if c.when is not None and c.when.eval(facts, ctx) == TRUE
+        ) if conditional else fixed
+        notes = list(notes_now)
+        for _, cg, _, _ in found:
             retro = cg.ground.retroactive
             if retro is not None and day < retro.signed:
                 notes.append(self._retro[(cg.ground.id, lang)])
@@ -213,7 +249,7 @@ class RuleSet:
             outcome=outcome,
             as_of=day.isoformat(),
             rules_version=self.version,
-            grounds=grounds,
+            grounds=tuple(grounds),
             advice=advice,
             missing=missing,
             caveats=caveats,
@@ -221,27 +257,21 @@ class RuleSet:
         )
 
     def _ground_result(
-        self, cg: CompiledGround, status: int, facts: Facts, ctx: Context, lang: str
+        self, cg: CompiledGround, status: int, needs: tuple[str, ...], lang: str
     ) -> GroundOut:
-        needs = tuple(sorted(set(cg.cond.needs(facts, ctx)))) if status == UNKNOWN else ()
-        key = (cg.ground.id, lang, "applies" if status == TRUE else "possible", needs)
-        out = self._ground_out.get(key)
-        if out is None:
-            g = cg.ground
-            out = GroundOut.build(
-                id=g.id,
-                outcome=g.outcome,
-                status=key[2],
-                title=g.title.get(lang),
-                explanation=g.explanation.get(lang),
-                todo=g.todo.get(lang),
-                note=g.note.get(lang) if g.note else None,
-                confidence=cg.confidence,
-                citations=cg.citations[lang],
-                needs=needs,
-            )
-            self._ground_out[key] = out
-        return out
+        g = cg.ground
+        return GroundOut.build(
+            id=g.id,
+            outcome=g.outcome,
+            status="applies" if status == TRUE else "possible",
+            title=g.title.get(lang),
+            explanation=g.explanation.get(lang),
+            todo=g.todo.get(lang),
+            note=g.note.get(lang) if g.note else None,
+            confidence=cg.confidence,
+            citations=cg.citations[lang],
+            needs=needs,
+        )
 
     # --- the interview planner ----------------------------------------------------------------
 
