@@ -41,7 +41,8 @@ def latest_birth_reaching(day: dt.date, years: int) -> dt.date:
     year = day.year - years
     if day.month == 2 and day.day == 29:
         return dt.date(year, 2, 29) if calendar.isleap(year) else dt.date(year, 2, 28)
-    if day.month == 2 and day.day == 28 and calendar.isleap(year):
+    if day.month == 2 and day.day == 28 and calendar.isleap(year) and not calendar.isleap(day.year):
+        # Born on 29 February, he turns `years` on 28 February of a common year.
         return dt.date(year, 2, 29)
     return day.replace(year=year)
 

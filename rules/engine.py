@@ -27,6 +27,17 @@ CONFIDENCE_ORDER: dict[str, int] = {"V": 2, "P": 1, "M": 0}
 OUTCOME_BY_STRENGTH: dict[int, str] = {v: k for k, v in reversed(STRENGTH.items())}
 
 
+def implied(facts: Facts) -> Facts:
+    """Facts the contract forces: with no children under 16 he raises none alone; a woman has no
+    pregnant wife. Without this the planner would ask questions with only one possible answer."""
+    extra: Facts = {}
+    if facts.get("children_under_16") == 0 and "raises_children_alone" not in facts:
+        extra["raises_children_alone"] = False
+    if facts.get("sex") == "female" and "wife_pregnant_22w" not in facts:
+        extra["wife_pregnant_22w"] = False
+    return {**facts, **extra} if extra else facts
+
+
 def _first(item: tuple[int, Any, Any, Any]) -> int:
     return item[0]
 
@@ -193,6 +204,7 @@ class RuleSet:
                Context, tuple[int, ...]]:
         """Outcome; the applying and possible grounds as (sort key, ground, status, needs);
         `missing`; the context; and the status of every ground by position."""
+        facts = implied(facts)
         ctx = Context(day, self.age_limits, facts)
         statuses = self._statuses(facts, ctx)
         found: list[tuple[int, CompiledGround, int, tuple[str, ...]]] = []
@@ -348,11 +360,14 @@ class RuleSet:
         answered = len(self._path(valid, day, dont_know))
         _, _, missing, _, _ = self._assess(valid, day)
         wanted = set(missing)
-        # Narrowing the birth date can bring up the next, finer question.
+        # Narrowing the birth date can bring up the finer questions, and the rank and sex that
+        # decide which limit applies: count them so the bound never grows.
         if "age" in wanted:
-            wanted |= {"birth_year", "birth_month"}
+            wanted |= {"birth_year", "birth_month", "rank", "sex"}
         if "birth_year" in wanted:
-            wanted.add("birth_month")
+            wanted |= {"birth_month", "rank", "sex"}
+        if "birth_month" in wanted:
+            wanted |= {"rank", "sex"}
         to_come = sum(
             1
             for q in self.questions

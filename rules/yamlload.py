@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 Loc = tuple[str | int, ...]
+ALIAS_MESSAGE = "YAML aliases are not allowed"
 
 _Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _constructor = yaml.constructor.SafeConstructor()
@@ -78,8 +79,21 @@ def parse_yaml(text: str, file: str) -> YamlDoc:
     seen: set[int] = set()
     if root is None:
         return YamlDoc(file, None, lines)
-    data = _build(root, (), lines, seen, file)
+    try:
+        data = _build(root, (), lines, seen, file)
+    except RuleBaseError as exc:
+        if exc.message == ALIAS_MESSAGE:
+            exc.line = next(iter(_alias_lines(text)), exc.line)
+        raise
     return YamlDoc(file, data, lines)
+
+
+def _alias_lines(text: str) -> list[int]:
+    """Lines of the aliases, in document order (the composed tree only knows the anchors)."""
+    if "*" not in text:
+        return []
+    return [e.start_mark.line + 1 for e in yaml.parse(text, Loader=_Loader)
+            if isinstance(e, yaml.AliasEvent)]
 
 
 def _build(node: yaml.Node, loc: Loc, lines: dict[Loc, int], seen: set[int], file: str) -> Any:
@@ -87,7 +101,7 @@ def _build(node: yaml.Node, loc: Loc, lines: dict[Loc, int], seen: set[int], fil
     lines[loc] = line
     if id(node) in seen:
         # libyaml's composer hands back the anchored node itself for an alias.
-        raise RuleBaseError(file, line, field_path(loc), "YAML aliases are not allowed")
+        raise RuleBaseError(file, line, field_path(loc), ALIAS_MESSAGE)
     seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}

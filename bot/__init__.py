@@ -1,0 +1,1 @@
+"""exempt-bot: the Telegram bot and terminal chat on top of the `rules` package."""

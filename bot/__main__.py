@@ -1,0 +1,76 @@
+"""`exempt-bot` (or `python -m bot`): run the bot, or the terminal chat without a token."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import logging
+import sys
+
+import rules
+
+from .config import ConfigError, Settings, load_settings
+from .log_redaction import install_logging
+
+log = logging.getLogger("bot")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="exempt-bot", description=__doc__)
+    sub = p.add_subparsers(dest="command")
+    run = sub.add_parser("run", help="poll Telegram (needs TELEGRAM_BOT_TOKEN)")
+    run.add_argument("--force", action="store_true",
+                     help="start polling even when a webhook is set for the token")
+    chat = sub.add_parser("chat", help="the same interview in this terminal")
+    chat.add_argument("--lang", choices=("ru", "en"))
+    chat.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today in Moscow)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    install_logging(settings.log_level, [t.get_secret_value() for t in settings.telegram_bot_tokens])
+    command = args.command or ("run" if settings.telegram_bot_tokens else "chat")
+    try:
+        ruleset = rules.load(settings.rules_path)
+    except rules.RuleBaseErrors as exc:
+        print(f"invalid rule base:\n{exc}", file=sys.stderr)
+        return 1
+    if command == "chat":
+        from .app import bot_version
+        from .terminal import run_chat
+
+        if args.command is None:
+            print("No TELEGRAM_BOT_TOKEN is set: running the terminal chat. "
+                  "Set TELEGRAM_BOT_TOKEN to connect to Telegram (see README).\n")
+        lang = getattr(args, "lang", None) or settings.bot_default_language
+        return run_chat(ruleset, lang, getattr(args, "as_of", None), version=bot_version(),
+                        handles=tuple(settings.bot_official_handles))
+    if not settings.telegram_bot_tokens:
+        print("TELEGRAM_BOT_TOKEN is not set: it is needed to run the bot "
+              "(or run `exempt-bot chat`).", file=sys.stderr)
+        return 2
+    return asyncio.run(run_polling(settings, ruleset, force=getattr(args, "force", False)))
+
+
+async def run_polling(settings: Settings, ruleset: rules.RuleSet, *, force: bool) -> int:
+    from .polling import serve_polling
+
+    return await serve_polling(settings, ruleset, force=force)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

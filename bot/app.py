@@ -1,0 +1,171 @@
+"""One function builds the Application; lifecycle set-up (command menus, descriptions) in post_init."""
+
+from __future__ import annotations
+
+import logging
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllPrivateChats,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+import rules
+
+from . import handlers
+from .config import Settings
+from .i18n import tr
+from .runtime import Runtime
+from .state_codec import StateCodec
+
+log = logging.getLogger(__name__)
+
+# Update types the bot handles (also what polling and the webhook ask Telegram for).
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+# Telegram's overall limit is about 30 messages a second; stay a little under it.
+OVERALL_RATE = 25
+CONCURRENT_UPDATES = 16
+
+
+def bot_version() -> str:
+    try:
+        return version("exempt-bot")
+    except PackageNotFoundError:
+        return "dev"
+
+
+class ForgetfulApplication(Application):  # type: ignore[type-arg]
+    """python-telegram-bot records the chat and user id of every handled update in sets meant for
+    persistence, even without persistence: a list of everyone who used the bot. Forget them after
+    each update, and never keep user_data or chat_data."""
+
+    async def process_update(self, update: object) -> None:
+        try:
+            await super().process_update(update)
+        finally:
+            forget_people(self)
+
+
+def forget_people(app: Application) -> None:  # type: ignore[type-arg]
+    app._chat_ids_to_be_updated_in_persistence.clear()
+    app._user_ids_to_be_updated_in_persistence.clear()
+    app._chat_ids_to_be_deleted_in_persistence.clear()
+    app._user_ids_to_be_deleted_in_persistence.clear()
+    app._user_data.clear()
+    app._chat_data.clear()
+
+
+def build_application(settings: Settings, token_index: int = 0,
+                      ruleset: rules.RuleSet | None = None) -> Application:  # type: ignore[type-arg]
+    """Wire one bot account: handlers, rate limiter, defaults and its lifecycle hooks."""
+    token = settings.token(token_index)
+    rs = ruleset if ruleset is not None else rules.load(settings.rules_path)
+    app = (
+        ApplicationBuilder()
+        .application_class(ForgetfulApplication)
+        .token(token)
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(settings.telegram_api_base_file_url)
+        .defaults(Defaults(
+            parse_mode=ParseMode.HTML,
+            disable_notification=True,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        ))
+        .rate_limiter(AIORateLimiter(max_retries=3, overall_max_rate=OVERALL_RATE))
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .post_init(post_init)
+        .build()
+    )
+    app.bot_data["runtime"] = Runtime(
+        rules=rs,
+        codec=StateCodec(settings.secrets_for(token_index)),
+        default_language=settings.bot_default_language,
+        version=bot_version(),
+        handles=tuple(settings.bot_official_handles),
+        admin_ids=frozenset(settings.bot_admin_ids),
+    )
+    add_handlers(app)
+    return app
+
+
+def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+    commands = {
+        "start": handlers.start,
+        "check": handlers.check,
+        "help": handlers.help_command,
+        "privacy": handlers.privacy_command,
+        "sources": handlers.sources_command,
+        "about": handlers.about_command,
+        "language": handlers.language_command,
+    }
+    for name, callback in commands.items():
+        app.add_handler(CommandHandler(name, callback, filters=private))
+    app.add_handler(CallbackQueryHandler(handlers.button))
+    # Anything else in a private chat (text, stickers, photos, unknown commands, edits): a hint.
+    app.add_handler(MessageHandler(
+        filters.ChatType.PRIVATE & (filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE),
+        handlers.hint,
+    ))
+    app.add_error_handler(handlers.on_error)
+
+
+PRIVATE_COMMANDS = [
+    ("check", "Start the questions"),
+    ("language", "Choose Russian or English"),
+    ("help", "What this bot does"),
+    ("privacy", "What is kept, and how to clean up"),
+    ("sources", "The laws the answers rest on"),
+    ("about", "Version and official addresses"),
+]
+
+
+def command_list(lang: str) -> list[BotCommand]:
+    t = tr(lang)
+    return [BotCommand(name, t.gettext(text)) for name, text in PRIVATE_COMMANDS]
+
+
+async def post_init(app: Application) -> None:  # type: ignore[type-arg]
+    """Command menus per scope and language (Russian also for uk, be, kk; English without a
+    language code as the fallback) and the descriptions a person sees before /start."""
+    bot: Any = app.bot
+    scopes = [BotCommandScopeAllPrivateChats()]
+    try:
+        for scope in scopes:
+            for code, lang in (("ru", "ru"), ("uk", "ru"), ("be", "ru"), ("kk", "ru"),
+                               ("en", "en"), (None, "en")):
+                await bot.set_my_commands(command_list(lang), scope=scope, language_code=code)
+        for code, lang in (("ru", "ru"), ("en", "en"), (None, "en")):
+            t = tr(lang)
+            await bot.set_my_description(description_text(t), language_code=code)
+            await bot.set_my_short_description(short_description_text(t), language_code=code)
+    except TelegramError as exc:
+        # Menus are a convenience: a failure must not keep the bot from answering.
+        log.warning("could not set the command menus: %s", exc.message)
+
+
+def description_text(t: Any) -> str:
+    return str(t.gettext(
+        "Checks, with a few button questions, whether a person can be called up under the "
+        "partial mobilization of 21 September 2022 (Decree No. 647), with the legal grounds and "
+        "what to do. Nothing you answer is stored. Not legal advice."))
+
+
+def short_description_text(t: Any) -> str:
+    return str(t.gettext("Am I exempt from the 2022 mobilization call-up? Cited answers; "
+                         "nothing stored."))

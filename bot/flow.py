@@ -1,0 +1,337 @@
+"""The interview as a function of the pressed button: state in, view out. No legal logic here:
+the rules module says what to ask next and what the verdict is; no I/O and nothing stored."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rules import FACTS, FactsError, RuleSet, validate_facts
+from rules.models import Question
+
+from . import render
+from .i18n import tr
+from .state_codec import State, code_value, value_code
+from .views import NEW_MESSAGE, Button, Page, Screen, View
+
+FACT_KEYS: tuple[str, ...] = tuple(FACTS)
+FACT_INDEX: dict[str, int] = {k: i for i, k in enumerate(FACT_KEYS)}
+PAGE_NAMES = {Page.HELP: "help", Page.PRIVACY: "privacy", Page.SOURCES: "sources",
+              Page.ABOUT: "about", Page.CALLED_UP: "called_up", Page.LANGUAGE: "language"}
+
+
+@dataclass(frozen=True)
+class Env:
+    """What the flow needs besides the pressed state: the rule base read once per update."""
+
+    rules: RuleSet
+    version: str = ""
+    handles: Sequence[str] = ()
+
+
+def question_code(q: Question) -> int:
+    return FACT_INDEX[q.facts[0]] + 1
+
+
+def question_of(rs: RuleSet, code: int) -> Question | None:
+    if not 1 <= code <= len(FACT_KEYS):
+        return None
+    key = FACT_KEYS[code - 1]
+    return next((q for q in rs.questions if q.facts and q.facts[0] == key), None)
+
+
+def new_state(rs: RuleSet, lang: str, as_of: dt.date, first_message_id: int,
+              screen: Screen = Screen.ASK) -> State:
+    return State(lang=lang, screen=int(screen), rules_version=rs.version, question=0, option=0,
+                 facts={}, dont_know=frozenset(), as_of=as_of,
+                 first_message_id=first_message_id)
+
+
+def _with(state: State, screen: Screen, question: int = 0, option: int = 0, **changes: object
+          ) -> State:
+    return dataclasses.replace(state, screen=int(screen), question=question, option=option,
+                               **changes)  # type: ignore[arg-type]
+
+
+def lang_toggle(state: State) -> Button:
+    other = "en" if state.lang == "ru" else "ru"
+    label = "English" if other == "en" else "Русский"
+    return Button(f"🌐 {label}", dataclasses.replace(state, lang=other), kind="lang", key="l")
+
+
+# --- entry ---------------------------------------------------------------------------------------
+
+
+def press(env: Env, state: State) -> View:
+    """The view a button press leads to."""
+    rs = env.rules
+    t = tr(state.lang)
+    if state.rules_version != rs.version:
+        upgraded = _upgrade(rs, state)
+        if upgraded is None:
+            fresh = new_state(rs, state.lang, state.as_of, state.first_message_id, Screen.RESTART)
+            return View(
+                [render.neutral_header(t) + "\n\n" + render.esc(t.gettext(
+                    "The rules have been updated since these buttons were made, and some "
+                    "answers no longer fit. Please start again."))],
+                [[Button(t.gettext("Start again"), fresh)]],
+                alert=t.gettext("The rules have been updated."),
+            )
+        state = upgraded
+    screen = Screen(state.screen)
+    if screen == Screen.GREETING:
+        return greeting(env, state)
+    if screen == Screen.PAGE:
+        opens_new = state.option >= NEW_MESSAGE
+        return page(env, state, Page(state.option % NEW_MESSAGE), new_message=opens_new)
+    if screen == Screen.DELETE:
+        return _delete(env, state)
+    if screen == Screen.RESTART:
+        return ask(env, _with(state, Screen.ASK, facts={}, dont_know=frozenset()))
+    if screen == Screen.ASK:
+        return ask(env, state, question_of(rs, state.question))
+    if screen == Screen.REVIEW:
+        return review(env, state)
+    if screen == Screen.VERDICT:
+        return verdict(env, state)
+    if screen == Screen.BACK:
+        return _back(env, state)
+    return _answer(env, state, screen)
+
+
+def _upgrade(rs: RuleSet, state: State) -> State | None:
+    """Buttons made under an older rule base continue when every answer is still offered."""
+    for key, value in state.facts.items():
+        q = next((q for q in rs.questions if key in q.facts), None)
+        if q is None:
+            return None
+        if q.kind == "choice" and not any(o.set.get(key) == value and
+                                          type(o.set.get(key)) is type(value) for o in q.options):
+            return None
+    try:
+        validate_facts(state.facts, state.as_of)
+    except FactsError:
+        return None
+    if state.screen in (Screen.ANSWER, Screen.DONT_KNOW, Screen.TOGGLE, Screen.CHECK_DONE,
+                        Screen.ASK) and state.question and question_of(rs, state.question) is None:
+        return None
+    return dataclasses.replace(state, rules_version=rs.version)
+
+
+# --- transitions -----------------------------------------------------------------------------------
+
+
+def _answer(env: Env, state: State, screen: Screen) -> View:
+    rs = env.rules
+    q = question_of(rs, state.question)
+    t = tr(state.lang)
+    if q is None:
+        return _stale(env, state)
+    facts = state.facts_dict()
+    dont_know = set(state.dont_know)
+    if screen == Screen.ANSWER:
+        key = FACT_KEYS[state.question - 1]
+        try:
+            value = code_value(key, state.option)
+        except ValueError:
+            return _stale(env, state)
+        choice = next((c for c in rs.choices(q, facts, state.as_of, state.lang)
+                       if c.set.get(key) == value and type(c.set.get(key)) is type(value)), None)
+        if choice is None:
+            return _stale(env, state)
+        for k in q.facts:
+            facts.pop(k, None)
+            dont_know.discard(k)
+        facts.update(choice.set)
+    elif screen == Screen.DONT_KNOW:
+        if not q.dont_know:
+            return _stale(env, state)
+        for k in q.facts:
+            facts.pop(k, None)
+            dont_know.add(k)
+    elif screen == Screen.TOGGLE:
+        key = FACT_KEYS[state.option] if state.option < len(FACT_KEYS) else ""
+        if key not in q.facts:
+            return _stale(env, state)
+        if facts.get(key) is True:
+            facts.pop(key)
+        else:
+            facts[key] = True
+        dont_know.difference_update(q.facts)
+        # Stay on the checklist until "Done".
+        return ask(env, _with(state, Screen.ASK, question_of_code(q), facts=facts,
+                              dont_know=frozenset(dont_know)), q)
+    elif screen == Screen.CHECK_DONE:
+        for k in q.facts:
+            facts.setdefault(k, False)
+            dont_know.discard(k)
+    else:
+        return _stale(env, state)
+    try:
+        facts_v, dk = rs.relevant(facts, state.as_of, frozenset(dont_know))
+    except FactsError:
+        return _stale(env, state)
+    del t
+    return ask(env, _with(state, Screen.ASK, facts=facts_v, dont_know=dk))
+
+
+def question_of_code(q: Question) -> int:
+    return question_code(q)
+
+
+def _back(env: Env, state: State) -> View:
+    rs = env.rules
+    path = rs.path(state.facts, state.as_of, state.dont_know)
+    if not path:
+        return greeting(env, _with(state, Screen.GREETING))
+    last = rs.question_by_id[path[-1]]
+    facts = {k: v for k, v in state.facts.items() if k not in last.facts}
+    dont_know = frozenset(k for k in state.dont_know if k not in last.facts)
+    return ask(env, _with(state, Screen.ASK, facts=facts, dont_know=dont_know))
+
+
+def _stale(env: Env, state: State) -> View:
+    t = tr(state.lang)
+    fresh = _with(state, Screen.RESTART, facts={}, dont_know=frozenset())
+    return View([render.neutral_header(t) + "\n\n" + render.esc(t.gettext(
+        "This button no longer fits the questions. Please start again."))],
+        [[Button(t.gettext("Start again"), fresh)]],
+        alert=t.gettext("This button is out of date."))
+
+
+def _delete(env: Env, state: State) -> View:
+    t = tr(state.lang)
+    text = "\n".join([
+        render.neutral_header(t), "",
+        render.esc(t.gettext("The messages of this conversation have been deleted.")),
+        render.esc(t.gettext("What remains: messages older than 48 hours (Telegram does not "
+                             "let a bot delete them) and the chat entry itself. To remove it, "
+                             "hold the chat in the chat list, choose Delete and also delete it "
+                             "for the bot. Do not tick “block bot”.")),
+    ])
+    return View([text], [[Button(t.gettext("Start again"), _with(
+        state, Screen.RESTART, facts={}, dont_know=frozenset()))]], new_message=True,
+        delete_range=(state.first_message_id, 0))
+
+
+# --- views -----------------------------------------------------------------------------------------
+
+
+def greeting(env: Env, state: State) -> View:
+    t = tr(state.lang)
+    here = _with(state, Screen.GREETING)
+    return View([render.greeting(t)], [
+        [Button(t.gettext("▶ Start"), _with(state, Screen.RESTART, facts={},
+                                             dont_know=frozenset()), kind="answer")],
+        [Button(t.gettext("Asking about someone already called up"),
+                _with(state, Screen.PAGE, option=Page.CALLED_UP + NEW_MESSAGE))],
+        [Button(t.gettext("Privacy"), _with(state, Screen.PAGE, option=Page.PRIVACY + NEW_MESSAGE)),
+         lang_toggle(here)],
+    ])
+
+
+def page(env: Env, state: State, which: Page, new_message: bool = False) -> View:
+    t = tr(state.lang)
+    here = _with(state, Screen.PAGE, option=int(which))
+    text = render.page(t, PAGE_NAMES[which], env.rules, version=env.version, handles=env.handles)
+    buttons: list[list[Button]] = []
+    if which == Page.LANGUAGE:
+        buttons.append([
+            Button("Русский", dataclasses.replace(_with(state, Screen.GREETING), lang="ru")),
+            Button("English", dataclasses.replace(_with(state, Screen.GREETING), lang="en")),
+        ])
+    else:
+        start = _with(state, Screen.RESTART, facts={}, dont_know=frozenset())
+        buttons.append([Button(t.gettext("▶ Start the questions"), start), lang_toggle(here)])
+    return View([text], buttons, new_message=new_message)
+
+
+def ask(env: Env, state: State, q: Question | None = None) -> View:
+    """Show question `q`, or the planner's next; the review when nothing is left to ask."""
+    rs = env.rules
+    facts, dont_know = state.facts, state.dont_know
+    if q is None:
+        q = rs.next_question(facts, state.as_of, dont_know)
+        if q is None:
+            return review(env, _with(state, Screen.REVIEW))
+    t = tr(state.lang)
+    answered, to_come = rs.progress(facts, state.as_of, dont_know)
+    path = rs.path(facts, state.as_of, dont_know)
+    number = path.index(q.id) + 1 if q.id in path else answered + 1
+    remaining = max(0, to_come - (0 if q.id in path else 1))
+    qcode = question_code(q)
+    here = _with(state, Screen.ASK, qcode)
+    rows: list[list[Button]] = []
+    current = rs.answer_label(q, facts, state.as_of, state.lang)
+    for choice in rs.choices(q, facts, state.as_of, state.lang):
+        if q.kind == "checklist":
+            ticked = facts.get(choice.id) is True
+            rows.append([Button(("☑ " if ticked else "☐ ") + choice.label,
+                                _with(state, Screen.TOGGLE, qcode, FACT_INDEX[choice.id]),
+                                kind="answer")])
+            continue
+        key = q.facts[0]
+        code = value_code(key, choice.set[key])
+        mark = "● " if current is not None and choice.label == current else ""
+        rows.append([Button(mark + choice.label, _with(state, Screen.ANSWER, qcode, code),
+                            kind="answer")])
+    if q.kind == "checklist":
+        rows.append([Button(t.gettext("✔ Done"), _with(state, Screen.CHECK_DONE, qcode),
+                            kind="answer")])
+    if q.dont_know:
+        rows.append([Button(t.gettext("I don't know"), _with(state, Screen.DONT_KNOW, qcode),
+                            kind="answer")])
+    rows.append([Button(t.gettext("◀ Back"), _with(state, Screen.BACK), key="b"),
+                 Button(t.gettext("↺ Start over"), _with(state, Screen.RESTART, facts={},
+                                                         dont_know=frozenset()), key="r")])
+    rows.append([lang_toggle(here)])
+    text = render.question(t, q, number, remaining, q.kind == "checklist")
+    return View([text], rows)
+
+
+def review(env: Env, state: State) -> View:
+    rs = env.rules
+    t = tr(state.lang)
+    path = rs.path(state.facts, state.as_of, state.dont_know)
+    rows_text: list[tuple[int, str, str]] = []
+    change_buttons: list[Button] = []
+    for n, qid in enumerate(path, start=1):
+        q = rs.question_by_id[qid]
+        if all(k in state.dont_know for k in q.facts):
+            answer = t.gettext("I don't know")
+        else:
+            answer = rs.answer_label(q, state.facts, state.as_of, state.lang) or ""
+            if q.kind == "checklist" and not answer:
+                answer = t.gettext("None of these")
+        rows_text.append((n, q.text.get(state.lang), answer))
+        change_buttons.append(Button(f"✏️ {n}", _with(state, Screen.ASK, question_code(q)),
+                                     kind="answer"))
+    here = _with(state, Screen.REVIEW)
+    rows: list[list[Button]] = [
+        [Button(t.gettext("✅ See the result"), _with(state, Screen.VERDICT), kind="answer")]
+    ]
+    rows += [change_buttons[i:i + 5] for i in range(0, len(change_buttons), 5)]
+    rows.append([Button(t.gettext("◀ Back"), _with(state, Screen.BACK), key="b"),
+                 Button(t.gettext("↺ Start over"), _with(state, Screen.RESTART, facts={},
+                                                         dont_know=frozenset()), key="r")])
+    rows.append([lang_toggle(here)])
+    return View([render.review(t, rows_text)], rows)
+
+
+def verdict(env: Env, state: State) -> View:
+    rs = env.rules
+    t = tr(state.lang)
+    v = rs.evaluate(state.facts, state.as_of, state.lang)
+    texts = render.verdict(t, v, rs)
+    here = _with(state, Screen.VERDICT)
+    rows = [
+        [Button(t.gettext("↺ Start over"), _with(state, Screen.RESTART, facts={},
+                                                  dont_know=frozenset()), key="r")],
+        [Button(t.gettext("🗑 Delete this conversation"), _with(state, Screen.DELETE), key="d")],
+        [Button(t.gettext("Privacy"), _with(state, Screen.PAGE,
+                                            option=Page.PRIVACY + NEW_MESSAGE), key="p"),
+         lang_toggle(here)],
+    ]
+    return View(texts, rows, ends_interview=True)

@@ -1,0 +1,268 @@
+"""Thin Telegram handlers: parse the update, ask `flow` for the view, send it. No legal logic and
+nothing about the person is kept (no user_data, chat_data or logs of answers)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import re
+from typing import Any, cast
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from telegram.error import BadRequest, RetryAfter, TelegramError
+from telegram.ext import ContextTypes
+
+from rules import today_in_moscow
+
+from . import flow
+from .html_text import esc
+from .i18n import pick_language, tr
+from .render import neutral_header
+from .runtime import Runtime
+from .state_codec import InvalidState, State, is_state_data
+from .views import Button, Page, Screen, View
+
+log = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+_TAG = re.compile(r"<[^>]+>")
+EARLIEST_AS_OF = dt.date(2022, 1, 1)
+
+
+def runtime(context: Context) -> Runtime:
+    return cast(Runtime, context.application.bot_data["runtime"])
+
+
+def language_of(update: Update, rt: Runtime) -> str:
+    user = update.effective_user
+    return pick_language(None, user.language_code if user else None, rt.default_language)
+
+
+def keyboard(rt: Runtime, rows: list[list[Button]]) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    out = []
+    for row in rows:
+        out.append([
+            InlineKeyboardButton(b.label, url=b.url) if b.url
+            else InlineKeyboardButton(b.label, callback_data=rt.codec.encode(_bound(b.state)))
+            for b in row
+        ])
+    return InlineKeyboardMarkup(out)
+
+
+def _bound(state: State | None) -> State:
+    assert state is not None
+    return state
+
+
+async def send_view(context: Context, chat_id: int, view: View, rt: Runtime) -> Message | None:
+    """Send every text of the view as new messages; the buttons go under the last."""
+    sent = None
+    for n, text in enumerate(view.texts):
+        last = n == len(view.texts) - 1
+        sent = await context.bot.send_message(
+            chat_id, text, reply_markup=keyboard(rt, view.buttons) if last else None
+        )
+    return sent
+
+
+# --- commands in private chats ---------------------------------------------------------------------
+
+
+async def start(update: Update, context: Context) -> None:
+    rt = runtime(context)
+    message = update.effective_message
+    assert message is not None
+    args = context.args or []
+    payload = args[0] if args else ""
+    lang = language_of(update, rt)
+    if payload in ("check_ru", "check_en"):
+        lang = payload[-2:]
+        state = flow.new_state(rt.rules, lang, today_in_moscow(), message.message_id)
+        view = flow.ask(flow.Env(rt.rules, rt.version, rt.handles), state)
+    else:
+        state = flow.new_state(rt.rules, lang, today_in_moscow(), message.message_id,
+                               Screen.GREETING)
+        view = flow.greeting(flow.Env(rt.rules, rt.version, rt.handles), state)
+    await send_view(context, message.chat_id, view, rt)
+
+
+async def check(update: Update, context: Context) -> None:
+    rt = runtime(context)
+    message = update.effective_message
+    assert message is not None
+    lang = language_of(update, rt)
+    t = tr(lang)
+    as_of = today_in_moscow()
+    if context.args:
+        try:
+            as_of = dt.date.fromisoformat(context.args[0])
+        except ValueError:
+            as_of = None  # type: ignore[assignment]
+        latest = today_in_moscow() + dt.timedelta(days=365 * 5)
+        if as_of is None or not EARLIEST_AS_OF <= as_of <= latest:
+            await message.reply_text(
+                neutral_header(t) + "\n\n" + esc(t.gettext(
+                    "Please give the date as YYYY-MM-DD, between 2022-01-01 and a few years "
+                    "ahead, e.g. /check 2022-10-10.")), do_quote=False)
+            return
+    state = flow.new_state(rt.rules, lang, as_of, message.message_id)
+    await send_view(context, message.chat_id, flow.ask(flow.Env(rt.rules, rt.version, rt.handles),
+                                                       state), rt)
+
+
+async def show_page(update: Update, context: Context, which: Page) -> None:
+    rt = runtime(context)
+    message = update.effective_message
+    assert message is not None
+    state = flow.new_state(rt.rules, language_of(update, rt), today_in_moscow(),
+                           message.message_id, Screen.PAGE)
+    view = flow.page(flow.Env(rt.rules, rt.version, rt.handles), state, which)
+    await send_view(context, message.chat_id, view, rt)
+
+
+async def help_command(update: Update, context: Context) -> None:
+    await show_page(update, context, Page.HELP)
+
+
+async def privacy_command(update: Update, context: Context) -> None:
+    await show_page(update, context, Page.PRIVACY)
+
+
+async def sources_command(update: Update, context: Context) -> None:
+    await show_page(update, context, Page.SOURCES)
+
+
+async def about_command(update: Update, context: Context) -> None:
+    await show_page(update, context, Page.ABOUT)
+
+
+async def language_command(update: Update, context: Context) -> None:
+    await show_page(update, context, Page.LANGUAGE)
+
+
+async def hint(update: Update, context: Context) -> None:
+    """Unknown text, stickers, photos, unknown commands and edited messages: a short hint."""
+    rt = runtime(context)
+    message = update.effective_message
+    if message is None:
+        return
+    t = tr(language_of(update, rt))
+    await context.bot.send_message(
+        message.chat_id,
+        neutral_header(t) + "\n\n" + esc(t.gettext(
+            "Please answer with the buttons. Type /check to start the questions or /help "
+            "for what this bot does.")),
+    )
+
+
+# --- button presses --------------------------------------------------------------------------------
+
+
+async def button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None
+    rt = runtime(context)
+    data = query.data or ""
+    try:
+        if not is_state_data(data):
+            raise InvalidState("not a state")
+        state = rt.codec.decode(data)
+    except InvalidState as exc:
+        log.info("rejected button data: %s", exc.reason)
+        t = tr(language_of(update, rt))
+        await _answer(query, t.gettext("This button is not valid. Type /check to start again."))
+        return
+    view = flow.press(flow.Env(rt.rules, rt.version, rt.handles), state)
+    await _answer(query, view.alert)
+    message = query.message
+    chat_id = message.chat.id if message else (update.effective_chat.id
+                                                 if update.effective_chat else None)
+    if chat_id is None:
+        return
+    if view.delete_range is not None and isinstance(message, Message):
+        await delete_range(context, chat_id, view.delete_range[0], message.message_id)
+        await send_view(context, chat_id, view, rt)
+        return
+    if view.new_message or not isinstance(message, Message):
+        await send_view(context, chat_id, view, rt)
+        return
+    first, rest = view.texts[0], view.texts[1:]
+    markup = keyboard(rt, view.buttons) if not rest else None
+    await edit(message, first, markup)
+    for n, text in enumerate(rest):
+        last = n == len(rest) - 1
+        await context.bot.send_message(chat_id, text,
+                                       reply_markup=keyboard(rt, view.buttons) if last else None)
+
+
+async def _answer(query: Any, text: str | None) -> None:
+    try:
+        await query.answer(text=text[:200] if text else None)
+    except BadRequest as exc:
+        # A press answered too late (e.g. after a restart) is harmless: go on with the edit.
+        if "query is too old" not in str(exc).lower() and "query id is invalid" not in str(
+                exc).lower():
+            raise
+
+
+def _plain(markup: str) -> str:
+    return html.unescape(_TAG.sub("", markup))
+
+
+async def edit(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """Edit in place; never to identical content (double taps race, so also tolerate it)."""
+    if message.text == _plain(text).strip() and message.reply_markup == markup:
+        return
+    try:
+        await message.edit_text(text, reply_markup=markup)
+    except BadRequest as exc:
+        if "message is not modified" not in str(exc).lower():
+            raise
+
+
+async def delete_range(context: Context, chat_id: int, first: int, last: int) -> None:
+    """Delete the interview's messages, 100 ids per call (Telegram's limit)."""
+    if first <= 0 or first > last:
+        return
+    ids = list(range(first, last + 1))
+    for i in range(0, len(ids), 100):
+        try:
+            await context.bot.delete_messages(chat_id, ids[i:i + 100])
+        except BadRequest as exc:
+            # Messages already gone or older than 48 hours: say so in the reply, not here.
+            log.info("delete_messages: %s", exc.message)
+
+
+# --- errors ------------------------------------------------------------------------------------------
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log without user data and apologise in the person's language; the bot keeps running."""
+    err = context.error
+    log.error("error while handling an update: %s", type(err).__name__,
+              exc_info=(type(err), err, err.__traceback__) if err else None)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.effective_chat.type != "private":
+        return
+    rt = runtime(context)
+    t = tr(language_of(update, rt))
+    text = t.gettext("Sorry, something went wrong on our side. Please press the button again "
+                     "or type /check.")
+    if isinstance(err, RetryAfter):
+        text = t.gettext("Telegram is busy right now. Please try again in a minute.")
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(text[:200])
+        else:
+            await context.bot.send_message(update.effective_chat.id, esc(text))
+    except TelegramError:
+        log.warning("could not send the apology")

@@ -1,0 +1,78 @@
+"""Polling: one process serves each configured bot account on one rule base.
+
+We drive the applications' lifecycle ourselves (run_polling handles only one), so post_init is
+called here. A token Telegram rejects is reported by its position, never printed, and skipped;
+the process fails only when every token fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from typing import Any
+
+from telegram.error import InvalidToken, TelegramError
+
+import rules
+
+from .app import ALLOWED_UPDATES, build_application, post_init
+from .config import Settings
+
+log = logging.getLogger(__name__)
+
+
+async def start_apps(settings: Settings, ruleset: rules.RuleSet, *, force: bool,
+                     polling: bool = True) -> list[Any]:
+    started: list[Any] = []
+    for index in range(len(settings.telegram_bot_tokens)):
+        app = build_application(settings, index, ruleset)
+        position = index + 1
+        try:
+            await app.initialize()
+        except InvalidToken:
+            log.error("token #%d was rejected by Telegram; skipping it", position)
+            continue
+        except TelegramError as exc:
+            log.error("token #%d: could not reach Telegram (%s); skipping it", position,
+                      type(exc).__name__)
+            continue
+        if polling:
+            info = await app.bot.get_webhook_info()
+            if info.url and not force:
+                log.error("token #%d has a webhook set; refusing to poll (use --force to "
+                          "delete it and poll)", position)
+                await app.shutdown()
+                continue
+        await post_init(app)
+        await app.start()
+        if polling and app.updater is not None:
+            await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES,
+                                            drop_pending_updates=False)
+        log.info("bot #%d started", position)
+        started.append(app)
+    return started
+
+
+async def stop_apps(apps: list[Any]) -> None:
+    for app in apps:
+        with contextlib.suppress(Exception):
+            if app.updater is not None and app.updater.running:
+                await app.updater.stop()
+            await app.stop()
+            await app.shutdown()
+
+
+async def serve_polling(settings: Settings, ruleset: rules.RuleSet, *, force: bool) -> int:
+    apps = await start_apps(settings, ruleset, force=force)
+    if not apps:
+        log.error("no bot could be started")
+        return 1
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    await stop_apps(apps)
+    return 0
