@@ -30,6 +30,7 @@ import rules
 from . import handlers
 from .config import Settings
 from .i18n import tr
+from .render import N_
 from .runtime import Runtime
 from .state_codec import StateCodec
 
@@ -126,12 +127,12 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
 
 
 PRIVATE_COMMANDS = [
-    ("check", "Start the questions"),
-    ("language", "Choose Russian or English"),
-    ("help", "What this bot does"),
-    ("privacy", "What is kept, and how to clean up"),
-    ("sources", "The laws the answers rest on"),
-    ("about", "Version and official addresses"),
+    ("check", N_("Start the questions")),
+    ("language", N_("Choose Russian or English")),
+    ("help", N_("What this bot does")),
+    ("privacy", N_("What is kept, and how to clean up")),
+    ("sources", N_("The laws the answers rest on")),
+    ("about", N_("Version and official addresses")),
 ]
 
 

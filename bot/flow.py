@@ -12,6 +12,7 @@ from rules import FACTS, FactsError, RuleSet, validate_facts
 from rules.models import Question
 
 from . import render
+from .html_text import esc
 from .i18n import tr
 from .state_codec import State, code_value, value_code
 from .views import NEW_MESSAGE, Button, Page, Screen, View
@@ -73,7 +74,7 @@ def press(env: Env, state: State) -> View:
         if upgraded is None:
             fresh = new_state(rs, state.lang, state.as_of, state.first_message_id, Screen.RESTART)
             return View(
-                [render.neutral_header(t) + "\n\n" + render.esc(t.gettext(
+                [render.neutral_header(t) + "\n\n" + esc(t.gettext(
                     "The rules have been updated since these buttons were made, and some "
                     "answers no longer fit. Please start again."))],
                 [[Button(t.gettext("Start again"), fresh)]],
@@ -195,7 +196,7 @@ def _back(env: Env, state: State) -> View:
 def _stale(env: Env, state: State) -> View:
     t = tr(state.lang)
     fresh = _with(state, Screen.RESTART, facts={}, dont_know=frozenset())
-    return View([render.neutral_header(t) + "\n\n" + render.esc(t.gettext(
+    return View([render.neutral_header(t) + "\n\n" + esc(t.gettext(
         "This button no longer fits the questions. Please start again."))],
         [[Button(t.gettext("Start again"), fresh)]],
         alert=t.gettext("This button is out of date."))
@@ -205,11 +206,11 @@ def _delete(env: Env, state: State) -> View:
     t = tr(state.lang)
     text = "\n".join([
         render.neutral_header(t), "",
-        render.esc(t.gettext("The messages of this conversation have been deleted.")),
-        render.esc(t.gettext("What remains: messages older than 48 hours (Telegram does not "
+        esc(t.gettext("The messages of this conversation have been deleted.")),
+        esc(t.gettext("What remains: messages older than 48 hours (Telegram does not "
                              "let a bot delete them) and the chat entry itself. To remove it, "
-                             "hold the chat in the chat list, choose Delete and also delete it "
-                             "for the bot. Do not tick “block bot”.")),
+                             "hold the chat in the chat list, choose Delete and tick “Also "
+                             "delete for …”. Do not tick “block bot”.")),
     ])
     return View([text], [[Button(t.gettext("Start again"), _with(
         state, Screen.RESTART, facts={}, dont_know=frozenset()))]], new_message=True,

@@ -38,8 +38,8 @@ FACT_NAMES: dict[str, str] = {
     "disabled_child": N_("whether he has a disabled child"),
     "cares_for_relative": N_("care of a relative"),
     "guardian_of_sibling": N_("guardianship of a brother or sister"),
-    "mother_alone_with_4_under_8": N_("his mother's family"),
-    "parliament_member": N_("membership of parliament"),
+    "mother_alone_with_4_under_8": N_("whether his mother raises four or more young children alone"),
+    "parliament_member": N_("being a senator or State Duma deputy"),
     "reserved_by_employer": N_("reservation by the employer"),
     "sector": N_("where he works"),
     "accredited_employer": N_("whether the employer qualifies"),
@@ -55,7 +55,7 @@ OUTCOME_HEADLINE: dict[str, str] = {
                       "employer list or an official statement, not on a published law. "
                       "A commission may ignore it."),
     "subject": N_("None of the grounds we know applies: he can be called up if call-up under "
-                  "this decree runs."),
+                  "this decree is under way or resumes."),
     "undetermined": N_("We cannot tell yet: the answer depends on something not known."),
 }
 
@@ -71,10 +71,10 @@ def greeting(t: Tr) -> str:
         "",
         esc(t.gettext("This bot checks, in a few button questions, whether a person can be "
                       "called up under the partial mobilization of 21 September 2022 "
-                      "(Decree No. 647), and on what legal grounds.")),
+                      "(Decree No. 647), and which legal grounds protect them.")),
         "",
         esc(t.gettext("It does not cover regular conscription, electronic summonses or the "
-                      "2026 \"special training\" of reservists. It is not legal advice.")),
+                      "2026 “special training” of reservists. It is not legal advice.")),
         "",
         i(t.gettext("Nothing you answer is stored: the answers travel in the buttons of this "
                     "chat only. You can ask for yourself or for a relative.")),
@@ -107,7 +107,8 @@ def review(t: Tr, rows: Sequence[tuple[int, str, str]]) -> str:
     parts = [neutral_header(t), b(t.gettext("Check your answers")), ""]
     for number, text, answer in rows:
         parts.append(f"{number}. {esc(text)}\n    → {b(answer)}")
-    parts += ["", esc(t.gettext("Press a number to change that answer, or see the result."))]
+    parts += ["", esc(t.gettext("Press a numbered button to change that answer, or see the "
+                                "result."))]
     return "\n".join(parts)
 
 
@@ -157,10 +158,11 @@ def verdict(t: Tr, v: Verdict, rs: RuleSet) -> list[str]:
     if v.advice:
         blocks.append(b(t.gettext("Worth checking")) + "\n" + "\n".join(
             "• " + esc(a.text) for a in v.advice))
-    steps = [
-        t.gettext("Gather the documents named above, originals and copies."),
-        t.gettext("A deferral or exemption is not automatic: the mobilization commission "
-                  "(prizyvnaya komissiya po mobilizatsii) decides."),
+    steps = [t.gettext("Gather the documents named above, originals and copies.")]
+    if v.outcome in ("deferral", "conditional", "undetermined"):
+        steps.append(t.gettext("A deferral is not automatic: the mobilization commission "
+                               "(prizyvnaya komissiya po mobilizatsii) decides."))
+    steps += [
         t.gettext("If a summons has come: report to the voenkomat or assembly point by its "
                   "date with the documents, hand in a written request citing the ground, and "
                   "keep a copy stamped as received."),
@@ -182,7 +184,7 @@ def verdict(t: Tr, v: Verdict, rs: RuleSet) -> list[str]:
 
 
 def resources(t: Tr, rs: RuleSet) -> str:
-    lines = [b(t.gettext("Where to get human help"))]
+    lines = [b(t.gettext("Where else to get help"))]
     for res in rs.resources():
         title = res.title.get(t.lang)
         line = "• " + (link(title, res.url) if res.url else b(title))
@@ -199,8 +201,8 @@ def _ground_block(t: Tr, g: object) -> str:
         "deferral": t.gettext("deferral"),
         "conditional": t.gettext("not a published law"),
     }[g.outcome]
-    lines = [f"{b(g.title)} — {esc(kind)}", esc(g.explanation),
-             f"{b(t.gettext('What to do:'))} {esc(g.todo)}"]
+    todo_label = t.gettext("What to do:")
+    lines = [f"{b(g.title)} — {esc(kind)}", esc(g.explanation), f"{b(todo_label)} {esc(g.todo)}"]
     if g.note:
         lines.append(i(g.note))
     lines += [_citation_line(t, c) for c in g.citations]
@@ -227,8 +229,8 @@ def page(t: Tr, which: str, rs: RuleSet, *, version: str, handles: Sequence[str]
             neutral_header(t), "", b(t.gettext("What is kept: nothing.")),
             esc(t.gettext("The server stores no answers, no names and no list of who used it. "
                           "Your answers travel inside the buttons of this chat: they are signed "
-                          "so nobody can forge them, but not encrypted, so they sit in this "
-                          "chat just like the review screen does.")),
+                          "so nobody can forge them, but not encrypted, so they stay in this "
+                          "chat, just like the list of your answers on the review screen.")),
             "",
             b(t.gettext("To leave no trace on your phone:")),
             "☐ " + esc(t.gettext("Press “Delete this conversation” under the result, then "
@@ -246,8 +248,6 @@ def page(t: Tr, which: str, rs: RuleSet, *, version: str, handles: Sequence[str]
         for act in rs.acts.values():
             title = act.title.get(t.lang)
             entry = link(title, act.url) if act.url else esc(title)
-            if not act.published:
-                entry += " — " + esc(t.gettext("not public"))
             lines.append("• " + entry)
         return "\n".join(lines)
     if which == "about":

@@ -83,4 +83,5 @@ def _show(view: View, out: TextIO, gettext: Callable[[str], str]) -> None:
             print(f"  {n}. {b.label}", file=out)
     for key, b in sorted(letters.items()):
         print(f"  {key}) {b.label}", file=out)
-    print(f"  {QUIT}) {gettext('Quit')}", file=out)
+    quit_label = gettext("Quit")
+    print(f"  {QUIT}) {quit_label}", file=out)

@@ -124,7 +124,7 @@ def test_a_yaml_alias_is_an_error_at_the_alias(tmp_path: Path) -> None:
 
 
 def test_a_yaml_merge_key_is_an_error(tmp_path: Path) -> None:
-    root, text = mutate(tmp_path, "grounds.yaml", "    outcome: not_subject\n",
+    root, _text = mutate(tmp_path, "grounds.yaml", "    outcome: not_subject\n",
                         "    outcome: not_subject\n    <<: {valid_from: null}\n")
     message = load_error(root)
     assert "grounds.yaml:" in message and "merge keys are not allowed" in message
@@ -232,7 +232,7 @@ def test_a_rule_test_missing_an_undefined_fact_is_an_error(tmp_path: Path) -> No
 
 
 def test_a_rule_test_with_an_undefined_fact_fails_as_bad_facts(tmp_path: Path) -> None:
-    root, text = mutate(tmp_path, "tests/health.yaml", "fitness: D,", "fitnes: D,")
+    root, _text = mutate(tmp_path, "tests/health.yaml", "fitness: D,", "fitnes: D,")
     message = load_error(root)
     assert "tests/health.yaml:" in message and "bad facts: fitnes: unknown fact" in message
 
@@ -264,14 +264,14 @@ def test_a_missing_russian_translation_is_an_error(tmp_path: Path) -> None:
 
 
 def test_an_empty_translation_is_an_error(tmp_path: Path) -> None:
-    root, text = mutate(tmp_path, "caveats.yaml", "  - id: scope\n    text:\n      ru:",
+    root, _text = mutate(tmp_path, "caveats.yaml", "  - id: scope\n    text:\n      ru:",
                         '  - id: scope\n    text:\n      en: " "\n      xx:')
     message = load_error(root)
     assert "caveats.yaml:" in message and "caveats[4].text" in message
 
 
 def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
-    root, text = mutate(tmp_path, "resources.yaml", "official:", "official: [")
+    root, _text = mutate(tmp_path, "resources.yaml", "official:", "official: [")
     message = load_error(root)
     assert re.search(r"resources\.yaml:\d+: not valid YAML", message), message
 
@@ -350,7 +350,7 @@ def test_each_expectation_of_a_rule_test_is_checked(
 
 
 def test_a_duplicate_rule_test_name_is_an_error(tmp_path: Path) -> None:
-    root, text = mutate(tmp_path, "tests/health.yaml",
+    root, _text = mutate(tmp_path, "tests/health.yaml",
                         "Category G (temporarily unfit) gives a deferral",
                         "Category D (unfit) means retirement and no call-up")
     message = load_error(root)

@@ -300,7 +300,7 @@ def test_a_woman_with_three_children_is_not_asked_about_a_pregnant_wife(rs: Rule
         asked.append(q.id)
         assert q.id != "wife_pregnant_22w", asked
         if q.kind == "checklist":
-            facts = {**facts, **{k: False for k in q.facts}}
+            facts = {**facts, **dict.fromkeys(q.facts, False)}
         else:
             facts = {**facts, **q.options[-1].set}
 
