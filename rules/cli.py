@@ -126,8 +126,8 @@ def render_text(v: Verdict) -> str:
         lines.append(f"\nmissing: {', '.join(v.missing)}")
     for n in v.notes:
         lines.append(f"\nnote: {n.text}")
-    for c in v.caveats:
-        lines.append(f"\ncaveat: {c.text}")
+    for caveat in v.caveats:
+        lines.append(f"\ncaveat: {caveat.text}")
     return "\n".join(lines)
 
 
@@ -148,6 +148,9 @@ def graph(rs: RuleSet, fmt: str) -> str:
     for f in facts:
         out.append(f"  f_{f}([{f}])")
     for cg in rs.grounds:
-        out.append(f"  g_{cg.ground.id}[{cg.ground.id}<br/>{cg.ground.outcome}]")
+        out.append(f"  g_{cg.ground.id}[{cg.ground.id}<br/>{cg.ground.outcome}]:::{cg.ground.outcome}")
     out += [f"  f_{f} --> g_{g}" for g, f in edges]
+    out += ["  classDef not_subject fill:#d4f4dd,stroke:#2b8a3e",
+            "  classDef deferral fill:#fff3bf,stroke:#e67700",
+            "  classDef conditional fill:#ffe3e3,stroke:#c92a2a"]
     return "\n".join(out)

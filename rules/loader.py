@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -19,9 +20,11 @@ from .models import (
     ActsFile,
     AgeLimitsFile,
     BirthYearLimit,
+    Caveat,
     CaveatsFile,
     Condition,
     GroundsFile,
+    Note,
     QuestionsFile,
     ResourcesFile,
     RuleTest,
@@ -252,8 +255,9 @@ def _build(root: Path, docs: dict[str, YamlDoc], parsed: dict[str, Any],
     cdoc = docs["caveats.yaml"]
     caveats: list[CompiledText] = []
     notes: list[CompiledText] = []
-    for kind, items, target in (("caveats", caveats_file.caveats, caveats),
-                                ("notes", caveats_file.notes, notes)):
+    sections: list[tuple[str, Sequence[Caveat | Note], list[CompiledText]]] = [
+        ("caveats", caveats_file.caveats, caveats), ("notes", caveats_file.notes, notes)]
+    for kind, items, target in sections:
         ids: set[str] = set()
         for i, item in enumerate(items):
             loc = (kind, i)

@@ -93,7 +93,7 @@ def _alias_lines(text: str) -> list[int]:
     if "*" not in text:
         return []
     return [e.start_mark.line + 1 for e in yaml.parse(text, Loader=_Loader)
-            if isinstance(e, yaml.AliasEvent)]
+            if isinstance(e, yaml.AliasEvent) and e.start_mark is not None]
 
 
 def _build(node: yaml.Node, loc: Loc, lines: dict[Loc, int], seen: set[int], file: str) -> Any:

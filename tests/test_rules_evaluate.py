@@ -564,8 +564,8 @@ def test_the_verdict_comes_in_the_language_asked(rs: RuleSet) -> None:
             assert c_en.act == c_ru.act
             assert CYRILLIC.search(c_ru.label) and not CYRILLIC.search(c_en.label)
     assert [c.id for c in en.caveats] == [c.id for c in ru.caveats]
-    for c_en, c_ru in zip(en.caveats, ru.caveats, strict=True):
-        assert CYRILLIC.search(c_ru.text) and not CYRILLIC.search(c_en.text)
+    for t_en, t_ru in zip(en.caveats, ru.caveats, strict=True):
+        assert CYRILLIC.search(t_ru.text) and not CYRILLIC.search(t_en.text)
 
 
 def test_an_unknown_language_is_refused(rs: RuleSet) -> None:
@@ -711,7 +711,7 @@ DAYS = [dt.date(2022, 9, 20), dt.date(2022, 9, 22), dt.date(2022, 10, 10), dt.da
 def random_fact_sets(n: int, seed: int) -> list[tuple[dict[str, Any], dt.date]]:
     """Random valid fact sets, each key missing with p = 0.3 (birth given as date, year or age)."""
     rng = random.Random(seed)
-    out = []
+    out: list[tuple[dict[str, Any], dt.date]] = []
     while len(out) < n:
         day = rng.choice(DAYS)
         facts: dict[str, Any] = {}

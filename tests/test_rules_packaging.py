@@ -23,9 +23,9 @@ def bdist_wheel_available() -> bool:
         return False
     if importlib.util.find_spec("wheel") is not None:
         return True
-    import setuptools
+    from importlib.metadata import version
 
-    major, minor = (int(x) for x in setuptools.__version__.split(".")[:2])
+    major, minor = (int(x) for x in version("setuptools").split(".")[:2])
     return (major, minor) >= (70, 1)
 
 

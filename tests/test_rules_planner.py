@@ -36,10 +36,9 @@ def answers(rs: RuleSet, q: Question, facts: dict[str, Any], day: dt.date) -> li
     """Every answer a front end offers for the question."""
     out: list[Answer]
     if q.kind == "checklist":
-        none = {item.fact: False for item in q.items}
-        out = [("none", none)] + [
-            (item.fact, {**none, item.fact: True}) for item in q.items
-        ]
+        none: dict[str, Any] = dict.fromkeys(q.facts, False)
+        out = [("none", none)]
+        out += [(item.fact, {**none, item.fact: True}) for item in q.items]
     else:
         out = [(c.id, dict(c.set)) for c in rs.choices(q, facts, day, "en")]
     if q.dont_know:
@@ -295,7 +294,7 @@ def test_a_woman_with_three_children_is_not_asked_about_a_pregnant_wife(rs: Rule
     facts = {"sex": "female", "military_status": "reserve", "citizen": True, "age": 30,
              "fitness": "A", "conviction": "none", "reserved_by_employer": False,
              "student": "none", "children_under_16": 3, "raises_children_alone": False}
-    asked = []
+    asked: list[str] = []
     while (q := rs.next_question(facts, D)) is not None and len(asked) < 10:
         asked.append(q.id)
         assert q.id != "wife_pregnant_22w", asked

@@ -31,6 +31,7 @@ import http.client
 import http.server
 import itertools
 import json
+import mimetypes
 import re
 import socket
 import threading
@@ -38,7 +39,7 @@ import time
 import urllib.parse
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 JSON = dict[str, Any]
 T = TypeVar("T")
@@ -105,8 +106,7 @@ BUTTON_DATA_INVALID = "Bad Request: BUTTON_DATA_INVALID"
 BUTTON_TEXT_INVALID = "Bad Request: BUTTON_TEXT_INVALID"
 BUTTON_URL_INVALID = "Bad Request: inline keyboard button URL '{url}' is invalid: {reason}"
 TEXT_BUTTONS_UNALLOWED = (
-    "Bad Request: can't parse inline keyboard button: "
-    "Text buttons are unallowed in the inline keyboard"
+    "Bad Request: can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
 )
 BUTTON_TEXT_NOT_STRING = (
     'Bad Request: can\'t parse inline keyboard button: Field "text" must be of type String'
@@ -132,9 +132,7 @@ MESSAGE_IDS_NOT_SPECIFIED = "Bad Request: message identifiers are not specified"
 TOO_MANY_MESSAGE_IDS = "Bad Request: too many message identifiers specified"
 INVALID_MESSAGE_ID = "Bad Request: invalid message identifier specified"
 REPLY_MESSAGE_NOT_FOUND = "Bad Request: message to be replied not found"
-QUERY_TOO_OLD = (
-    "Bad Request: query is too old and response timeout expired or query ID is invalid"
-)
+QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 CALLBACK_ANSWER_TOO_LONG = "Bad Request: MESSAGE_TOO_LONG"
 CANT_INITIATE = "Forbidden: bot can't initiate conversation with a user"
 BLOCKED_BY_USER = "Forbidden: bot was blocked by the user"
@@ -143,8 +141,7 @@ KICKED_FROM = "Forbidden: bot was kicked from the {kind} chat"
 GROUP_UPGRADED = "Bad Request: group chat was upgraded to a supergroup chat"
 TOO_MANY_REQUESTS = "Too Many Requests: retry after {}"
 CONFLICT_OTHER_POLL = (
-    "Conflict: terminated by other getUpdates request; "
-    "make sure that only one bot instance is running"
+    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 )
 CONFLICT_SET_WEBHOOK = "Conflict: terminated by setWebhook request"
 CONFLICT_WEBHOOK_ACTIVE = (
@@ -152,9 +149,7 @@ CONFLICT_WEBHOOK_ACTIVE = (
     "use deleteWebhook to delete the webhook first"
 )
 WEBHOOK_HTTPS_REQUIRED = "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"
-WEBHOOK_PORT = (
-    "Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443"
-)
+WEBHOOK_PORT = "Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443"
 SECRET_TOKEN_INVALID = "Bad Request: secret token contains unallowed characters"
 COMMAND_EMPTY = "Bad Request: command must be non-empty"
 COMMAND_TOO_LONG = f"Bad Request: command length must not exceed {MAX_COMMAND_LENGTH}"
@@ -204,9 +199,7 @@ CHAT_ACTIONS = frozenset(
 class ApiError(Exception):
     """A Bot API error answer: ``{"ok": false, "error_code": ..., "description": ...}``."""
 
-    def __init__(
-        self, description: str, error_code: int = 400, parameters: JSON | None = None
-    ) -> None:
+    def __init__(self, description: str, error_code: int = 400, parameters: JSON | None = None) -> None:
         super().__init__(description)
         self.description = description
         self.error_code = error_code
@@ -357,7 +350,7 @@ class ChatInfo:
 
     @property
     def kind(self) -> str:
-        """"group" or "supergroup", as Telegram words its membership errors."""
+        """The word Telegram uses for this chat in membership errors: group or supergroup."""
         return "supergroup" if self.type == "supergroup" else "group"
 
     def to_json(self) -> JSON:
@@ -506,8 +499,7 @@ class MessageRecord:
                 if candidate.get("text") == text:
                     return candidate
         raise LookupError(
-            f"no button {text!r} on message {self.message_id} in chat {self.chat_id}; "
-            f"buttons: {self.buttons}"
+            f"no button {text!r} on message {self.message_id} in chat {self.chat_id}; buttons: {self.buttons}"
         )
 
     def entities_of(self, entity_type: str) -> list[str]:
@@ -778,7 +770,7 @@ _SIMPLE_TAG_ENTITIES = {
     "span": "spoiler",
 }
 
-UserLookup = Callable[[int], "UserInfo | None"]
+UserLookup = Callable[[int], UserInfo | None]
 
 
 def _link_entity(url: str, offset: int, length: int, users: UserLookup | None) -> JSON | None:
@@ -850,8 +842,7 @@ def parse_html(text: str, users: UserLookup | None = None) -> tuple[str, list[JS
                 attribute = text[attribute_begin:i].lower()
                 if not attribute:
                     raise EntityParseError(
-                        f'Empty attribute name in the tag "{tag}" at byte offset '
-                        f"{_byte_offset(text, begin)}"
+                        f'Empty attribute name in the tag "{tag}" at byte offset {_byte_offset(text, begin)}'
                     )
                 while i < n and _is_space(at(i)):
                     i += 1
@@ -872,13 +863,12 @@ def parse_html(text: str, users: UserLookup | None = None) -> tuple[str, list[JS
                     )
                 if at(i) not in "'\"":
                     token_begin = i
-                    while at(i) and (at(i).isascii() and at(i).isalnum() or at(i) in ".-"):
+                    while at(i) and ((at(i).isascii() and at(i).isalnum()) or at(i) in ".-"):
                         i += 1
                     value = text[token_begin:i].lower()
                     if not _is_space(at(i)) and at(i) != ">":
                         raise EntityParseError(
-                            "Unexpected end of name token at byte offset "
-                            f"{_byte_offset(text, token_begin)}"
+                            f"Unexpected end of name token at byte offset {_byte_offset(text, token_begin)}"
                         )
                 else:
                     quote = at(i)
@@ -897,9 +887,7 @@ def parse_html(text: str, users: UserLookup | None = None) -> tuple[str, list[JS
                         i += 1
                     value = "".join(value_chars)
                 if i >= n:
-                    raise EntityParseError(
-                        f"Unclosed start tag at byte offset {_byte_offset(text, begin)}"
-                    )
+                    raise EntityParseError(f"Unclosed start tag at byte offset {_byte_offset(text, begin)}")
                 if tag == "a" and attribute == "href":
                     argument = value
                 elif tag == "code" and attribute == "class" and value.startswith("language-"):
@@ -912,8 +900,7 @@ def parse_html(text: str, users: UserLookup | None = None) -> tuple[str, list[JS
                     argument = "1"
             if tag == "span" and argument != "spoiler":
                 raise EntityParseError(
-                    f'Tag "span" must have class "tg-spoiler" at byte offset '
-                    f"{_byte_offset(text, begin)}"
+                    f'Tag "span" must have class "tg-spoiler" at byte offset {_byte_offset(text, begin)}'
                 )
             if tag == "tg-emoji" and not argument.isdigit():
                 raise EntityParseError("Invalid custom emoji identifier specified")
@@ -957,9 +944,10 @@ def parse_html(text: str, users: UserLookup | None = None) -> tuple[str, list[JS
                     }
                 elif tag == "code":
                     entity = {"type": "code", "offset": offset, "length": length}
-                    if argument:
-                        entity["language"] = argument
+                    if argument:  # only kept if a <pre> closes around exactly this <code>
+                        entity["_language"] = argument
                 else:  # pre
+                    entity = {"type": "pre", "offset": offset, "length": length}
                     last = entities[-1] if entities else None
                     if (
                         last is not None
@@ -968,27 +956,17 @@ def parse_html(text: str, users: UserLookup | None = None) -> tuple[str, list[JS
                         and last["length"] == length
                     ):
                         entities.pop()
-                        entity = {"type": "pre", "offset": offset, "length": length}
-                        if last.get("language"):
-                            entity["language"] = last["language"]
-                    else:
-                        entity = {"type": "pre", "offset": offset, "length": length}
+                        if last.get("_language"):
+                            entity["language"] = last["_language"]
                 if entity is not None:
-                    if entity["type"] == "code" and "language" in entity:
-                        entity.pop("language")  # a language only means something inside <pre>
-                        entity["_language"] = argument
                     entities.append(entity)
             nested.pop()
         i += 1  # the closing '>'
 
     if nested:
-        raise EntityParseError(
-            f'Can\'t find end tag corresponding to start tag "{nested[-1][0]}"'
-        )
+        raise EntityParseError(f'Can\'t find end tag corresponding to start tag "{nested[-1][0]}"')
     for entity in entities:
-        language = entity.pop("_language", None)
-        if language and entity["type"] == "pre":
-            entity["language"] = language
+        entity.pop("_language", None)
     return "".join(out), entities
 
 
@@ -1191,8 +1169,7 @@ def parse_markdown_v2(text: str, users: UserLookup | None = None) -> tuple[str, 
     if nested:
         entity_type, _argument, _offset, byte_offset, _out_begin = nested[-1]
         raise EntityParseError(
-            f"Can't find end of {_MD2_TYPE_NAMES[entity_type]} entity at byte offset "
-            f"{byte_offset}"
+            f"Can't find end of {_MD2_TYPE_NAMES[entity_type]} entity at byte offset {byte_offset}"
         )
     close_quote()
     return "".join(out), entities
@@ -1242,16 +1219,13 @@ def parse_markdown(text: str, users: UserLookup | None = None) -> tuple[str, lis
                     i += 1
         offset = u16
         out_begin = len(out)
-        while i < n and (
-            at(i) != end_char or (is_pre and not (at(i + 1) == "`" and at(i + 2) == "`"))
-        ):
+        while i < n and (at(i) != end_char or (is_pre and not (at(i + 1) == "`" and at(i + 2) == "`"))):
             out.append(text[i])
             u16 += 2 if ord(text[i]) > 0xFFFF else 1
             i += 1
         if i >= n:
             raise EntityParseError(
-                "Can't find end of the entity starting at byte offset "
-                f"{_byte_offset(text, begin)}"
+                f"Can't find end of the entity starting at byte offset {_byte_offset(text, begin)}"
             )
         length = u16 - offset
         if length > 0:
@@ -1287,7 +1261,7 @@ def parse_markdown(text: str, users: UserLookup | None = None) -> tuple[str, lis
 _HOST_LABEL = re.compile(r"(?!-)[\w-]{1,63}(?<!-)", re.UNICODE)
 
 
-def check_link(url: str, *, buttons: bool = False) -> tuple[str | None, str]:
+def check_link(url: str) -> tuple[str | None, str]:
     """Check a link the way tdlib's ``check_link`` roughly does: (normalized URL, or None and why).
 
     http(s) links need a real-looking host (``localhost`` is refused: "Wrong HTTP URL"); tg:// and
@@ -1350,11 +1324,7 @@ _OPAQUE_ENTITY_TYPES = frozenset(
 def detect_entities(text: str, existing: Sequence[JSON] = ()) -> list[JSON]:
     """The entities Telegram finds by itself: URLs, /commands, @mentions, #hashtags, e-mails."""
     offsets = _u16_offsets(text)
-    taken = [
-        (e["offset"], e["offset"] + e["length"])
-        for e in existing
-        if e["type"] in _OPAQUE_ENTITY_TYPES
-    ]
+    taken = [(e["offset"], e["offset"] + e["length"]) for e in existing if e["type"] in _OPAQUE_ENTITY_TYPES]
     found: list[JSON] = []
     for entity_type, pattern in _AUTO_ENTITIES:
         for match in pattern.finditer(text):
@@ -1574,7 +1544,7 @@ def _decode_params(content_type: str, body: bytes, query: str) -> dict[str, Any]
     elif media_type == "multipart/form-data":
         params.update(_parse_multipart(content_type, body))
     else:
-        pairs = urllib.parse.parse_qsl(body.decode("utf-8", errors="replace"), True)
+        pairs = urllib.parse.parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True)
         params.update(pairs)
     return params
 
@@ -1591,6 +1561,14 @@ def _opt_int(params: Mapping[str, Any], name: str) -> int | None:
         return int(str(value).strip())
     except ValueError:
         return None  # Telegram reads garbage as 0, which names nothing
+
+
+def _opt_float(params: Mapping[str, Any], name: str) -> float:
+    value = params.get(name)
+    try:
+        return float(value) if value not in (None, "") else 0.0
+    except (TypeError, ValueError):
+        return 0.0
 
 
 def _opt_bool(params: Mapping[str, Any], name: str) -> bool:
@@ -1669,7 +1647,7 @@ class _RequestHandler(http.server.BaseHTTPRequestHandler):
         with self.server.connections_lock:
             self.server.connections.discard(self.connection)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib signature)
+    def log_message(self, format: str, *args: Any) -> None:
         return
 
     def do_GET(self) -> None:
@@ -1735,9 +1713,7 @@ class BotAPIStandIn:
             raise ValueError("at least one bot token is needed")
         self._bots: dict[str, _BotState] = {}
         for token, info in tokens.items():
-            if not re.fullmatch(r"\d+:[A-Za-z0-9_-]+", token) or token.split(":")[0] != str(
-                info.id
-            ):
+            if not re.fullmatch(r"\d+:[A-Za-z0-9_-]+", token) or token.split(":")[0] != str(info.id):
                 raise ValueError(f"token {token!r} must look like '{info.id}:<secret>'")
             self._bots[token] = _BotState(token=token, info=info)
         self.host = host
@@ -1759,6 +1735,7 @@ class BotAPIStandIn:
         self._closing = False
         self._httpd: _HTTPServer | None = None
         self._threads: list[threading.Thread] = []
+        self._webhook_description: dict[str, str] = {}
         for bot in self._bots.values():
             self._users[bot.info.id] = bot.info.as_user()
 
@@ -1948,22 +1925,19 @@ class BotAPIStandIn:
                 call.done = True
                 self._touch()
             return envelope
-        envelope = {"ok": True, "result": result}
-        if name in ("setWebhook", "deleteWebhook") and isinstance(result, bool):
-            envelope["description"] = self._webhook_description.pop(token, "")
+        envelope: JSON = {"ok": True, "result": result}
+        if name in ("setWebhook", "deleteWebhook"):
+            with self._lock:
+                envelope["description"] = self._webhook_description.pop(token, "")
         with self._lock:
             call.result = result
             call.done = True
             self._touch()
         return envelope
 
-    _webhook_description: ClassVar[dict[str, str]] = {}
-
     def _check_injections(self, bot: _BotState, name: str, *, mutating: bool) -> None:
         for injection in bot.injections:
-            applies = (
-                name.lower() in injection.methods if injection.methods is not None else mutating
-            )
+            applies = name.lower() in injection.methods if injection.methods is not None else mutating
             if applies and injection.remaining > 0:
                 injection.remaining -= 1
                 raise injection.error
@@ -1980,9 +1954,7 @@ class BotAPIStandIn:
             bot = self._bot(token)
             kind = next((key for key in update if key != "update_id"), "")
             allowed = bot.allowed_updates
-            subscribed = (
-                kind not in NOT_DELIVERED_BY_DEFAULT if not allowed else kind in allowed
-            )
+            subscribed = kind not in NOT_DELIVERED_BY_DEFAULT if not allowed else kind in allowed
             if not subscribed:
                 bot.dropped_updates.append(update)
                 return None
@@ -2013,7 +1985,7 @@ class BotAPIStandIn:
         offset = _opt_int(params, "offset")
         limit = _opt_int(params, "limit") or 100
         limit = 100 if limit <= 0 or limit > 100 else limit
-        timeout = max(0.0, min(float(_opt_int(params, "timeout") or 0), self.max_long_poll))
+        timeout = max(0.0, min(_opt_float(params, "timeout"), self.max_long_poll))
         allowed = _opt_json(params, "allowed_updates", "Bad Request: can't parse allowed_updates")
         with self._changed:
             if bot.webhook is not None:
@@ -2056,7 +2028,7 @@ class BotAPIStandIn:
                 ):
                     self._changed.wait(0.05)
                 if self._closing or bot.webhook is None:
-                    return
+                    return  # (the webhook is never None here unless closing)
                 update = bot.updates[0]
                 webhook = bot.webhook
             status, error = self._post_update(webhook, update)
@@ -2108,9 +2080,7 @@ class BotAPIStandIn:
             connection.close()
         if 200 <= response.status < 300:
             return response.status, None
-        return response.status, (
-            f"Wrong response from the webhook: {response.status} {response.reason}"
-        )
+        return response.status, (f"Wrong response from the webhook: {response.status} {response.reason}")
 
     def deliver_webhook(self, token: str | None, update: JSON) -> int | None:
         """POST ``update`` to the bot's webhook now, with the secret token header; the HTTP status.
@@ -2232,9 +2202,7 @@ class BotAPIStandIn:
         with self._lock:
             return self.chat(chat_id, token).bot_messages
 
-    def last_bot_message(
-        self, chat_id: int | ChatInfo, token: str | None = None
-    ) -> MessageRecord | None:
+    def last_bot_message(self, chat_id: int | ChatInfo, token: str | None = None) -> MessageRecord | None:
         with self._lock:
             return self.chat(chat_id, token).last_bot_message
 
@@ -2657,15 +2625,16 @@ class BotAPIStandIn:
             lines.append(f"  {call.method} {call.params!r:.200} -> {outcome}")
         return "\n".join(lines)
 
-    def wait_until(
-        self, predicate: Callable[[], T], timeout: float = 5.0, message: str | None = None
-    ) -> T:
+    def wait_until(self, predicate: Callable[[], T], timeout: float = 5.0, message: str | None = None) -> T:
         """Block until ``predicate()`` is truthy (re-checked on every change); return its value.
 
         For sync tests (e.g. with the bot in a subprocess). In async tests use ``wait_for``.
         """
-        with contextlib.suppress(RuntimeError):
+        try:
             asyncio.get_running_loop()
+        except RuntimeError:
+            pass
+        else:
             raise RuntimeError(
                 "wait_until would block the event loop the bot runs in; use `await api.wait_for`"
             )
@@ -2681,7 +2650,10 @@ class BotAPIStandIn:
                 self._changed.wait(min(remaining, 0.05))
 
     async def wait_for(
-        self, predicate: Callable[[], T], timeout: float = 5.0, message: str | None = None
+        self,
+        predicate: Callable[[], T],
+        timeout: float = 5.0,  # noqa: ASYNC109 (a deadline for a predicate, not an awaitable)
+        message: str | None = None,
     ) -> T:
         """Await until ``predicate()`` is truthy, without blocking the event loop; its value."""
         loop = asyncio.get_running_loop()
@@ -2837,13 +2809,11 @@ class BotAPIStandIn:
                 raise ApiError(BUTTON_DATA_INVALID)
         if "url" in button:
             url = button["url"]
-            normalized, reason = check_link(str(url), buttons=True)
+            normalized, reason = check_link(str(url))
             if normalized is None:
                 raise ApiError(BUTTON_URL_INVALID.format(url=url, reason=reason))
 
-    def _reply_target(
-        self, view: ChatView, params: Mapping[str, Any]
-    ) -> int | None:
+    def _reply_target(self, view: ChatView, params: Mapping[str, Any]) -> int | None:
         reply = _opt_json(params, "reply_parameters", "Bad Request: can't parse reply parameters")
         if isinstance(reply, dict):
             message_id = _opt_int(reply, "message_id")
@@ -2969,8 +2939,10 @@ class BotAPIStandIn:
         if scope_type in ("default", "all_private_chats", "all_group_chats", "all_chat_administrators"):
             return (scope_type,)
         if scope_type in ("chat", "chat_administrators", "chat_member"):
-            chat = self._known_chat(bot, scope.get("chat_id")) if bot else self._resolve_chat(
-                scope.get("chat_id")
+            chat = (
+                self._known_chat(bot, scope.get("chat_id"))
+                if bot
+                else self._resolve_chat(scope.get("chat_id"))
             )
             if scope_type != "chat" and chat.is_private:
                 raise ApiError(SCOPE_NOT_IN_PRIVATE)
@@ -3077,9 +3049,7 @@ class BotAPIStandIn:
         formatted = self._formatted(params, "text", "entities", limit=MAX_TEXT_LENGTH, required=True)
         chat = self._resolve_chat(params.get("chat_id"))
         self._check_can_send(bot, chat)
-        return self._new_bot_message(
-            bot, chat, params, kind="text", formatted=formatted, raw_field="text"
-        )
+        return self._new_bot_message(bot, chat, params, kind="text", formatted=formatted, raw_field="text")
 
     @_api("sendDocument")
     def _m_send_document(self, bot: _BotState, params: dict[str, Any]) -> JSON:
@@ -3175,9 +3145,7 @@ class BotAPIStandIn:
         _opt_json(params, "reply_markup", REPLY_MARKUP_UNPARSABLE)
         message = self._editable(bot, params)
         markup = self._reply_markup(params, inline_only=True)
-        if markup == message.reply_markup or (
-            markup is None and not message.inline_keyboard and not message.reply_markup
-        ):
+        if markup == message.reply_markup:
             raise ApiError(MESSAGE_NOT_MODIFIED)
         message.reply_markup = markup
         return self._finish_edit(bot, message)
@@ -3212,9 +3180,8 @@ class BotAPIStandIn:
         for number in numbers:
             message = view.find(number)
             # Messages that cannot be found or deleted are skipped, as Telegram documents.
-            if message is not None and not message.deleted:
-                if self._deletable(bot, chat, message) is None:
-                    message.deleted = True
+            if message is not None and not message.deleted and self._deletable(bot, chat, message) is None:
+                message.deleted = True
         return True
 
     @_api("answerCallbackQuery")
@@ -3389,6 +3356,4 @@ class BotAPIStandIn:
 
 
 def _guess_mime(filename: str) -> str:
-    import mimetypes
-
     return mimetypes.guess_type(filename, strict=False)[0] or "application/octet-stream"
