@@ -430,8 +430,8 @@ def test_born_29_february_he_reaches_an_age_on_29_february_in_a_leap_year(rs: Ru
 
 
 def test_born_29_february_he_is_not_yet_60_on_28_february_of_a_leap_year(rs: RuleSet) -> None:
-    """ENGINE BUG (rules/age.py latest_birth_reaching): on 28.02.2024 someone born 29.02.1964
-    is still 59 (his birthday, 29.02.2024, exists), but the engine counts him as 60."""
+    """Regression (rules/age.py latest_birth_reaching): on 28.02.2024 someone born 29.02.1964
+    is still 59 (his birthday, 29.02.2024, exists); the engine used to count him as 60."""
     born = {"birth_date": "1964-02-29", "rank": "junior_officer"}
     assert age_status(rs, dt.date(2024, 2, 28), **born) is None
 

@@ -107,8 +107,8 @@ def test_a_duplicate_key_in_a_flow_mapping_is_an_error(tmp_path: Path) -> None:
 
 
 def test_a_yaml_alias_is_an_error_at_the_alias(tmp_path: Path) -> None:
-    """ENGINE BUG (minor, rules/yamlload.py): libyaml hands back the anchored node for an alias,
-    so the line reported is the anchor's (grounds[0].title), not the alias's."""
+    """Regression (rules/yamlload.py): libyaml hands back the anchored node for an alias, so
+    the line reported used to be the anchor's (grounds[0].title), not the alias's."""
     root = copy_rules(tmp_path)
     path = root / "grounds.yaml"
     text = path.read_text(encoding="utf-8")

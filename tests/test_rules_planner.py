@@ -145,9 +145,9 @@ def test_no_question_is_asked_twice_along_an_interview(
 def test_every_answer_the_planner_offers_is_accepted_by_the_facts_contract(
     interviews: dict[dt.date, Record],
 ) -> None:
-    """ENGINE BUGS: a woman with 3+ children is asked wife_pregnant_22w (either answer is then
-    refused: it does not apply to a woman), and someone with 0 children is asked
-    raises_children_alone (answering "alone" is then refused as a contradiction)."""
+    """Regression: a woman with 3+ children used to be asked wife_pregnant_22w (either answer
+    then refused: it does not apply to a woman), and someone with 0 children was asked
+    raises_children_alone (answering "alone" then refused as a contradiction)."""
     refused = [r for rec in all_records(interviews) for r in rec.refused]
     assert refused[:3] == []
 
@@ -196,9 +196,9 @@ def test_the_progress_bound_never_increases_along_a_path(
 
 
 def test_the_progress_total_does_not_grow_when_the_age_brings_up_the_rank(rs: RuleSet) -> None:
-    """ENGINE BUG (RuleSet.progress): before the age is known the bound counts age, birth_year
-    and birth_month but not rank; an age of 52 on 01.06.2028 (born 1975: limit 52, 1976: 55)
-    makes rank wanted too, so answered + to_come goes from 3 + 17 to 4 + 17."""
+    """Regression (RuleSet.progress): before the age was known the bound counted age,
+    birth_year and birth_month but not rank; an age of 52 on 01.06.2028 (born 1975: limit 52,
+    1976: 55) makes rank wanted too, so answered + to_come went from 3 + 17 to 4 + 17."""
     day = dt.date(2028, 6, 1)
     before = rs.progress(MAN, day)
     after = rs.progress({**MAN, "age": 52}, day)
@@ -289,8 +289,8 @@ def test_category_a_goes_on_to_the_family_questions(rs: RuleSet) -> None:
 
 
 def test_a_woman_with_three_children_is_not_asked_about_a_pregnant_wife(rs: RuleSet) -> None:
-    """ENGINE BUG: three_children_pregnant_wife stays possible for a woman, so the planner asks
-    wife_pregnant_22w, and the facts contract refuses either answer for a woman."""
+    """Regression: three_children_pregnant_wife used to stay possible for a woman, so the
+    planner asked wife_pregnant_22w, and the facts contract refused either answer."""
     facts = {"sex": "female", "military_status": "reserve", "citizen": True, "age": 30,
              "fitness": "A", "conviction": "none", "reserved_by_employer": False,
              "student": "none", "children_under_16": 3, "raises_children_alone": False}
@@ -305,9 +305,9 @@ def test_a_woman_with_three_children_is_not_asked_about_a_pregnant_wife(rs: Rule
 
 
 def test_a_man_with_no_children_is_not_asked_whether_he_raises_them_alone(rs: RuleSet) -> None:
-    """ENGINE BUG: the raises_children_alone ground reads only raises_children_alone, so with
-    children_under_16 = 0 it stays possible and the planner asks it; "alone" is then refused
-    (raises_children_alone: true contradicts children_under_16: 0)."""
+    """Regression: the raises_children_alone ground reads only raises_children_alone, so with
+    children_under_16 = 0 it used to stay possible and the planner asked it; "alone" was then
+    refused (raises_children_alone: true contradicts children_under_16: 0)."""
     facts = {**MAN, "age": 30, "fitness": "A", "conviction": "none",
              "reserved_by_employer": False, "student": "none", "children_under_16": 0}
     q = rs.next_question(facts, D)
@@ -398,7 +398,7 @@ def test_no_band_straddles_a_limit_in_2022_so_the_birth_year_is_never_asked(
 
 def test_an_age_band_that_straddles_a_limit_asks_the_birth_year(rs: RuleSet) -> None:
     day = dt.date(2026, 11, 26)
-    facts = {**MAN, "age": 51}
+    facts = {**MAN, "age": 51, "rank": "soldier"}
     q = rs.next_question(facts, day)
     assert q is not None and q.id == "birth_year"
     years = [c.set["birth_year"] for c in rs.choices(q, facts, day, "en")]
@@ -408,8 +408,22 @@ def test_an_age_band_that_straddles_a_limit_asks_the_birth_year(rs: RuleSet) -> 
         assert nxt is None or nxt.id not in ("birth_year", "birth_month")
 
 
+def test_an_officer_whose_age_band_straddles_a_soldiers_limit_is_not_asked_his_birth_year(
+    rs: RuleSet,
+) -> None:
+    day = dt.date(2026, 11, 26)
+    facts = {**MAN, "age": 51}
+    q = rs.next_question(facts, day)
+    assert q is not None and q.id == "rank"  # the rank decides whether the year matters
+    for rank in ("junior_officer", "senior_officer", "colonel", "higher_officer"):
+        path = rs.path({**facts, "rank": rank}, day)
+        assert "birth_year" not in path
+        nxt = rs.next_question({**facts, "rank": rank}, day)
+        assert nxt is None or nxt.id != "birth_year"
+
+
 def test_a_birth_year_alone_that_straddles_the_day_asks_the_month(rs: RuleSet) -> None:
-    facts = {**MAN, "birth_year": 1972}  # turns 50 in 2022: before or after 10.10?
+    facts = {**MAN, "rank": "soldier", "birth_year": 1972}  # turns 50 in 2022: before 10.10?
     q = rs.next_question(facts, D)
     assert q is not None and q.id == "birth_month"
     assert rs.next_question({**facts, "birth_month": 9}, D) != q

@@ -33,6 +33,7 @@ import itertools
 import json
 import mimetypes
 import re
+import select
 import socket
 import threading
 import time
@@ -586,6 +587,8 @@ class Call:
     description: str | None = None
     result: Any = None
     done: bool = False
+    abandoned: bool = False
+    """A long poll whose client went away (PTB stopping, a killed process) before the answer."""
 
     @property
     def ok(self) -> bool:
@@ -1638,6 +1641,10 @@ class _RequestHandler(http.server.BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        # Headers and body go out in two writes; without this, Nagle's algorithm meets the
+        # client's delayed ACK and every answer waits ~40 ms.
+        with contextlib.suppress(OSError):
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         with self.server.connections_lock:
             self.server.connections.add(self.connection)
 
@@ -1674,7 +1681,11 @@ class _RequestHandler(http.server.BaseHTTPRequestHandler):
         try:
             body = self._read_body()
             status, content_type, payload = self.server.standin._handle_http(
-                self.command, self.path, self.headers.get("Content-Type", ""), body
+                self.command,
+                self.path,
+                self.headers.get("Content-Type", ""),
+                body,
+                self.connection,
             )
             self.send_response(status)
             self.send_header("Content-Type", content_type)
@@ -1867,7 +1878,12 @@ class BotAPIStandIn:
     # ---- HTTP ---------------------------------------------------------------------------------
 
     def _handle_http(
-        self, verb: str, raw_path: str, content_type: str, body: bytes
+        self,
+        verb: str,
+        raw_path: str,
+        content_type: str,
+        body: bytes,
+        connection: socket.socket | None = None,
     ) -> tuple[int, str, bytes]:
         split = urllib.parse.urlsplit(raw_path)
         path = urllib.parse.unquote(split.path)
@@ -1883,7 +1899,7 @@ class BotAPIStandIn:
             params = _decode_params(content_type, body, split.query)
         except ApiError as error:
             return self._json_response(error.envelope())
-        return self._json_response(self._call(token, method, params))
+        return self._json_response(self._call(token, method, params, connection))
 
     @staticmethod
     def _json_response(envelope: JSON) -> tuple[int, str, bytes]:
@@ -1901,7 +1917,13 @@ class BotAPIStandIn:
                 return self._json_response(ApiError(NOT_FOUND, 404).envelope())
             return 200, record.mime_type or "application/octet-stream", record.content
 
-    def _call(self, token: str, method: str, params: dict[str, Any]) -> JSON:
+    def _call(
+        self,
+        token: str,
+        method: str,
+        params: dict[str, Any],
+        connection: socket.socket | None = None,
+    ) -> JSON:
         entry = _METHODS.get(method.lower())
         name = entry[0] if entry else method
         call = Call(token=token, method=name, params=_decoded_view(params), time=self.now())
@@ -1917,7 +1939,7 @@ class BotAPIStandIn:
                 if name != "getUpdates":
                     result = getattr(self, entry[2])(bot, params)
             if name == "getUpdates":
-                result = self._get_updates(bot, params)
+                result = self._get_updates(bot, params, connection, call)
         except ApiError as error:
             envelope = error.envelope()
             with self._lock:
@@ -1981,7 +2003,13 @@ class BotAPIStandIn:
         else:
             bot.updates = [u for u in bot.updates if u["update_id"] >= offset]
 
-    def _get_updates(self, bot: _BotState, params: dict[str, Any]) -> list[JSON]:
+    def _get_updates(
+        self,
+        bot: _BotState,
+        params: dict[str, Any],
+        connection: socket.socket | None = None,
+        call: Call | None = None,
+    ) -> list[JSON]:
         offset = _opt_int(params, "offset")
         limit = _opt_int(params, "limit") or 100
         limit = 100 if limit <= 0 or limit > 100 else limit
@@ -2001,6 +2029,10 @@ class BotAPIStandIn:
             deadline = time.monotonic() + timeout
             try:
                 while True:
+                    if connection is not None and _peer_closed(connection):
+                        if call is not None:
+                            call.abandoned = True
+                        return []  # nobody reads this answer; nothing was handed out
                     if poll.aborted is not None:
                         if self._closing:
                             return []
@@ -2012,7 +2044,7 @@ class BotAPIStandIn:
                             update_id = update["update_id"]
                             bot.handed_out[update_id] = bot.handed_out.get(update_id, 0) + 1
                         return [json.loads(json.dumps(update)) for update in batch]
-                    self._changed.wait(remaining)
+                    self._changed.wait(min(remaining, 0.1))
             finally:
                 bot.polls.remove(poll)
                 self._touch()
@@ -2316,6 +2348,17 @@ class BotAPIStandIn:
     def chat_info(self, chat_id: int) -> ChatInfo:
         with self._lock:
             return self._chats[chat_id]
+
+    def store_file(
+        self,
+        content: bytes,
+        filename: str | None = None,
+        mime_type: str | None = None,
+        token: str | None = None,
+    ) -> FileRecord:
+        """A file the bot can fetch by its ``file_id`` (users' uploads are made of these)."""
+        with self._lock:
+            return self._store_file(self._bot(token), content, filename, mime_type)
 
     def new_id(self) -> int:
         """A fresh small number, for the client's user and chat ids."""
@@ -3353,6 +3396,17 @@ class BotAPIStandIn:
             "file_size": record.file_size,
             "file_path": record.file_path,
         }
+
+
+def _peer_closed(connection: socket.socket) -> bool:
+    """Whether the client closed its end (readable with nothing to read)."""
+    try:
+        readable, _, _ = select.select([connection], [], [], 0)
+        if not readable:
+            return False
+        return connection.recv(1, socket.MSG_PEEK) == b""
+    except (OSError, ValueError):
+        return True
 
 
 def _guess_mime(filename: str) -> str:
