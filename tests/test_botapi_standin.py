@@ -95,9 +95,7 @@ async def bot(api: BotAPIStandIn) -> AsyncIterator[Bot]:
 
 
 def builder(api: BotAPIStandIn, token: str = TOKEN) -> ApplicationBuilder:  # type: ignore[type-arg]
-    return (
-        ApplicationBuilder().token(token).base_url(api.base_url).base_file_url(api.base_file_url)
-    )
+    return ApplicationBuilder().token(token).base_url(api.base_url).base_file_url(api.base_file_url)
 
 
 @contextlib.asynccontextmanager
@@ -121,8 +119,10 @@ def echo_app(api: BotAPIStandIn) -> Application:  # type: ignore[type-arg]
         await update.effective_message.reply_html(
             f"<b>Привет!</b> args={context.args}",
             reply_markup=InlineKeyboardMarkup(
-                [[InlineKeyboardButton("Да", callback_data="v1:yes")]]
-                + [[InlineKeyboardButton("Нет", callback_data="v1:no")]]
+                [
+                    [InlineKeyboardButton("Да", callback_data="v1:yes")],
+                    [InlineKeyboardButton("Нет", callback_data="v1:no")],
+                ]
             ),
         )
 
@@ -194,7 +194,7 @@ async def test_strictness_surfaces_as_bad_request(
     )
     # PTB capitalizes descriptions with str.capitalize(), which lowercases everything after.
     assert await bad(bot.send_message(chat.id, "<b>bold", parse_mode="HTML")) == (
-        'Can\'t parse entities: can\'t find end tag corresponding to start tag "b"'
+        "Can't parse entities: can't find end tag corresponding to start tag \"b\""
     )
     assert await bad(bot.send_message(chat.id, "1 < 2", parse_mode="HTML")) == (
         'Can\'t parse entities: unsupported start tag "" at byte offset 2'
@@ -421,7 +421,9 @@ async def test_webhook_delivery_retry_and_secret(
         await api.wait_for(lambda: any(d.status == 500 for d in api.webhook_deliveries()))
         info = await bot.get_webhook_info()
         assert info.pending_update_count == 1
-        assert info.last_error_message == "Wrong response from the webhook: 500 Internal Server Error"
+        assert (
+            info.last_error_message == "Wrong response from the webhook: 500 Internal Server Error"
+        )
         receiver.status = 200
         await api.wait_for(lambda: not api.pending_updates(), message="the retry")
         assert [u["message"]["text"] for _, u in receiver.received][-1] == "while down"
@@ -444,7 +446,7 @@ async def test_groups_privacy_anonymous_admins_and_migration(
 ) -> None:
     owner, admin, member = people.user("Owner"), people.user("Admin"), people.user("Member")
     group = people.group("Призыв", creator=owner, anonymous_admins=[admin], members=[member])
-    with pytest.raises(Forbidden, match="^Forbidden: bot is not a member of the group chat$"):
+    with pytest.raises(Forbidden, match=r"^Forbidden: bot is not a member of the group chat$"):
         await bot.send_message(group.id, "hi")
     people.add_bot_to_group(group, owner)
     assert people.send_text(group, member, "just chatting").delivered is False  # privacy mode
@@ -465,7 +467,7 @@ async def test_groups_privacy_anonymous_admins_and_migration(
     assert anonymous.sender_chat is not None and anonymous.sender_chat.id == group.id
 
     admins = await bot.get_chat_administrators(group.id)
-    assert {(a.user.first_name, a.status, a.is_anonymous) for a in admins} == {
+    assert {(a.user.first_name, a.status, getattr(a, "is_anonymous", None)) for a in admins} == {
         ("Owner", "creator", False),
         ("Admin", "administrator", True),
     }
@@ -478,11 +480,11 @@ async def test_groups_privacy_anonymous_admins_and_migration(
     assert migrated.value.new_chat_id == supergroup.id
     assert await bot.send_message(supergroup.id, "hello again")
     migration = await bot.get_updates(offset=updates[-1].update_id + 1)
-    assert [u.message.migrate_to_chat_id for u in migration if u.message][0] == supergroup.id
-    assert [u.message.migrate_from_chat_id for u in migration if u.message][1] == group.id
+    old_side, new_side = (u.message for u in migration if u.message)
+    assert (old_side.migrate_to_chat_id, new_side.migrate_from_chat_id) == (supergroup.id, group.id)
 
     people.remove_bot_from_group(supergroup, owner)
-    with pytest.raises(Forbidden, match="^Forbidden: bot was kicked from the supergroup chat$"):
+    with pytest.raises(Forbidden, match=r"^Forbidden: bot was kicked from the supergroup chat$"):
         await bot.send_message(supergroup.id, "still here?")
 
 
@@ -491,14 +493,16 @@ async def test_private_chat_limits(api: BotAPIStandIn, people: TelegramClient, b
     chat = people.private_chat(anna)
     api.mark_never_started(boris)
     people.private_chat(boris)
-    with pytest.raises(Forbidden, match="^Forbidden: bot can.t initiate conversation with a user$"):
+    with pytest.raises(
+        Forbidden, match=r"^Forbidden: bot can.t initiate conversation with a user$"
+    ):
         await bot.send_message(boris.id, "hello")
     with pytest.raises(BadRequest, match="Chat not found"):
         await bot.get_chat(anna.id)  # the bot has never seen her
     people.send_text(chat, anna, "/start")
     assert (await bot.get_chat(anna.id)).first_name == "Anna"
     people.block_bot(anna)
-    with pytest.raises(Forbidden, match="^Forbidden: bot was blocked by the user$"):
+    with pytest.raises(Forbidden, match=r"^Forbidden: bot was blocked by the user$"):
         await bot.send_message(anna.id, "are you there?")
     people.send_text(chat, anna, "/start")  # writing again restarts the bot
     old = await bot.send_message(anna.id, "old")
@@ -638,7 +642,7 @@ async def test_every_generated_update_parses_cleanly(
 
 def test_html_parsing_follows_telegram() -> None:
     text, entities = parse_html(
-        "<b>Жир <i>и&nbsp;курсив</i></b> 😀 <a href=\"https://e.org\">ссылка</a> &lt;&#33;&#x21;"
+        '<b>Жир <i>и&nbsp;курсив</i></b> 😀 <a href="https://e.org">ссылка</a> &lt;&#33;&#x21;'
     )
     assert text == "Жир и&nbsp;курсив 😀 ссылка <!!"
     assert entities == [
@@ -654,7 +658,7 @@ def test_html_parsing_follows_telegram() -> None:
     assert [e["type"] for e in entities] == ["spoiler"]  # unusable links vanish silently
     with pytest.raises(Exception, match='Tag "span" must have class "tg-spoiler"'):
         parse_html("<span>x</span>")
-    with pytest.raises(Exception, match="Unclosed start tag at byte offset 9"):
+    with pytest.raises(Exception, match="Unclosed start tag at byte offset 13"):  # bytes, not chars
         parse_html("Привет <b")
 
 
@@ -685,7 +689,7 @@ def test_markdown_and_entity_limits() -> None:
 
 
 async def test_wait_helpers(api: BotAPIStandIn) -> None:
-    with pytest.raises(RuntimeError, match="use `await api.wait_for`"):
+    with pytest.raises(RuntimeError, match=r"use `await api\.wait_for`"):
         api.wait_until(lambda: True)
     with pytest.raises(WaitTimeout, match="the impossible"):
         await api.wait_for(lambda: False, timeout=0.1, message="the impossible")

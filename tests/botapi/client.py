@@ -266,7 +266,9 @@ class TelegramClient:
             token=self.token,
         )
 
-    def edit_text(self, chat: ChatRef, user: UserRef, message: MessageRef, text: str) -> MessageRecord:
+    def edit_text(
+        self, chat: ChatRef, user: UserRef, message: MessageRef, text: str
+    ) -> MessageRecord:
         """The user edits their message: an ``edited_message`` update."""
         return self.api.user_edits_message(
             self._chat(chat),
@@ -376,7 +378,9 @@ class TelegramClient:
             token=self.token,
         )
 
-    def press_button(self, chat: ChatRef, user: UserRef, message: MessageRef, button_text: str) -> str:
+    def press_button(
+        self, chat: ChatRef, user: UserRef, message: MessageRef, button_text: str
+    ) -> str:
         """The user presses the button labelled ``button_text`` in the message's current
         keyboard; returns the callback query id. ``LookupError`` lists the buttons there are."""
         place = self._chat(chat)

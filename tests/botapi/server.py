@@ -35,6 +35,7 @@ import mimetypes
 import re
 import select
 import socket
+import socketserver
 import threading
 import time
 import urllib.parse
@@ -107,7 +108,8 @@ BUTTON_DATA_INVALID = "Bad Request: BUTTON_DATA_INVALID"
 BUTTON_TEXT_INVALID = "Bad Request: BUTTON_TEXT_INVALID"
 BUTTON_URL_INVALID = "Bad Request: inline keyboard button URL '{url}' is invalid: {reason}"
 TEXT_BUTTONS_UNALLOWED = (
-    "Bad Request: can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
+    "Bad Request: can't parse inline keyboard button: "
+    "Text buttons are unallowed in the inline keyboard"
 )
 BUTTON_TEXT_NOT_STRING = (
     'Bad Request: can\'t parse inline keyboard button: Field "text" must be of type String'
@@ -142,7 +144,8 @@ KICKED_FROM = "Forbidden: bot was kicked from the {kind} chat"
 GROUP_UPGRADED = "Bad Request: group chat was upgraded to a supergroup chat"
 TOO_MANY_REQUESTS = "Too Many Requests: retry after {}"
 CONFLICT_OTHER_POLL = (
-    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+    "Conflict: terminated by other getUpdates request; "
+    "make sure that only one bot instance is running"
 )
 CONFLICT_SET_WEBHOOK = "Conflict: terminated by setWebhook request"
 CONFLICT_WEBHOOK_ACTIVE = (
@@ -200,7 +203,9 @@ CHAT_ACTIONS = frozenset(
 class ApiError(Exception):
     """A Bot API error answer: ``{"ok": false, "error_code": ..., "description": ...}``."""
 
-    def __init__(self, description: str, error_code: int = 400, parameters: JSON | None = None) -> None:
+    def __init__(
+        self, description: str, error_code: int = 400, parameters: JSON | None = None
+    ) -> None:
         super().__init__(description)
         self.description = description
         self.error_code = error_code
@@ -500,7 +505,8 @@ class MessageRecord:
                 if candidate.get("text") == text:
                     return candidate
         raise LookupError(
-            f"no button {text!r} on message {self.message_id} in chat {self.chat_id}; buttons: {self.buttons}"
+            f"no button {text!r} on message {self.message_id} in chat {self.chat_id}; "
+            f"buttons: {self.buttons}"
         )
 
     def entities_of(self, entity_type: str) -> list[str]:
@@ -827,7 +833,9 @@ def parse_html(text: str, users: UserLookup | None = None) -> tuple[str, list[JS
             while not _is_space(at(i)) and at(i) != ">":
                 i += 1
             if i >= n:
-                raise EntityParseError(f"Unclosed start tag at byte offset {_byte_offset(text, begin)}")
+                raise EntityParseError(
+                    f"Unclosed start tag at byte offset {_byte_offset(text, begin)}"
+                )
             tag = text[begin + 1 : i].lower()
             if tag not in _HTML_TAGS:
                 raise EntityParseError(
@@ -845,7 +853,8 @@ def parse_html(text: str, users: UserLookup | None = None) -> tuple[str, list[JS
                 attribute = text[attribute_begin:i].lower()
                 if not attribute:
                     raise EntityParseError(
-                        f'Empty attribute name in the tag "{tag}" at byte offset {_byte_offset(text, begin)}'
+                        f'Empty attribute name in the tag "{tag}" at byte offset '
+                        f"{_byte_offset(text, begin)}"
                     )
                 while i < n and _is_space(at(i)):
                     i += 1
@@ -871,7 +880,8 @@ def parse_html(text: str, users: UserLookup | None = None) -> tuple[str, list[JS
                     value = text[token_begin:i].lower()
                     if not _is_space(at(i)) and at(i) != ">":
                         raise EntityParseError(
-                            f"Unexpected end of name token at byte offset {_byte_offset(text, token_begin)}"
+                            "Unexpected end of name token at byte offset "
+                            f"{_byte_offset(text, token_begin)}"
                         )
                 else:
                     quote = at(i)
@@ -890,7 +900,9 @@ def parse_html(text: str, users: UserLookup | None = None) -> tuple[str, list[JS
                         i += 1
                     value = "".join(value_chars)
                 if i >= n:
-                    raise EntityParseError(f"Unclosed start tag at byte offset {_byte_offset(text, begin)}")
+                    raise EntityParseError(
+                        f"Unclosed start tag at byte offset {_byte_offset(text, begin)}"
+                    )
                 if tag == "a" and attribute == "href":
                     argument = value
                 elif tag == "code" and attribute == "class" and value.startswith("language-"):
@@ -903,21 +915,26 @@ def parse_html(text: str, users: UserLookup | None = None) -> tuple[str, list[JS
                     argument = "1"
             if tag == "span" and argument != "spoiler":
                 raise EntityParseError(
-                    f'Tag "span" must have class "tg-spoiler" at byte offset {_byte_offset(text, begin)}'
+                    'Tag "span" must have class "tg-spoiler" at byte offset '
+                    f"{_byte_offset(text, begin)}"
                 )
             if tag == "tg-emoji" and not argument.isdigit():
                 raise EntityParseError("Invalid custom emoji identifier specified")
             nested.append((tag, argument, u16, len(out)))
         else:
             if not nested:
-                raise EntityParseError(f"Unexpected end tag at byte offset {_byte_offset(text, begin)}")
+                raise EntityParseError(
+                    f"Unexpected end tag at byte offset {_byte_offset(text, begin)}"
+                )
             while not _is_space(at(i)) and at(i) != ">":
                 i += 1
             end_tag = text[begin + 2 : i].lower()
             while i < n and _is_space(at(i)):
                 i += 1
             if at(i) != ">":
-                raise EntityParseError(f"Unclosed end tag at byte offset {_byte_offset(text, begin)}")
+                raise EntityParseError(
+                    f"Unclosed end tag at byte offset {_byte_offset(text, begin)}"
+                )
             tag, argument, offset, out_begin = nested[-1]
             if end_tag and end_tag != tag:
                 raise EntityParseError(
@@ -1222,7 +1239,9 @@ def parse_markdown(text: str, users: UserLookup | None = None) -> tuple[str, lis
                     i += 1
         offset = u16
         out_begin = len(out)
-        while i < n and (at(i) != end_char or (is_pre and not (at(i + 1) == "`" and at(i + 2) == "`"))):
+        while i < n and (
+            at(i) != end_char or (is_pre and not (at(i + 1) == "`" and at(i + 2) == "`"))
+        ):
             out.append(text[i])
             u16 += 2 if ord(text[i]) > 0xFFFF else 1
             i += 1
@@ -1327,7 +1346,11 @@ _OPAQUE_ENTITY_TYPES = frozenset(
 def detect_entities(text: str, existing: Sequence[JSON] = ()) -> list[JSON]:
     """The entities Telegram finds by itself: URLs, /commands, @mentions, #hashtags, e-mails."""
     offsets = _u16_offsets(text)
-    taken = [(e["offset"], e["offset"] + e["length"]) for e in existing if e["type"] in _OPAQUE_ENTITY_TYPES]
+    taken = [
+        (e["offset"], e["offset"] + e["length"])
+        for e in existing
+        if e["type"] in _OPAQUE_ENTITY_TYPES
+    ]
     found: list[JSON] = []
     for entity_type, pattern in _AUTO_ENTITIES:
         for match in pattern.finditer(text):
@@ -1340,7 +1363,7 @@ def detect_entities(text: str, existing: Sequence[JSON] = ()) -> list[JSON]:
                 continue
             taken.append((u_start, u_end))
             found.append({"type": entity_type, "offset": u_start, "length": u_end - u_start})
-    return found
+    return sorted(found, key=lambda e: (e["offset"], -e["length"]))
 
 
 _ENTITY_TYPES = frozenset(
@@ -1547,7 +1570,9 @@ def _decode_params(content_type: str, body: bytes, query: str) -> dict[str, Any]
     elif media_type == "multipart/form-data":
         params.update(_parse_multipart(content_type, body))
     else:
-        pairs = urllib.parse.parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+        pairs = urllib.parse.parse_qsl(
+            body.decode("utf-8", errors="replace"), keep_blank_values=True
+        )
         params.update(pairs)
     return params
 
@@ -1612,10 +1637,12 @@ def _opt_json(params: Mapping[str, Any], name: str, unparsable: str) -> Any:
 
 _METHODS: dict[str, tuple[str, bool, str]] = {}  # lower name -> (name, mutating, attribute)
 
-Handler = Callable[["BotAPIStandIn", _BotState, dict[str, Any]], Any]
+Handler = TypeVar("Handler", bound=Callable[..., Any])
 
 
 def _api(name: str, *, mutating: bool = True) -> Callable[[Handler], Handler]:
+    """Register a Bot API method implementation (``mutating``: subject to flood injection)."""
+
     def register(function: Handler) -> Handler:
         _METHODS[name.lower()] = (name, mutating, function.__name__)
         return function
@@ -1633,6 +1660,14 @@ class _HTTPServer(http.server.ThreadingHTTPServer):
         self.connections: set[socket.socket] = set()
         self.connections_lock = threading.Lock()
         super().__init__(address, _RequestHandler)
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind resolves the host name (socket.getfqdn), which can take a while.
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = (
+            str(self.server_address[0]),
+            int(self.server_address[1]),
+        )
 
 
 class _RequestHandler(http.server.BaseHTTPRequestHandler):
@@ -1724,7 +1759,9 @@ class BotAPIStandIn:
             raise ValueError("at least one bot token is needed")
         self._bots: dict[str, _BotState] = {}
         for token, info in tokens.items():
-            if not re.fullmatch(r"\d+:[A-Za-z0-9_-]+", token) or token.split(":")[0] != str(info.id):
+            if not re.fullmatch(r"\d+:[A-Za-z0-9_-]+", token) or token.split(":")[0] != str(
+                info.id
+            ):
                 raise ValueError(f"token {token!r} must look like '{info.id}:<secret>'")
             self._bots[token] = _BotState(token=token, info=info)
         self.host = host
@@ -1941,12 +1978,11 @@ class BotAPIStandIn:
             if name == "getUpdates":
                 result = self._get_updates(bot, params, connection, call)
         except ApiError as error:
-            envelope = error.envelope()
             with self._lock:
                 call.error_code, call.description = error.error_code, error.description
                 call.done = True
                 self._touch()
-            return envelope
+            return error.envelope()
         envelope: JSON = {"ok": True, "result": result}
         if name in ("setWebhook", "deleteWebhook"):
             with self._lock:
@@ -1959,7 +1995,9 @@ class BotAPIStandIn:
 
     def _check_injections(self, bot: _BotState, name: str, *, mutating: bool) -> None:
         for injection in bot.injections:
-            applies = name.lower() in injection.methods if injection.methods is not None else mutating
+            applies = (
+                name.lower() in injection.methods if injection.methods is not None else mutating
+            )
             if applies and injection.remaining > 0:
                 injection.remaining -= 1
                 raise injection.error
@@ -2085,7 +2123,9 @@ class BotAPIStandIn:
                 self._touch()
 
     @staticmethod
-    def _post_update(webhook: _Webhook, update: JSON, timeout: float = 10.0) -> tuple[int | None, str | None]:
+    def _post_update(
+        webhook: _Webhook, update: JSON, timeout: float = 10.0
+    ) -> tuple[int | None, str | None]:
         """POST one update the way Telegram does; (HTTP status, error message or None)."""
         split = urllib.parse.urlsplit(webhook.url)
         connection_class = (
@@ -2112,7 +2152,9 @@ class BotAPIStandIn:
             connection.close()
         if 200 <= response.status < 300:
             return response.status, None
-        return response.status, (f"Wrong response from the webhook: {response.status} {response.reason}")
+        return response.status, (
+            f"Wrong response from the webhook: {response.status} {response.reason}"
+        )
 
     def deliver_webhook(self, token: str | None, update: JSON) -> int | None:
         """POST ``update`` to the bot's webhook now, with the secret token header; the HTTP status.
@@ -2230,11 +2272,15 @@ class BotAPIStandIn:
                 raise KeyError(f"no chat {chat_id}")
             return self._view(self._bot(token), chat)
 
-    def bot_messages(self, chat_id: int | ChatInfo, token: str | None = None) -> list[MessageRecord]:
+    def bot_messages(
+        self, chat_id: int | ChatInfo, token: str | None = None
+    ) -> list[MessageRecord]:
         with self._lock:
             return self.chat(chat_id, token).bot_messages
 
-    def last_bot_message(self, chat_id: int | ChatInfo, token: str | None = None) -> MessageRecord | None:
+    def last_bot_message(
+        self, chat_id: int | ChatInfo, token: str | None = None
+    ) -> MessageRecord | None:
         with self._lock:
             return self.chat(chat_id, token).last_bot_message
 
@@ -2368,14 +2414,18 @@ class BotAPIStandIn:
     def introduce_chat(self, chat_id: int | ChatInfo, token: str | None = None) -> None:
         """Let the bot know a chat without an update (getChat and chat scopes then find it)."""
         with self._lock:
-            self._bot(token).seen_chats.add(chat_id.id if isinstance(chat_id, ChatInfo) else chat_id)
+            self._bot(token).seen_chats.add(
+                chat_id.id if isinstance(chat_id, ChatInfo) else chat_id
+            )
 
     def mark_never_started(self, user_id: int | UserInfo, token: str | None = None) -> None:
         """The user never pressed Start: sending to them gives 403 "can't initiate conversation".
 
         Cleared when the user writes to the bot."""
         with self._lock:
-            self._bot(token).not_started.add(user_id.id if isinstance(user_id, UserInfo) else user_id)
+            self._bot(token).not_started.add(
+                user_id.id if isinstance(user_id, UserInfo) else user_id
+            )
 
     def mark_old(
         self,
@@ -2416,7 +2466,9 @@ class BotAPIStandIn:
         with self._lock:
             return self._message_json(self._bot(token), message)
 
-    def _message_json(self, bot: _BotState, message: MessageRecord, *, nested: bool = False) -> JSON:
+    def _message_json(
+        self, bot: _BotState, message: MessageRecord, *, nested: bool = False
+    ) -> JSON:
         chat = self._chats[message.chat_id]
         data: JSON = {"message_id": message.message_id}
         data["from"] = bot.info.user_json() if message.from_bot else message.sender.to_json()
@@ -2668,7 +2720,9 @@ class BotAPIStandIn:
             lines.append(f"  {call.method} {call.params!r:.200} -> {outcome}")
         return "\n".join(lines)
 
-    def wait_until(self, predicate: Callable[[], T], timeout: float = 5.0, message: str | None = None) -> T:
+    def wait_until(
+        self, predicate: Callable[[], T | None], timeout: float = 5.0, message: str | None = None
+    ) -> T:
         """Block until ``predicate()`` is truthy (re-checked on every change); return its value.
 
         For sync tests (e.g. with the bot in a subprocess). In async tests use ``wait_for``.
@@ -2694,7 +2748,7 @@ class BotAPIStandIn:
 
     async def wait_for(
         self,
-        predicate: Callable[[], T],
+        predicate: Callable[[], T | None],
         timeout: float = 5.0,  # noqa: ASYNC109 (a deadline for a predicate, not an awaitable)
         message: str | None = None,
     ) -> T:
@@ -2737,10 +2791,10 @@ class BotAPIStandIn:
             chat_id = int(raw)
         except (TypeError, ValueError):
             raise ApiError(CHAT_NOT_FOUND) from None
-        chat = self._chats.get(chat_id)
-        if chat is None:
+        found = self._chats.get(chat_id)
+        if found is None:
             raise ApiError(CHAT_NOT_FOUND)
-        return chat
+        return found
 
     def _known_chat(self, bot: _BotState, raw: Any) -> ChatInfo:
         chat = self._resolve_chat(raw)
@@ -2877,7 +2931,9 @@ class BotAPIStandIn:
         return message_id
 
     def _link_preview(self, params: Mapping[str, Any]) -> JSON | None:
-        options = _opt_json(params, "link_preview_options", "Bad Request: can't parse link preview options")
+        options = _opt_json(
+            params, "link_preview_options", "Bad Request: can't parse link preview options"
+        )
         if isinstance(options, dict):
             return options
         if _opt_bool(params, "disable_web_page_preview"):
@@ -2979,7 +3035,12 @@ class BotAPIStandIn:
         if not isinstance(scope, dict):
             raise ApiError(SCOPE_UNPARSABLE)
         scope_type = scope.get("type")
-        if scope_type in ("default", "all_private_chats", "all_group_chats", "all_chat_administrators"):
+        if scope_type in (
+            "default",
+            "all_private_chats",
+            "all_group_chats",
+            "all_chat_administrators",
+        ):
             return (scope_type,)
         if scope_type in ("chat", "chat_administrators", "chat_member"):
             chat = (
@@ -2997,7 +3058,9 @@ class BotAPIStandIn:
             return (scope_type, chat.id)
         raise ApiError(SCOPE_UNPARSABLE)
 
-    def _commands_target(self, bot: _BotState, params: Mapping[str, Any]) -> tuple[tuple[Any, ...], str]:
+    def _commands_target(
+        self, bot: _BotState, params: Mapping[str, Any]
+    ) -> tuple[tuple[Any, ...], str]:
         scope = _opt_json(params, "scope", SCOPE_UNPARSABLE)
         language = _opt_str(params, "language_code") or ""
         if language and not re.fullmatch(r"[a-z]{2}", language):
@@ -3054,7 +3117,9 @@ class BotAPIStandIn:
         for poll in bot.polls:
             poll.aborted = CONFLICT_SET_WEBHOOK
         same = previous is not None and previous.url == url
-        self._webhook_description[bot.token] = "Webhook is already set" if same else "Webhook was set"
+        self._webhook_description[bot.token] = (
+            "Webhook is already set" if same else "Webhook was set"
+        )
         return True
 
     @_api("deleteWebhook", mutating=False)
@@ -3089,10 +3154,14 @@ class BotAPIStandIn:
     @_api("sendMessage")
     def _m_send_message(self, bot: _BotState, params: dict[str, Any]) -> JSON:
         _opt_json(params, "reply_markup", REPLY_MARKUP_UNPARSABLE)
-        formatted = self._formatted(params, "text", "entities", limit=MAX_TEXT_LENGTH, required=True)
+        formatted = self._formatted(
+            params, "text", "entities", limit=MAX_TEXT_LENGTH, required=True
+        )
         chat = self._resolve_chat(params.get("chat_id"))
         self._check_can_send(bot, chat)
-        return self._new_bot_message(bot, chat, params, kind="text", formatted=formatted, raw_field="text")
+        return self._new_bot_message(
+            bot, chat, params, kind="text", formatted=formatted, raw_field="text"
+        )
 
     @_api("sendDocument")
     def _m_send_document(self, bot: _BotState, params: dict[str, Any]) -> JSON:
@@ -3138,7 +3207,9 @@ class BotAPIStandIn:
     @_api("editMessageText")
     def _m_edit_message_text(self, bot: _BotState, params: dict[str, Any]) -> JSON:
         _opt_json(params, "reply_markup", REPLY_MARKUP_UNPARSABLE)
-        formatted = self._formatted(params, "text", "entities", limit=MAX_TEXT_LENGTH, required=True)
+        formatted = self._formatted(
+            params, "text", "entities", limit=MAX_TEXT_LENGTH, required=True
+        )
         assert formatted is not None
         message = self._editable(bot, params)
         markup = self._reply_markup(params, inline_only=True)
@@ -3223,7 +3294,11 @@ class BotAPIStandIn:
         for number in numbers:
             message = view.find(number)
             # Messages that cannot be found or deleted are skipped, as Telegram documents.
-            if message is not None and not message.deleted and self._deletable(bot, chat, message) is None:
+            if (
+                message is not None
+                and not message.deleted
+                and self._deletable(bot, chat, message) is None
+            ):
                 message.deleted = True
         return True
 
