@@ -55,6 +55,11 @@ class ForgetfulApplication(Application):  # type: ignore[type-arg]
     persistence, even without persistence: a list of everyone who used the bot. Forget them after
     each update, and never keep user_data or chat_data."""
 
+    def _mark_for_persistence_update(self, *, update: object = None, job: object = None) -> None:
+        # Called after every update (also from the task wrapper of concurrent updates); with no
+        # persistence there is nothing to mark, so record nothing.
+        return
+
     async def process_update(self, update: object) -> None:
         try:
             await super().process_update(update)

@@ -231,3 +231,30 @@ async def test_the_library_forgets_who_used_the_bot(api: BotAPIStandIn,
     assert not app._user_ids_to_be_updated_in_persistence
     assert not app._chat_ids_to_be_updated_in_persistence
     assert not app.user_data and not app.chat_data
+
+
+async def test_plain_python_telegram_bot_still_keeps_every_user_id(api: BotAPIStandIn) -> None:
+    """The canary: if a library upgrade stops (or renames) this bookkeeping, this fails and the
+    ForgetfulApplication override must be revisited."""
+    from telegram.ext import ApplicationBuilder, CommandHandler
+
+    from tests.botapi import DEFAULT_TOKEN
+
+    async def noop(update: object, context: object) -> None:
+        return
+
+    app = (ApplicationBuilder().token(DEFAULT_TOKEN).base_url(api.base_url)
+           .base_file_url(api.base_file_url).concurrent_updates(4).build())
+    app.add_handler(CommandHandler("check", noop))
+    people = TelegramClient(api)
+    users = [people.user(f"U{n}", language_code="en") for n in range(3)]
+    async with app:
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        for u in users:
+            people.send_text(people.private_chat(u), u, "/check")
+        await api.wait_for(lambda: len(app._user_ids_to_be_updated_in_persistence) == 3, timeout=5)
+        await app.updater.stop()
+        await app.stop()
+    assert app._user_ids_to_be_updated_in_persistence == {u.id for u in users}
