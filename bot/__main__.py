@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import datetime as dt
 import logging
+import os
 import sys
 
 import rules
@@ -36,6 +37,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Durations as timedelta: python-telegram-bot's coming default (it warns without this).
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     args = parser().parse_args(argv)
     try:
         settings = load_settings()

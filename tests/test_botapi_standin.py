@@ -25,6 +25,8 @@ from telegram import (
     BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    ReplyParameters,
     TelegramObject,
     Update,
 )
@@ -314,6 +316,40 @@ async def test_two_bots_keep_separate_views(api: BotAPIStandIn) -> None:
     assert api.calls(OTHER_TOKEN, "getUpdates") and not api.calls(TOKEN, "getUpdates")
 
 
+async def test_message_state_is_recorded(
+    api: BotAPIStandIn, people: TelegramClient, bot: Bot
+) -> None:
+    ivan = people.user("Ivan", language_code="ru")
+    chat = people.private_chat(ivan)
+    people.send_text(chat, ivan, "/start")
+    people.user_language_code(ivan, "en")
+    people.send_text(chat, ivan, "/help")
+    first, second = await bot.get_updates()
+    assert first.effective_user is not None and first.effective_user.language_code == "ru"
+    assert second.effective_user is not None and second.effective_user.language_code == "en"
+    sent = await bot.send_message(
+        chat.id,
+        "Статья <b>24</b> https://e.org",
+        parse_mode="HTML",
+        disable_notification=True,
+        link_preview_options=LinkPreviewOptions(is_disabled=True),
+        reply_markup=_keyboard("v1:x"),
+        reply_parameters=ReplyParameters(message_id=first.effective_message.message_id),  # type: ignore[union-attr]
+    )
+    record = api.chat(chat).message(sent.message_id)
+    assert (record.text, record.html) == (
+        "Статья 24 https://e.org",
+        "Статья <b>24</b> https://e.org",
+    )
+    assert (record.entities_count, record.entities_of("url")) == (2, ["https://e.org"])
+    assert record.reply_markup == {"inline_keyboard": [[{"text": "b", "callback_data": "v1:x"}]]}
+    assert record.disable_notification and record.link_preview_options == {"is_disabled": True}
+    assert sent.reply_to_message is not None and sent.reply_to_message.text == "/start"
+    await sent.delete()
+    assert record.deleted and api.visible_text(chat) == ""
+    assert api.visible_text(chat, include_user=True) == "/start\n\n/help"
+
+
 # ---- updates: getUpdates semantics, allowed_updates, webhooks -------------------------------
 
 
@@ -483,6 +519,10 @@ async def test_groups_privacy_anonymous_admins_and_migration(
     old_side, new_side = (u.message for u in migration if u.message)
     assert (old_side.migrate_to_chat_id, new_side.migrate_from_chat_id) == (supergroup.id, group.id)
 
+    assert await bot.leave_chat(supergroup.id)
+    left = (await bot.get_updates(offset=migration[-1].update_id + 1))[-1].my_chat_member
+    assert left is not None and left.new_chat_member.status == "left"
+    people.add_bot_to_group(supergroup, owner)
     people.remove_bot_from_group(supergroup, owner)
     with pytest.raises(Forbidden, match=r"^Forbidden: bot was kicked from the supergroup chat$"):
         await bot.send_message(supergroup.id, "still here?")
@@ -681,8 +721,11 @@ def test_markdown_and_entity_limits() -> None:
     assert [e["type"] for e in entities] == ["bold", "italic", "code", "text_link"]
     many = format_text(" ".join(["<b>x</b>"] * 150), "HTML")
     assert (len(many.entities), many.entities_parsed) == (100, 150)  # extra entities ignored
-    stripped = format_text("\n  <b>hi</b>  \n", "HTML")
-    assert (stripped.text, stripped.entities[0]["offset"]) == ("hi", 0)
+    stripped = format_text("\r\n  <b>hi</b>  \r\n", "HTML")
+    assert (stripped.text, stripped.entities) == (
+        "hi",
+        [{"type": "bold", "offset": 0, "length": 2}],
+    )
 
 
 # ---- waiting, and a bot in another process that gets killed -----------------------------------

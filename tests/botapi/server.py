@@ -170,7 +170,7 @@ INVALID_LANGUAGE_CODE = "Bad Request: invalid language code specified"
 DESCRIPTION_TOO_LONG = "Bad Request: description is too long"  # wording unverified
 SHORT_DESCRIPTION_TOO_LONG = "Bad Request: short description is too long"  # wording unverified
 NO_ADMINS_IN_PRIVATE = "Bad Request: there are no administrators in the private chat"
-LEAVE_PRIVATE = "Bad Request: chat member status can't be changed in private chats"
+LEAVE_PRIVATE = "Bad Request: chat member status can't be changed in private chats"  # unverified
 INVALID_FILE_ID = "Bad Request: invalid file_id"
 NO_DOCUMENT = "Bad Request: there is no document in the request"
 WRONG_FILE_ID_OR_URL = "Bad Request: wrong file identifier/HTTP URL specified"
@@ -1418,6 +1418,13 @@ def _explicit_entities(raw: Any, text: str) -> list[JSON]:
 
 
 _STRIPPED = " \t\r\n\v\f"
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _clean_input(text: str) -> str:
+    """As tdlib's clean_input_string: carriage returns go, other control characters become
+    spaces (tabs and newlines stay)."""
+    return _CONTROL_CHARACTERS.sub(" ", text.replace("\r", ""))
 
 
 def _strip_formatted(text: str, entities: list[JSON]) -> tuple[str, list[JSON]]:
@@ -1451,6 +1458,7 @@ def format_text(
     Does not check lengths; the caller knows whether it formats a text or a caption.
     """
     mode = (parse_mode or "").strip().lower()
+    raw = _clean_input(raw)
     try:
         if mode == "html":
             text, found = parse_html(raw, users)
@@ -1465,7 +1473,6 @@ def format_text(
             raise ApiError(UNSUPPORTED_PARSE_MODE)
     except EntityParseError as error:
         raise ApiError(CANT_PARSE_ENTITIES.format(error)) from None
-    text = text.replace("\r", "")  # Telegram drops carriage returns
     text, found = _strip_formatted(text, found)
     found = found + detect_entities(text, found)
     found.sort(key=lambda e: (e["offset"], -e["length"]))
