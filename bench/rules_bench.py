@@ -7,6 +7,7 @@ children_under_16 in 0..6) at several as-of dates. Run: python bench/rules_bench
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import random
 import statistics
@@ -72,10 +73,8 @@ def main() -> None:
         as_of = AS_OF[i % len(AS_OF)]
         cases.append((random_facts(rng, as_of), as_of))
     for facts, as_of in cases[:500]:  # warm the per-day caches as a running bot would have them
-        try:
+        with contextlib.suppress(FactsError):
             rs.evaluate(facts, as_of)
-        except FactsError:
-            pass
     ev: list[float] = []
     nq: list[float] = []
     outcomes: dict[str, int] = {}

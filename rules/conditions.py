@@ -48,8 +48,7 @@ class ConditionError(ValueError):
 
 
 def compile_condition(cond: Condition, loc: tuple[str | int, ...] = ()) -> Compiled:
-    compiled = _compile(cond, loc)
-    return compiled
+    return _compile(cond, loc)
 
 
 def _leaf(key: str, loc: tuple[str | int, ...]) -> None:

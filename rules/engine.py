@@ -220,10 +220,8 @@ class RuleSet:
                 any_possible = True
                 needs = cg.static_needs or tuple(sorted(set(cg.cond.needs(facts, ctx))))
                 found.append((cg.sort_possible, cg, UNKNOWN, needs))
-        if best:
-            outcome = OUTCOME_BY_STRENGTH[best]
-        else:
-            outcome = "undetermined" if any_possible else "subject"
+        outcome = OUTCOME_BY_STRENGTH[best] if best else (
+            "undetermined" if any_possible else "subject")
         missing: set[str] = set()
         for _, cg, status, needs in found:
             if status == UNKNOWN and cg.strength > best:

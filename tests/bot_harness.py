@@ -41,9 +41,9 @@ async def running_bot(api: BotAPIStandIn, env: Mapping[str, str] | None = None,
         await stop_apps(apps)
 
 
-async def settle(api: BotAPIStandIn, quiet: float = 0.15, timeout: float = 10.0) -> None:
+async def settle(api: BotAPIStandIn, quiet: float = 0.15, limit: float = 10.0) -> None:
     """Wait until the bot has stopped making mutating calls for `quiet` seconds."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + limit
     last = -1
     stable_since = time.monotonic()
     while time.monotonic() < deadline:

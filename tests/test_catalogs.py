@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"gettext": None, "ngettext": (1, 2), "N_": None}
 
 
-def catalog(lang: str):  # type: ignore[no-untyped-def]
+def catalog(lang: str):
     with (ROOT / "locales" / lang / "LC_MESSAGES" / "messages.po").open("rb") as f:
         return read_po(f, locale=lang)
 

@@ -2756,7 +2756,7 @@ class BotAPIStandIn:
     async def wait_for(
         self,
         predicate: Callable[[], T | None],
-        timeout: float = 5.0,  # noqa: ASYNC109 (a deadline for a predicate, not an awaitable)
+        timeout: float = 5.0,
         message: str | None = None,
     ) -> T:
         """Await until ``predicate()`` is truthy, without blocking the event loop; its value."""
