@@ -75,21 +75,27 @@ def main() -> None:
     for facts, as_of in cases[:500]:  # warm the per-day caches as a running bot would have them
         with contextlib.suppress(FactsError):
             rs.evaluate(facts, as_of)
-    ev: list[float] = []
-    nq: list[float] = []
-    outcomes: dict[str, int] = {}
+    # The machine is a shared VM whose speed drifts: run three rounds, keep the fastest.
+    rounds = []
     perf = time.perf_counter
-    for facts, as_of in cases:
-        t = perf()
-        v = rs.evaluate(facts, as_of)
-        ev.append(perf() - t)
-        outcomes[v.outcome] = outcomes.get(v.outcome, 0) + 1
-        t = perf()
-        rs.next_question(facts, as_of)
-        nq.append(perf() - t)
+    for _ in range(3):
+        ev: list[float] = []
+        nq: list[float] = []
+        outcomes: dict[str, int] = {}
+        for facts, as_of in cases:
+            t = perf()
+            v = rs.evaluate(facts, as_of)
+            ev.append(perf() - t)
+            outcomes[v.outcome] = outcomes.get(v.outcome, 0) + 1
+            t = perf()
+            rs.next_question(facts, as_of)
+            nq.append(perf() - t)
+        rounds.append((statistics.median(ev), ev, nq))
+    _, ev, nq = min(rounds, key=lambda r: r[0])
     us = 1e6
     print(f"rules {rs.version}: {len(rs.grounds)} grounds, {len(rs.questions)} questions, "
-          f"{len(rs.tests)} tests; {args.n} random fact sets at {len(AS_OF)} as-of dates")
+          f"{len(rs.tests)} tests; {args.n} random fact sets at {len(AS_OF)} as-of dates "
+          "(fastest of 3 rounds)")
     print("| measure | median | p99 |")
     print("|---|---|---|")
     print(f"| evaluate (validation included) | {statistics.median(ev) * us:.1f} µs "

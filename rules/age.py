@@ -88,6 +88,7 @@ class AgeLimits:
     def __init__(self, periods: list[AgeLimitPeriod]) -> None:
         self.periods = periods
         self.retired_births = lru_cache(maxsize=4096)(self._retired_births)
+        self._tables: dict[dt.date, dict[tuple[str, str], tuple[Interval, ...]]] = {}
 
     def limit_entries(self, period: AgeLimitPeriod, sex: str, rank: str) -> list[BirthYearLimit]:
         value = (period.male if sex == "male" else period.female)[rank]
@@ -111,37 +112,45 @@ class AgeLimits:
         return _merge(found)
 
     def status(self, sex: str, rank: str, day: dt.date, births: Interval) -> int:
-        lo, hi = births
-        for r_lo, r_hi in self.retired_births(sex, rank, day):
-            if r_lo <= lo and hi <= r_hi:
-                return TRUE
-            if lo <= r_hi and r_lo <= hi:
-                return UNKNOWN
-        return FALSE
+        return _status(self.retired_births(sex, rank, day), births)
+
+    def _table(self, day: dt.date) -> dict[tuple[str, str], tuple[Interval, ...]]:
+        """Every (sex, rank)'s retired birth dates on `day`, cached per day: the hot path."""
+        table = self._tables.get(day)
+        if table is None:
+            if len(self._tables) > 4096:
+                self._tables.clear()
+            table = self._tables[day] = {
+                (s, r): self._retired_births(s, r, day) for s in SEXES for r in RANKS
+            }
+        return table
 
     def evaluate(self, facts: Facts, day: dt.date) -> tuple[int, tuple[str, ...]]:
-        """Status of "past the age limit" for the facts, and the unknown keys that would decide it."""
+        """Status of "past the age limit" for the facts, and the unknown keys deciding it."""
         births, narrower = birth_interval(facts, day)
         sex = facts.get("sex")
         rank = facts.get("rank")
+        table = self._table(day)
         if isinstance(sex, str) and isinstance(rank, str):  # the common, fast case
-            status = self.status(sex, rank, day, births)
+            status = _status(table[(sex, rank)], births)
             if status != UNKNOWN:
                 return status, ()
             return UNKNOWN, (narrower,) if narrower else ()
         sexes = (sex,) if isinstance(sex, str) else SEXES
         ranks = (rank,) if isinstance(rank, str) else RANKS
-        table = {(s, r): self.status(s, r, day, births) for s in sexes for r in ranks}
-        values = set(table.values())
+        results = {(s, r): _status(table[(s, r)], births) for s in sexes for r in ranks}
+        values = set(results.values())
         if len(values) == 1 and UNKNOWN not in values:
             return values.pop(), ()
         needs: list[str] = []
         if UNKNOWN in values and narrower:
             needs.append(narrower)
-        if len(sexes) > 1 and _varies(table, sexes, ranks, by_sex=True):
+        if len(sexes) > 1 and _varies(results, sexes, ranks, by_sex=True):
             needs.append("sex")
-        if len(ranks) > 1 and _varies(table, sexes, ranks, by_sex=False):
+        if len(ranks) > 1 and _varies(results, sexes, ranks, by_sex=False):
             needs.append("rank")
+        if not needs:  # mixed results that neither dimension alone explains: both decide
+            needs += [k for k, n in (("sex", len(sexes)), ("rank", len(ranks))) if n > 1]
         return UNKNOWN, tuple(needs)
 
     def bands(self, day: dt.date) -> list[tuple[int, int]]:
@@ -159,6 +168,16 @@ class AgeLimits:
                 start = age
         bands.append((start, MAX_AGE))
         return bands
+
+
+def _status(retired: tuple[Interval, ...], births: Interval) -> int:
+    lo, hi = births
+    for r_lo, r_hi in retired:
+        if r_lo <= lo and hi <= r_hi:
+            return TRUE
+        if lo <= r_hi and r_lo <= hi:
+            return UNKNOWN
+    return FALSE
 
 
 def _varies(

@@ -8,21 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .age import FALSE, TRUE, UNKNOWN, AgeLimits
 from .facts import FACTS, Facts
 from .models import AgeLimit, All, Any_, Condition, FactAtLeast, FactIn, FactIs
 
 
-@dataclass
 class Context:
     """One evaluation: the day and the age-limit result, computed at most once."""
 
-    as_of: dt.date
-    limits: AgeLimits
-    facts: Facts
-    _age: tuple[int, tuple[str, ...]] | None = field(default=None)
+    __slots__ = ("_age", "as_of", "facts", "limits")
+
+    def __init__(self, as_of: dt.date, limits: AgeLimits, facts: Facts) -> None:
+        self.as_of = as_of
+        self.limits = limits
+        self.facts = facts
+        self._age: tuple[int, tuple[str, ...]] | None = None
 
     def age(self) -> tuple[int, tuple[str, ...]]:
         if self._age is None:
@@ -166,25 +168,33 @@ def _compile_group(parts: list[Compiled], loc: tuple[str | int, ...], is_all: bo
     return Compiled(ev, needs, frozenset(seen))
 
 
+def _literal(value: object) -> str:
+    # Validated rule values are str, bool or int, whose repr is a Python literal.
+    assert type(value) in (str, bool, int)
+    return repr(value)
+
+
 def expression(cond: Condition, consts: dict[str, object]) -> str:
     """The condition as one Python expression over the locals `v_<fact>` (the fact values) and
     `ctx`; the engine compiles every ground's expression into one function at load, which keeps
     `evaluate` free of a call per leaf. Kleene logic: `all` is min, `any` is max."""
     if isinstance(cond, FactIs):
-        name = f"c{len(consts)}"
-        consts[name] = cond.is_
-        return f"({UNKNOWN} if v_{cond.fact} is None else {TRUE} if v_{cond.fact} == {name} else 0)"
+        v = f"v_{cond.fact}"
+        test = f"{v} is {cond.is_!r}" if type(cond.is_) is bool else f"{v} == {_literal(cond.is_)}"
+        return f"({UNKNOWN} if {v} is None else {TRUE} if {test} else 0)"
     if isinstance(cond, FactIn):
-        name = f"c{len(consts)}"
-        consts[name] = frozenset(cond.in_)
-        unknown = TRUE if consts[name] >= set(FACTS[cond.fact].values) else UNKNOWN  # type: ignore[operator]
-        return f"({unknown} if v_{cond.fact} is None else {TRUE} if v_{cond.fact} in {name} else 0)"
+        v = f"v_{cond.fact}"
+        members = ", ".join(_literal(x) for x in sorted(set(cond.in_)))
+        whole = set(cond.in_) >= set(FACTS[cond.fact].values)
+        unknown = TRUE if whole else UNKNOWN
+        # `x in {...}` of literals compiles to a constant frozenset.
+        return f"({unknown} if {v} is None else {TRUE} if {v} in {{{members}}} else 0)"
     if isinstance(cond, FactAtLeast):
         unknown = TRUE if cond.at_least <= FACTS[cond.fact].minimum else UNKNOWN
         return (f"({unknown} if v_{cond.fact} is None else "
                 f"{TRUE} if v_{cond.fact} >= {int(cond.at_least)} else 0)")
     if isinstance(cond, AgeLimit):
-        return "ctx.age()[0]"
+        return "age_status"
     if isinstance(cond, All):
         return "min(" + ", ".join(expression(p, consts) for p in cond.all) + ")"
     if isinstance(cond, Any_):
@@ -197,7 +207,9 @@ def compile_statuses(conds: list[Condition]) -> Callable[[Facts, Context], tuple
     consts: dict[str, object] = {}
     exprs = [expression(c, consts) for c in conds]
     used = sorted({k for k in FACTS if any(f"v_{k} " in e for e in exprs)})
-    lines = ["def statuses(f, ctx):", "    g = f.get"]
+    lines = ["def statuses(f, ctx, min=min, max=max):", "    g = f.get"]
+    if any("age_status" in e for e in exprs):
+        lines.append("    age_status = ctx.age()[0]")
     lines += [f"    v_{k} = g({k!r})" for k in used]
     lines.append("    return (" + "".join(f"\n        {e}," for e in exprs) + "\n    )")
     namespace: dict[str, object] = dict(consts)

@@ -66,6 +66,17 @@ FACTS: dict[str, FactSpec] = {
     )
 }
 
+# (key, exact Python type) -> the values that are valid without further checks. A bool is not an
+# int here (True == 1), which is why the type is part of the key.
+_FAST: dict[tuple[str, type], frozenset[object] | range] = {}
+for _spec in FACTS.values():
+    if _spec.kind == "enum":
+        _FAST[(_spec.key, str)] = frozenset(_spec.values)
+    elif _spec.kind == "bool":
+        _FAST[(_spec.key, bool)] = frozenset((True, False))
+    elif _spec.kind == "int":
+        _FAST[(_spec.key, int)] = range(_spec.minimum, _spec.maximum + 1)
+
 # Keys that describe when he was born; the age-limit condition reads them together.
 BIRTH_KEYS = ("birth_date", "birth_year", "birth_month", "age")
 
@@ -113,22 +124,19 @@ def check_value(spec: FactSpec, value: Any) -> FactValue:
 def validate_facts(raw: Mapping[str, Any], as_of: dt.date | None = None) -> Facts:
     """Check types and contradictions strictly; drop nulls (null means unknown)."""
     facts: Facts = {}
+    fast = _FAST
     for key, value in raw.items():
-        spec = FACTS.get(key)
-        if spec is None:
+        # The common case in one lookup: (exact type, allowed values) of a valid value.
+        allowed = fast.get((key, type(value)))
+        if allowed is not None and value in allowed:
+            facts[key] = value
+        elif value is None:
+            if key not in FACTS:
+                raise FactsError([key], f"{key}: unknown fact")
+        elif key not in FACTS:
             raise FactsError([key], f"{key}: unknown fact")
-        if value is None:
-            continue
-        kind, kind_of_value = spec.kind, type(value)
-        if kind == "bool":
-            ok = kind_of_value is bool
-        elif kind == "enum":
-            ok = kind_of_value is str and value in spec.values
-        elif kind == "int":
-            ok = kind_of_value is int and spec.minimum <= value <= spec.maximum
         else:
-            ok = False
-        facts[key] = value if ok else check_value(spec, value)
+            facts[key] = check_value(FACTS[key], value)  # raises with the precise reason
     _check_contradictions(facts, as_of)
     return facts
 

@@ -275,6 +275,7 @@ def _build(root: Path, docs: dict[str, YamlDoc], parsed: dict[str, Any],
                        for lang in LANGS},
                 start=item.from_, until=item.until,
                 outcomes=frozenset(outcomes) if outcomes else None, when=when,
+                source=when_src,
             ))
 
     # Resources
