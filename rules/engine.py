@@ -7,8 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .age import FALSE, TRUE, UNKNOWN, AgeLimits
+from .age import TRUE, UNKNOWN, AgeLimits
 from .conditions import Compiled, Context, compile_statuses
+from .daycode import DayFunction, compile_day
 from .facts import Facts, validate_facts
 from .models import (
     LANGS,
@@ -26,7 +27,7 @@ from .models import (
     Resource,
     RuleTest,
 )
-from .verdict import STRENGTH, AdviceOut, CitationOut, GroundOut, TextOut, Verdict
+from .verdict import STRENGTH, CitationOut, GroundOut, TextOut, Verdict
 
 MOSCOW = dt.timezone(dt.timedelta(hours=3), "MSK")  # no DST since 2014
 CONFIDENCE_ORDER: dict[str, int] = {"V": 2, "P": 1, "M": 0}
@@ -103,12 +104,9 @@ class CompiledGround:
 
 @dataclass
 class DayPlan:
-    """What is fixed for one as-of day: the grounds in force (strongest first), the advice that
-    can show, the grounds whose retroactive note applies."""
+    """What is fixed for one as-of day, compiled: see daycode.py."""
 
-    grounds: list[CompiledGround]
-    advised: list[tuple[CompiledGround, int, LText]]
-    retro: list[CompiledGround]
+    run: DayFunction
     iso: str
 
 
@@ -187,6 +185,8 @@ class RuleSet:
         ] = {}
         self._ground_out: dict[tuple[int, str, tuple[str, ...]], GroundOut] = {}
         self._plans: dict[dt.date, DayPlan] = {}
+        self._compiled: dict[tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...]],
+                             DayFunction] = {}
         for g in grounds:
             g.applies_out = {lang: self._ground_result(g, TRUE, (), lang) for lang in LANGS}
             g.possible_out = {lang: self._ground_result(g, UNKNOWN, g.static_needs, lang)
@@ -273,92 +273,59 @@ class RuleSet:
         return outcome, found, tuple(sorted(missing)), ctx, statuses
 
     def _verdict(self, facts: Facts, day: dt.date, lang: str) -> Verdict:
-        """The same reasoning as `_assess`, written for speed: the day's grounds come pre-sorted
-        strongest first, so no sort, and each ground's output objects are pre-built."""
+        """The same reasoning as `_assess`, run by the day's generated function (daycode.py)."""
         facts = implied(facts)
-        ctx = Context(day, self.age_limits, facts)
-        statuses = self._statuses(facts, ctx)
         plan = self._plan(day)
-        best = 0
-        any_possible = False
-        for cg in plan.grounds:  # strongest first: the first applying ground sets the outcome
-            status = statuses[cg.order]
-            if status == TRUE:
-                best = cg.strength
-                break
-        out: list[GroundOut] = []
-        possible: list[GroundOut] = []
-        missing: set[str] = set()
-        strength = -1
-        retro = False
-        for cg in plan.grounds:
-            if cg.strength != strength:
-                out += possible
-                possible = []
-                strength = cg.strength
-            status = statuses[cg.order]
-            if status == TRUE:
-                out.append(cg.applies_out[lang])
-                retro = retro or cg.ground.retroactive is not None
-            elif status == UNKNOWN:
-                any_possible = True
-                retro = retro or cg.ground.retroactive is not None
-                if cg.static_needs:
-                    possible.append(cg.possible_out[lang])
-                    if strength > best:
-                        missing.update(cg.static_needs)
-                    continue
-                if cg.flat_needs:
-                    needs = tuple(k for k in cg.flat_needs if k not in facts)
-                else:
-                    needs = tuple(sorted(set(cg.cond.needs(facts, ctx))))
-                if strength > best:
-                    missing.update(needs)
-                key = (cg.order, lang, needs)
-                ground_out = self._ground_out.get(key)
-                if ground_out is None:
-                    ground_out = self._ground_out[key] = self._ground_result(
-                        cg, UNKNOWN, needs, lang)
-                possible.append(ground_out)
-        out += possible
+        best, any_possible, grounds, missing, advice, conditional, retro = plan.run(
+            facts, Context(day, self.age_limits, facts), lang)
         outcome = OUTCOME_BY_STRENGTH[best] if best else (
             "undetermined" if any_possible else "subject")
-        advice: list[AdviceOut] = []
-        for cg, index, text in plan.advised:
-            if statuses[cg.order] == FALSE and statuses[index] == TRUE:
-                advice.append(AdviceOut.build(ground_id=cg.ground.id, text=text.get(lang)))
-        fixed, conditional, notes_now = self._texts_on(day, outcome, lang)
+        fixed, _, notes = self._texts_on(day, outcome, lang)
         caveats = fixed
         if conditional:
-            caveats = fixed + tuple(c.texts[lang] for c in conditional if statuses[c.index] == TRUE)
-        notes = notes_now
-        if retro and plan.retro:
-            notes = notes + tuple(self._retro[(cg.ground.id, lang)] for cg in plan.retro
-                                  if statuses[cg.order] != FALSE)
+            caveats = fixed + tuple(c.texts[lang] for c in conditional
+                                    if c.outcomes is None or outcome in c.outcomes)
+        if retro:
+            notes = notes + tuple(retro)
         return Verdict.build(
             outcome=outcome,
             as_of=plan.iso,
             rules_version=self.version,
-            grounds=tuple(out),
+            grounds=tuple(grounds),
             advice=tuple(advice),
             missing=tuple(sorted(missing)),
             caveats=caveats,
             notes=notes,
         )
 
+    def _possible_out(self, cg: CompiledGround, needs: tuple[str, ...], lang: str) -> GroundOut:
+        key = (cg.order, lang, needs)
+        out = self._ground_out.get(key)
+        if out is None:
+            out = self._ground_out[key] = self._ground_result(cg, UNKNOWN, needs, lang)
+        return out
+
     def _plan(self, day: dt.date) -> DayPlan:
         plan = self._plans.get(day)
         if plan is None:
-            if len(self._plans) > 4096:
+            if len(self._plans) > 1024:
                 self._plans.clear()
             grounds = sorted(self._in_force(day), key=lambda g: (-g.strength, g.order))
-            plan = self._plans[day] = DayPlan(
-                grounds=grounds,
-                advised=[a for a in self._advised if a[0].in_force(day)],
-                retro=[g for g in grounds if g.ground.retroactive is not None
-                       and day < g.ground.retroactive.signed],
-                iso=day.isoformat(),
-            )
+            retro = {
+                g.ground.id: {lang: self._retro[(g.ground.id, lang)] for lang in LANGS}
+                for g in grounds
+                if g.ground.retroactive is not None and day < g.ground.retroactive.signed
+            }
+            advised = [(g, g.ground.advice) for g in grounds if g.ground.advice is not None]
+            conditional = [c for c in self.caveats if c.on(day) and c.source is not None]
+            # Days between the same date boundaries share one compiled function.
+            signature = (tuple(g.order for g in grounds), tuple(retro),
+                         tuple(c.id for c in conditional))
+            run = self._compiled.get(signature)
+            if run is None:
+                run = self._compiled[signature] = compile_day(
+                    grounds, advised, conditional, retro, self._possible_out)
+            plan = self._plans[day] = DayPlan(run=run, iso=day.isoformat())
         return plan
 
     def _ground_result(
