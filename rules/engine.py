@@ -311,7 +311,7 @@ class RuleSet:
             if len(self._plans) > 1024:
                 self._plans.clear()
             grounds = sorted(self._in_force(day), key=lambda g: (-g.strength, g.order))
-            retro = {
+            retro: dict[str, dict[str, TextOut]] = {
                 g.ground.id: {lang: self._retro[(g.ground.id, lang)] for lang in LANGS}
                 for g in grounds
                 if g.ground.retroactive is not None and day < g.ground.retroactive.signed
