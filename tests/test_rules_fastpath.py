@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import sys
-from pathlib import Path
 
 import rules
+from bench.rules_bench import random_facts
 from rules.conditions import Context
 from rules.engine import implied
 from rules.facts import validate_facts
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from rules_bench import random_facts
 
 DAYS = [dt.date(2022, 9, 20), dt.date(2022, 9, 21), dt.date(2022, 10, 3), dt.date(2022, 10, 4),
         dt.date(2022, 11, 14), dt.date(2022, 11, 15), dt.date(2024, 1, 1), dt.date(2026, 11, 26),
