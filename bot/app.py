@@ -38,9 +38,7 @@ log = logging.getLogger(__name__)
 
 # Update types the bot handles (also what polling and the webhook ask Telegram for).
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
-# Telegram's overall limit is about 30 messages a second; stay a little under it.
-OVERALL_RATE = 25
-CONCURRENT_UPDATES = 16
+CONCURRENT_UPDATES = 4
 
 
 def bot_version() -> str:
@@ -92,7 +90,7 @@ def build_application(settings: Settings, token_index: int = 0,
             disable_notification=True,
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         ))
-        .rate_limiter(AIORateLimiter(max_retries=3, overall_max_rate=OVERALL_RATE))
+        .rate_limiter(AIORateLimiter(max_retries=3, overall_max_rate=settings.bot_rate_limit))
         .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(post_init)
         .build()

@@ -53,6 +53,7 @@ ENV_VARS: Final = (
     "WEBHOOK_URL",
     "WEBHOOK_LISTEN",
     "WEBHOOK_SECRET",
+    "BOT_RATE_LIMIT",
 )
 
 _TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]{30,}")
@@ -124,6 +125,8 @@ class Settings(BaseModel):
         ("127.0.0.1", 8080), validation_alias="WEBHOOK_LISTEN"
     )
     webhook_secret: SecretStr | None = Field(None, validation_alias="WEBHOOK_SECRET")
+    # Messages a second per bot account, overall; Telegram allows about 30.
+    bot_rate_limit: int = Field(25, validation_alias="BOT_RATE_LIMIT")
 
     @field_validator("telegram_bot_tokens", mode="before")
     @classmethod
@@ -219,6 +222,15 @@ class Settings(BaseModel):
                 raise _bad(f"handle #{i} must be 5-32 letters, digits or _, optionally after @")
             handles.append("@" + match.group(1))
         return tuple(handles)
+
+    @field_validator("bot_rate_limit", mode="before")
+    @classmethod
+    def _rate_limit(cls, raw: Any) -> Any:
+        if isinstance(raw, str):
+            if not raw.isdigit() or not 1 <= int(raw) <= 100_000:
+                raise _bad("must be a whole number of messages a second, 1 or more")
+            return int(raw)
+        return raw
 
     @field_validator("log_level", mode="before")
     @classmethod

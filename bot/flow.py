@@ -253,14 +253,14 @@ def ask(env: Env, state: State, q: Question | None = None) -> View:
     """Show question `q`, or the planner's next; the review when nothing is left to ask."""
     rs = env.rules
     facts, dont_know = state.facts, state.dont_know
+    snap = rs.snapshot(facts, state.as_of, dont_know)
     if q is None:
-        q = rs.next_question(facts, state.as_of, dont_know)
+        q = snap.next
         if q is None:
             return review(env, _with(state, Screen.REVIEW))
     t = tr(state.lang)
-    answered, to_come = rs.progress(facts, state.as_of, dont_know)
-    path = rs.path(facts, state.as_of, dont_know)
-    number = path.index(q.id) + 1 if q.id in path else answered + 1
+    path, to_come = snap.path, snap.to_come
+    number = path.index(q.id) + 1 if q.id in path else len(path) + 1
     remaining = max(0, to_come - (0 if q.id in path else 1))
     qcode = question_code(q)
     here = _with(state, Screen.ASK, qcode)

@@ -9,24 +9,19 @@ import logging
 import re
 from typing import Any, cast
 
-from telegram import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Message,
-    Update,
-)
+from telegram import Message, Update
 from telegram.error import BadRequest, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from rules import today_in_moscow
 
-from . import flow
+from . import flow, send
 from .html_text import esc
 from .i18n import pick_language, tr
 from .render import neutral_header
 from .runtime import Runtime
-from .state_codec import InvalidState, State, is_state_data
-from .views import Button, Page, Screen, View
+from .state_codec import InvalidState, is_state_data
+from .views import Page, Screen, View
 
 log = logging.getLogger(__name__)
 
@@ -44,32 +39,14 @@ def language_of(update: Update, rt: Runtime) -> str:
     return pick_language(None, user.language_code if user else None, rt.default_language)
 
 
-def keyboard(rt: Runtime, rows: list[list[Button]]) -> InlineKeyboardMarkup | None:
-    if not rows:
-        return None
-    out = []
-    for row in rows:
-        out.append([
-            InlineKeyboardButton(b.label, url=b.url) if b.url
-            else InlineKeyboardButton(b.label, callback_data=rt.codec.encode(_bound(b.state)))
-            for b in row
-        ])
-    return InlineKeyboardMarkup(out)
-
-
-def _bound(state: State | None) -> State:
-    assert state is not None
-    return state
-
-
-async def send_view(context: Context, chat_id: int, view: View, rt: Runtime) -> Message | None:
-    """Send every text of the view as new messages; the buttons go under the last."""
-    sent = None
+async def send_view(context: Context, chat_id: int, view: View, rt: Runtime) -> int:
+    """Send every text of the view as new messages; the buttons go under the last. The last
+    message's id."""
+    sent = 0
     for n, text in enumerate(view.texts):
         last = n == len(view.texts) - 1
-        sent = await context.bot.send_message(
-            chat_id, text, reply_markup=keyboard(rt, view.buttons) if last else None
-        )
+        sent = await send.send(context.bot, chat_id, text,
+                               send.markup(rt, view.buttons) if last else None)
     return sent
 
 
@@ -155,7 +132,8 @@ async def hint(update: Update, context: Context) -> None:
     if message is None:
         return
     t = tr(language_of(update, rt))
-    await context.bot.send_message(
+    await send.send(
+        context.bot,
         message.chat_id,
         neutral_header(t) + "\n\n" + esc(t.gettext(
             "Please answer with the buttons. Type /check to start the questions or /help "
@@ -195,12 +173,11 @@ async def button(update: Update, context: Context) -> None:
         await send_view(context, chat_id, view, rt)
         return
     first, rest = view.texts[0], view.texts[1:]
-    markup = keyboard(rt, view.buttons) if not rest else None
-    await edit(message, first, markup)
+    await edit(context, message, first, send.markup(rt, view.buttons) if not rest else None)
     for n, text in enumerate(rest):
         last = n == len(rest) - 1
-        await context.bot.send_message(chat_id, text,
-                                       reply_markup=keyboard(rt, view.buttons) if last else None)
+        await send.send(context.bot, chat_id, text,
+                        send.markup(rt, view.buttons) if last else None)
 
 
 async def _answer(query: Any, text: str | None) -> None:
@@ -217,12 +194,13 @@ def _plain(markup: str) -> str:
     return html.unescape(_TAG.sub("", markup))
 
 
-async def edit(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> None:
+async def edit(context: Context, message: Message, text: str, markup: send.JSON | None) -> None:
     """Edit in place; never to identical content (double taps race, so also tolerate it)."""
-    if message.text == _plain(text).strip() and message.reply_markup == markup:
+    current = message.reply_markup.to_dict() if message.reply_markup else None
+    if message.text == _plain(text).strip() and current == markup:
         return
     try:
-        await message.edit_text(text, reply_markup=markup)
+        await send.edit(context.bot, message.chat.id, message.message_id, text, markup)
     except BadRequest as exc:
         if "message is not modified" not in str(exc).lower():
             raise
@@ -263,6 +241,6 @@ async def on_error(update: object, context: Context) -> None:
         if update.callback_query is not None:
             await update.callback_query.answer(text[:200])
         else:
-            await context.bot.send_message(update.effective_chat.id, esc(text))
+            await send.send(context.bot, update.effective_chat.id, esc(text))
     except TelegramError:
         log.warning("could not send the apology")

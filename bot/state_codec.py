@@ -203,7 +203,7 @@ _MISSING: Final = object()
 class FrozenFacts(Mapping[str, FactValue]):
     """An immutable, hashable facts mapping; None values (unknown) are dropped."""
 
-    __slots__ = ("_data", "_hash")
+    __slots__ = ("_bits", "_data", "_hash")
 
     def __init__(
         self,
@@ -212,6 +212,7 @@ class FrozenFacts(Mapping[str, FactValue]):
         pairs = items.items() if isinstance(items, Mapping) else items
         self._data: dict[str, FactValue] = {k: v for k, v in pairs if v is not None}
         self._hash: int | None = None
+        self._bits: int | None = None  # the packed facts, cached: a view's buttons share them
 
     @classmethod
     def _wrap(cls, data: dict[str, FactValue]) -> FrozenFacts:
@@ -219,6 +220,7 @@ class FrozenFacts(Mapping[str, FactValue]):
         self = cls.__new__(cls)
         self._data = data
         self._hash = None
+        self._bits = None
         return self
 
     def __getitem__(self, key: str) -> FactValue:
@@ -284,6 +286,24 @@ class State:
         return dict(self.facts)
 
 
+def _pack_facts(facts: Mapping[str, FactValue]) -> int:
+    acc = 0
+    seen = 0
+    for field in _FIELDS:
+        value = facts.get(field.key)
+        code = 0
+        if value is not None:
+            seen += 1
+            code = field.codes.get(value, 0) if type(value) is field.pytype else 0
+            if not code:
+                raise ValueError(f"{field.key}: value outside the vocabulary")
+        acc = (acc << field.bits) | code
+    if seen != len(facts):
+        stray = sorted(k for k in facts if k not in _CARRIED)
+        raise ValueError(f"facts the codec does not carry: {', '.join(map(str, stray))}")
+    return acc
+
+
 def _check_int(name: str, value: object, bits: int) -> int:
     if type(value) is not int or not 0 <= value < 1 << bits:
         raise ValueError(f"{name} must be an int in 0..{(1 << bits) - 1}")
@@ -337,19 +357,12 @@ class StateCodec:
         acc = (acc << _OPTION_BITS) | _check_int("option", state.option, _OPTION_BITS)
 
         facts = state.facts
-        seen = 0
-        for field in _FIELDS:
-            value = facts.get(field.key)
-            code = 0
-            if value is not None:
-                seen += 1
-                code = field.codes.get(value, 0) if type(value) is field.pytype else 0
-                if not code:
-                    raise ValueError(f"{field.key}: value outside the vocabulary")
-            acc = (acc << field.bits) | code
-        if seen != len(facts):
-            stray = sorted(k for k in facts if k not in _CARRIED)
-            raise ValueError(f"facts the codec does not carry: {', '.join(map(str, stray))}")
+        bits = facts._bits if isinstance(facts, FrozenFacts) else None
+        if bits is None:
+            bits = _pack_facts(facts)
+            if isinstance(facts, FrozenFacts):
+                facts._bits = bits
+        acc = (acc << _FACT_BITS) | bits
 
         dk = 0
         for key in state.dont_know:

@@ -58,6 +58,16 @@ def weakest(labels: list[Confidence]) -> Confidence:
 
 
 @dataclass(frozen=True)
+class Snapshot:
+    """An interview's position: questions asked (ids, in order), the next one, and an upper
+    bound of the questions still to come."""
+
+    path: list[str]
+    next: Question | None
+    to_come: int
+
+
+@dataclass(frozen=True)
 class Choice:
     """One answer button of a question, as a front end shows it."""
 
@@ -160,6 +170,9 @@ class RuleSet:
         self.age_periods = age_limits
         self.questions = questions
         self.question_by_id = {q.id: q for q in questions}
+        # Question.facts is computed; the planner reads it constantly.
+        self._facts_of = {q.id: q.facts for q in questions}
+        self._question_facts = [(q, q.facts) for q in questions]
         self.caveats = caveats
         self.notes = notes
         self.official = official
@@ -358,11 +371,19 @@ class RuleSet:
         day = as_of or today_in_moscow()
         return self._next(validate_facts(facts, day), day, dont_know)
 
+    def _missing(self, facts: Facts, day: dt.date) -> set[str]:
+        """`missing`, by the day's compiled reasoning (what the verdict would list)."""
+        facts = implied(facts)
+        best, _, _, missing, _, _, _ = self._plan(day).run(
+            facts, Context(day, self.age_limits, facts), "en")
+        return missing
+
     def _next(self, facts: Facts, day: dt.date, dont_know: frozenset[str]) -> Question | None:
-        _, _, missing, _, _ = self._assess(facts, day)
-        wanted = set(missing)
-        for q in self.questions:
-            for key in q.facts:
+        wanted = self._missing(facts, day)
+        if not wanted:
+            return None
+        for q, keys in self._question_facts:
+            for key in keys:
                 if key in wanted and key not in facts and key not in dont_know:
                     return q
         return None
@@ -383,10 +404,11 @@ class RuleSet:
         unknown: set[str] = set()
         while True:
             q = self._next(partial, day, frozenset(unknown))
-            if q is None or not all(k in facts or k in dont_know for k in q.facts):
+            keys = self._facts_of[q.id] if q is not None else ()
+            if q is None or not all(k in facts or k in dont_know for k in keys):
                 return asked
             asked.append(q)
-            for key in q.facts:
+            for key in keys:
                 if key in facts:
                     partial[key] = facts[key]
                 else:
@@ -415,11 +437,26 @@ class RuleSet:
         dont_know: frozenset[str] = frozenset(),
     ) -> tuple[int, int]:
         """Questions answered, and an upper bound of those still to come on this branch."""
+        snap = self.snapshot(facts, as_of, dont_know)
+        return len(snap.path), snap.to_come
+
+    def snapshot(
+        self,
+        facts: Mapping[str, Any],
+        as_of: dt.date | None = None,
+        dont_know: frozenset[str] = frozenset(),
+    ) -> Snapshot:
+        """Where an interview stands: the path, the next question and the progress, at once (a
+        front end needs all three for every screen)."""
         day = as_of or today_in_moscow()
         valid = validate_facts(facts, day)
-        answered = len(self._path(valid, day, dont_know))
-        _, _, missing, _, _ = self._assess(valid, day)
-        wanted = set(missing)
+        path = self._path(valid, day, dont_know)
+        wanted = self._missing(valid, day)
+        nxt = None
+        for q, keys in self._question_facts:
+            if any(k in wanted and k not in valid and k not in dont_know for k in keys):
+                nxt = q
+                break
         # Narrowing the birth date can bring up the finer questions, and the rank and sex that
         # decide which limit applies: count them so the bound never grows.
         if "age" in wanted:
@@ -430,10 +467,10 @@ class RuleSet:
             wanted |= {"rank", "sex"}
         to_come = sum(
             1
-            for q in self.questions
-            if any(k in wanted and k not in valid and k not in dont_know for k in q.facts)
+            for _, keys in self._question_facts
+            if any(k in wanted and k not in valid and k not in dont_know for k in keys)
         )
-        return answered, to_come
+        return Snapshot([q.id for q in path], nxt, to_come)
 
     # --- what a front end shows ---------------------------------------------------------------
 
