@@ -14,6 +14,7 @@ import asyncio
 import os
 import signal
 import sys
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -44,7 +45,7 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def build(mode: str) -> Application:  # type: ignore[type-arg]
-    builder = (ApplicationBuilder().token(os.environ["TELEGRAM_BOT_TOKEN"])
+    builder: Any = (ApplicationBuilder().token(os.environ["TELEGRAM_BOT_TOKEN"])
                .base_url(os.environ["TELEGRAM_API_BASE_URL"])
                .base_file_url(os.environ["TELEGRAM_API_BASE_FILE_URL"]))
     rate = int(os.environ.get("BOT_RATE_LIMIT", "25"))

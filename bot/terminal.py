@@ -51,9 +51,6 @@ def run_chat(ruleset: rules.RuleSet, lang: str, as_of: dt.date | None = None, *,
             print(t.gettext("Please type one of the numbers or letters shown."), file=out)
             continue
         view = flow.press(env, target.state)
-        if view.delete_range is not None:
-            # Nothing to delete on a terminal: the session holds nothing once it ends.
-            view = flow.ask(env, flow.new_state(ruleset, lang, state.as_of, 0))
 
 
 def _read(inp: TextIO, out: TextIO, prompt: str) -> str | None:
@@ -69,7 +66,9 @@ def _read(inp: TextIO, out: TextIO, prompt: str) -> str | None:
 def _choices(view: View) -> tuple[list[Button], dict[str, Button]]:
     answers = [b for row in view.buttons for b in row if b.kind == "answer" and b.state]
     # "I don't know" is numbered last; it is already last among the answers.
-    letters = {b.key: b for row in view.buttons for b in row if b.key and b.kind != "answer"}
+    # Nothing to delete on a terminal: the session holds nothing once it ends.
+    letters = {b.key: b for row in view.buttons for b in row if b.key and b.kind != "answer"
+               and not (b.state is not None and b.state.screen == Screen.DELETE)}
     return answers, letters
 
 
