@@ -57,7 +57,7 @@ def build(mode: str) -> Application:  # type: ignore[type-arg]
                    .concurrent_updates(CONCURRENT_UPDATES))
     else:
         builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=rate))
-    app = builder.build()
+    app: Application = builder.build()  # type: ignore[type-arg]
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CallbackQueryHandler(press))
     return app

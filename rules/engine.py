@@ -374,7 +374,7 @@ class RuleSet:
     def _missing(self, facts: Facts, day: dt.date) -> set[str]:
         """`missing`, by the day's compiled reasoning (what the verdict would list)."""
         facts = implied(facts)
-        best, _, _, missing, _, _, _ = self._plan(day).run(
+        _, _, _, missing, _, _, _ = self._plan(day).run(
             facts, Context(day, self.age_limits, facts), "en")
         return missing
 
