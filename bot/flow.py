@@ -19,6 +19,7 @@ from .views import NEW_MESSAGE, Button, Page, Screen, View
 
 FACT_KEYS: tuple[str, ...] = tuple(FACTS)
 FACT_INDEX: dict[str, int] = {k: i for i, k in enumerate(FACT_KEYS)}
+FRESH = 1  # the VERDICT option of the review's "see the result" (not a re-render): counted once
 PAGE_NAMES = {Page.HELP: "help", Page.PRIVACY: "privacy", Page.SOURCES: "sources",
               Page.ABOUT: "about", Page.CALLED_UP: "called_up", Page.LANGUAGE: "language"}
 
@@ -311,7 +312,8 @@ def review(env: Env, state: State) -> View:
                                      kind="answer"))
     here = _with(state, Screen.REVIEW)
     rows: list[list[Button]] = [
-        [Button(t.gettext("✅ See the result"), _with(state, Screen.VERDICT), kind="answer")]
+        [Button(t.gettext("✅ See the result"), _with(state, Screen.VERDICT, option=FRESH),
+                kind="answer")]
     ]
     rows += [change_buttons[i:i + 5] for i in range(0, len(change_buttons), 5)]
     rows.append([Button(t.gettext("◀ Back"), _with(state, Screen.BACK), key="b"),
@@ -335,4 +337,4 @@ def verdict(env: Env, state: State) -> View:
                                             option=Page.PRIVACY + NEW_MESSAGE), key="p"),
          lang_toggle(here)],
     ]
-    return View(texts, rows, ends_interview=True)
+    return View(texts, rows, ends_interview=True, outcome=v.outcome)

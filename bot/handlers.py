@@ -50,6 +50,12 @@ async def send_view(context: Context, chat_id: int, view: View, rt: Runtime) -> 
     return sent
 
 
+def count_start(rt: Runtime, lang: str) -> None:
+    """Anonymous counts only: how many, never who."""
+    rt.stats.started += 1
+    rt.stats.languages[lang] += 1
+
+
 # --- commands in private chats ---------------------------------------------------------------------
 
 
@@ -60,14 +66,16 @@ async def start(update: Update, context: Context) -> None:
     args = context.args or []
     payload = args[0] if args else ""
     lang = language_of(update, rt)
+    env = rt.env()
     if payload in ("check_ru", "check_en"):
         lang = payload[-2:]
-        state = flow.new_state(rt.rules, lang, today_in_moscow(), message.message_id)
-        view = flow.ask(flow.Env(rt.rules, rt.version, rt.handles), state)
+        state = flow.new_state(env.rules, lang, today_in_moscow(), message.message_id)
+        view = flow.ask(env, state)
+        count_start(rt, lang)
     else:
-        state = flow.new_state(rt.rules, lang, today_in_moscow(), message.message_id,
+        state = flow.new_state(env.rules, lang, today_in_moscow(), message.message_id,
                                Screen.GREETING)
-        view = flow.greeting(flow.Env(rt.rules, rt.version, rt.handles), state)
+        view = flow.greeting(env, state)
     await send_view(context, message.chat_id, view, rt)
 
 
@@ -90,18 +98,20 @@ async def check(update: Update, context: Context) -> None:
                     "Please give the date as YYYY-MM-DD, between 2022-01-01 and a few years "
                     "ahead, e.g. /check 2022-10-10.")), do_quote=False)
             return
-    state = flow.new_state(rt.rules, lang, as_of, message.message_id)
-    await send_view(context, message.chat_id, flow.ask(flow.Env(rt.rules, rt.version, rt.handles),
-                                                       state), rt)
+    env = rt.env()
+    state = flow.new_state(env.rules, lang, as_of, message.message_id)
+    count_start(rt, lang)
+    await send_view(context, message.chat_id, flow.ask(env, state), rt)
 
 
 async def show_page(update: Update, context: Context, which: Page) -> None:
     rt = runtime(context)
     message = update.effective_message
     assert message is not None
-    state = flow.new_state(rt.rules, language_of(update, rt), today_in_moscow(),
+    env = rt.env()
+    state = flow.new_state(env.rules, language_of(update, rt), today_in_moscow(),
                            message.message_id, Screen.PAGE)
-    view = flow.page(flow.Env(rt.rules, rt.version, rt.handles), state, which)
+    view = flow.page(env, state, which)
     await send_view(context, message.chat_id, view, rt)
 
 
@@ -158,7 +168,11 @@ async def button(update: Update, context: Context) -> None:
         t = tr(language_of(update, rt))
         await _answer(query, t.gettext("This button is not valid. Type /check to start again."))
         return
-    view = flow.press(flow.Env(rt.rules, rt.version, rt.handles), state)
+    view = flow.press(rt.env(), state)
+    if state.screen == Screen.RESTART:
+        count_start(rt, state.lang)
+    elif state.screen == Screen.VERDICT and view.ends_interview and state.option == flow.FRESH:
+        rt.stats.verdicts[view.outcome or "?"] += 1
     await _answer(query, view.alert)
     message = query.message
     chat_id = message.chat.id if message else (update.effective_chat.id

@@ -44,19 +44,20 @@ def fits(markup: str) -> bool:
     return visible_length(markup) <= MAX_CHARS and entity_count(markup) <= MAX_ENTITIES
 
 
-def pack(blocks: list[str], header: str = "", limit: int = MAX_CHARS - 200) -> list[str]:
+def pack(blocks: list[str], header: str = "", limit: int = MAX_CHARS - 200,
+         sep: str = "\n\n") -> list[str]:
     """Join blocks into as few messages as fit, splitting only between blocks (a ground's block
     stays whole); a block too long on its own is cut at line breaks."""
     messages: list[str] = []
     current = header
     for block in _split_oversized(blocks, limit):
-        candidate = f"{current}\n\n{block}" if current else block
+        candidate = f"{current}{sep}{block}" if current else block
         if visible_length(candidate) <= limit and entity_count(candidate) <= MAX_ENTITIES:
             current = candidate
         else:
             if current:
                 messages.append(current)
-            current = f"{header}\n\n{block}" if header else block
+            current = f"{header}{sep}{block}" if header else block
     if current:
         messages.append(current)
     return messages

@@ -183,6 +183,26 @@ def verdict(t: Tr, v: Verdict, rs: RuleSet) -> list[str]:
     return pack(blocks)
 
 
+OUTCOME_SHORT: dict[str, str] = {
+    "not_subject": N_("not subject to call-up"),
+    "deferral": N_("deferral"),
+    "conditional": N_("not a published law"),
+}
+
+
+def group_grounds(t: Tr, rs: RuleSet) -> list[str]:
+    """Every ground in one line: title, outcome, its first citation."""
+    blocks = [neutral_header(t) + "\n" + b(t.gettext("Grounds for exemption and deferral"))]
+    for cg in rs.grounds:
+        g = cg.ground
+        cite = g.citations[0].label.get(t.lang)
+        blocks.append(f"• {b(g.title.get(t.lang))} — {esc(t.gettext(OUTCOME_SHORT[g.outcome]))}"
+                      f" — {esc(cite)}")
+    blocks.append(i(t.gettext("Rules version {version}. Each ground's conditions, documents and "
+                              "caveats are in the private check.").format(version=rs.version)))
+    return pack(blocks, sep="\n")
+
+
 def resources(t: Tr, rs: RuleSet) -> str:
     lines = [b(t.gettext("Where else to get help"))]
     for res in rs.resources():
@@ -196,11 +216,7 @@ def _ground_block(t: Tr, g: object) -> str:
     from rules.verdict import GroundOut
 
     assert isinstance(g, GroundOut)
-    kind = {
-        "not_subject": t.gettext("not subject to call-up"),
-        "deferral": t.gettext("deferral"),
-        "conditional": t.gettext("not a published law"),
-    }[g.outcome]
+    kind = t.gettext(OUTCOME_SHORT[g.outcome])
     todo_label = t.gettext("What to do:")
     lines = [f"{b(g.title)} — {esc(kind)}", esc(g.explanation), f"{b(todo_label)} {esc(g.todo)}"]
     if g.note:

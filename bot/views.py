@@ -61,3 +61,4 @@ class View:
     alert: str | None = None  # shown as the answer to the button press
     delete_range: tuple[int, int] | None = None  # message ids to delete, inclusive
     ends_interview: bool = False  # the verdict: only navigation letters act after it
+    outcome: str | None = None  # the verdict's outcome, for the anonymous counts

@@ -83,12 +83,12 @@ def parse_yaml(text: str, file: str) -> YamlDoc:
         data = _build(root, (), lines, seen, file)
     except RuleBaseError as exc:
         if exc.message == ALIAS_MESSAGE:
-            exc.line = next(iter(_alias_lines(text)), exc.line)
+            exc.line = next(iter(alias_lines(text)), exc.line)
         raise
     return YamlDoc(file, data, lines)
 
 
-def _alias_lines(text: str) -> list[int]:
+def alias_lines(text: str) -> list[int]:
     """Lines of the aliases, in document order (the composed tree only knows the anchors)."""
     if "*" not in text:
         return []

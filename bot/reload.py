@@ -1,0 +1,110 @@
+"""Reloading the rule base without a restart: validate and test first, swap atomically after.
+
+A bad rule base never takes the bot down: on any error the rules in force stay and the error
+names file, line and field. Interviews in flight keep working where their answers still fit (the
+buttons carry the answers; see flow._upgrade).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import rules
+from rules import RuleSet
+
+from .runtime import RulesHolder
+
+MAX_UPLOAD = 1024 * 1024
+UPLOAD_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*\.yaml$")
+
+
+@dataclass
+class ReloadResult:
+    ok: bool
+    old_version: str
+    new_version: str = ""
+    grounds: int = 0
+    tests: int = 0
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def diff(old: RuleSet, new: RuleSet) -> tuple[list[str], list[str], list[str]]:
+    """Grounds added, removed and changed (any field of the ground, its text or dates)."""
+    before = {cg.ground.id: cg.ground for cg in old.grounds}
+    after = {cg.ground.id: cg.ground for cg in new.grounds}
+    added = sorted(set(after) - set(before))
+    removed = sorted(set(before) - set(after))
+    changed = sorted(k for k in set(before) & set(after) if before[k] != after[k])
+    return added, removed, changed
+
+
+def _load(path: Path | None) -> RuleSet:
+    return rules.load(path, run_tests=True)
+
+
+async def reload(holder: RulesHolder) -> ReloadResult:
+    """Re-read the rule base from its path, validate, test, then swap it in."""
+    async with holder.lock:
+        old = holder.current
+        try:
+            new = await asyncio.to_thread(_load, holder.path)
+        except rules.RuleBaseErrors as exc:
+            return ReloadResult(False, old.version, errors=[str(e) for e in exc.errors])
+        holder.current = new  # one assignment: handlers that started keep the old object
+        added, removed, changed = diff(old, new)
+        return ReloadResult(True, old.version, new.version, len(new.grounds), len(new.tests),
+                            added, removed, changed)
+
+
+class UploadRefused(Exception):
+    """A rules file an admin sent that cannot be taken; the message says why."""
+
+
+def target_of(root: Path, name: str) -> Path:
+    """Where an uploaded file goes: a top-level rule file by its name, else a test file."""
+    if "/" in name or "\\" in name or not UPLOAD_NAME.fullmatch(name):
+        raise UploadRefused("name")
+    if (root / name).exists() or name in rules.loader.FILE_MODELS:
+        return root / name
+    return root / rules.loader.TESTS_DIR / name
+
+
+def check_upload(holder: RulesHolder, name: str, data: bytes) -> Path:
+    """Validate and test the whole rule base with the new file in place, in a temporary copy.
+    Returns where the file goes; raises UploadRefused or RuleBaseErrors."""
+    if holder.path is None:
+        raise UploadRefused("no_path")
+    if len(data) > MAX_UPLOAD:
+        raise UploadRefused("size")
+    root = holder.path
+    target = target_of(root, name)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UploadRefused("encoding") from None
+    if rules.yamlload.alias_lines(text):
+        raise UploadRefused("alias")
+    with tempfile.TemporaryDirectory(prefix="rules-check-") as tmp:
+        copy = Path(tmp) / "rules"
+        shutil.copytree(root, copy)
+        (copy / target.relative_to(root)).write_bytes(data)
+        rules.load(copy, run_tests=True)
+    return target
+
+
+def install(target: Path, data: bytes) -> None:
+    """Put the checked file in place atomically (a reader never sees half a file)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    os.replace(tmp, target)
