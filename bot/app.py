@@ -8,6 +8,7 @@ from typing import Any
 
 from telegram import (
     BotCommand,
+    BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
     LinkPreviewOptions,
     Update,
@@ -19,6 +20,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     Defaults,
     MessageHandler,
@@ -27,17 +29,22 @@ from telegram.ext import (
 
 import rules
 
-from . import handlers
+from . import admin, handlers
+from . import groups as groups_module
 from .config import Settings
+from .group_languages import GroupLanguages
 from .i18n import tr
 from .render import N_
-from .runtime import Runtime
+from .runtime import RulesHolder, Runtime, Shared, Stats
 from .state_codec import StateCodec
 
 log = logging.getLogger(__name__)
 
 # Update types the bot handles (also what polling and the webhook ask Telegram for).
-ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY,
+                   Update.MY_CHAT_MEMBER]
+# Updates processed at once: the design is stateless, so more would be safe, but the rate
+# limiter's bookkeeping grows with the updates waiting on it (bench/bot_bench.py).
 CONCURRENT_UPDATES = 4
 
 
@@ -74,11 +81,21 @@ def forget_people(app: Application) -> None:  # type: ignore[type-arg]
     app._chat_data.clear()
 
 
-def build_application(settings: Settings, token_index: int = 0,
-                      ruleset: rules.RuleSet | None = None) -> Application:  # type: ignore[type-arg]
-    """Wire one bot account: handlers, rate limiter, defaults and its lifecycle hooks."""
-    token = settings.token(token_index)
+def make_shared(settings: Settings, ruleset: rules.RuleSet | None = None) -> Shared:
     rs = ruleset if ruleset is not None else rules.load(settings.rules_path)
+    return Shared(holder=RulesHolder(rs, settings.rules_path),
+                  groups=GroupLanguages(settings.state_dir))
+
+
+def build_application(settings: Settings, token_index: int = 0,
+                      ruleset: rules.RuleSet | None = None,
+                      shared: Shared | None = None) -> Application:  # type: ignore[type-arg]
+    """Wire one bot account: handlers, rate limiter, defaults and its lifecycle hooks. Several
+    accounts (mirrors) share one `Shared`: one rule base, group languages, counters."""
+    token = settings.token(token_index)
+    shared = shared if shared is not None else make_shared(settings, ruleset)
+    while len(shared.stats) <= token_index:
+        shared.stats.append(Stats())
     app = (
         ApplicationBuilder()
         .application_class(ForgetfulApplication)
@@ -96,7 +113,8 @@ def build_application(settings: Settings, token_index: int = 0,
         .build()
     )
     app.bot_data["runtime"] = Runtime(
-        rules=rs,
+        shared=shared,
+        index=token_index,
         codec=StateCodec(settings.secrets_for(token_index)),
         default_language=settings.bot_default_language,
         version=bot_version(),
@@ -108,7 +126,12 @@ def build_application(settings: Settings, token_index: int = 0,
 
 
 def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
-    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+    new = filters.UpdateType.MESSAGE
+    private = filters.ChatType.PRIVATE & new
+    groups = filters.ChatType.GROUPS & new
+    # Before everything: an admin who never opened the bot gets their menu on first contact.
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE, admin.admin_menu_when_first_seen),
+                    group=-1)
     commands = {
         "start": handlers.start,
         "check": handlers.check,
@@ -117,9 +140,26 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
         "sources": handlers.sources_command,
         "about": handlers.about_command,
         "language": handlers.language_command,
+        "reload": admin.reload_command,
+        "stats": admin.stats_command,
     }
     for name, callback in commands.items():
         app.add_handler(CommandHandler(name, callback, filters=private))
+    app.add_handler(MessageHandler(private & filters.Document.ALL, admin.upload))
+    group_commands = {
+        "check": groups_module.check,
+        "grounds": groups_module.grounds,
+        "sources": groups_module.sources,
+        "help": groups_module.help_command,
+        "language": groups_module.language,
+    }
+    for name, callback in group_commands.items():
+        app.add_handler(CommandHandler(name, callback, filters=groups))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, groups_module.migrated))
+    app.add_handler(ChatMemberHandler(groups_module.added_to_group,
+                                      ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(CallbackQueryHandler(groups_module.language_button,
+                                         pattern=f"^{groups_module.LANGUAGE_CALLBACK}"))
     app.add_handler(CallbackQueryHandler(handlers.button))
     # Anything else in a private chat (text, stickers, photos, unknown commands, edits): a hint.
     app.add_handler(MessageHandler(
@@ -144,16 +184,27 @@ def command_list(lang: str) -> list[BotCommand]:
     return [BotCommand(name, t.gettext(text)) for name, text in PRIVATE_COMMANDS]
 
 
+def group_command_list(lang: str) -> list[BotCommand]:
+    t = tr(lang)
+    return [BotCommand(name, t.gettext(text)) for name, text in groups_module.GROUP_COMMANDS]
+
+
+LANGUAGE_CODES = (("ru", "ru"), ("uk", "ru"), ("be", "ru"), ("kk", "ru"), ("en", "en"),
+                  (None, "en"))
+
+
 async def post_init(app: Application) -> None:  # type: ignore[type-arg]
     """Command menus per scope and language (Russian also for uk, be, kk; English without a
-    language code as the fallback) and the descriptions a person sees before /start."""
+    language code as the fallback), admins' menus, and the descriptions a person sees before
+    /start."""
     bot: Any = app.bot
-    scopes = [BotCommandScopeAllPrivateChats()]
+    rt: Runtime = app.bot_data["runtime"]
     try:
-        for scope in scopes:
-            for code, lang in (("ru", "ru"), ("uk", "ru"), ("be", "ru"), ("kk", "ru"),
-                               ("en", "en"), (None, "en")):
-                await bot.set_my_commands(command_list(lang), scope=scope, language_code=code)
+        for code, lang in LANGUAGE_CODES:
+            await bot.set_my_commands(command_list(lang), scope=BotCommandScopeAllPrivateChats(),
+                                      language_code=code)
+            await bot.set_my_commands(group_command_list(lang),
+                                      scope=BotCommandScopeAllGroupChats(), language_code=code)
         for code, lang in (("ru", "ru"), ("en", "en"), (None, "en")):
             t = tr(lang)
             await bot.set_my_description(description_text(t), language_code=code)
@@ -161,8 +212,15 @@ async def post_init(app: Application) -> None:  # type: ignore[type-arg]
     except TelegramError as exc:
         # Menus are a convenience: a failure must not keep the bot from answering.
         log.warning("could not set the command menus: %s", exc.message)
-
-
+    for admin_id in sorted(rt.admin_ids):
+        try:
+            if not await admin.set_admin_menu(bot, admin_id):
+                # Telegram answers "chat not found" until the admin opens the bot.
+                log.info("an admin's menu waits until they open the bot")
+                rt.admin_menus_pending.add(admin_id)
+        except TelegramError as exc:
+            log.warning("could not set an admin's command menu: %s", exc.message)
+            rt.admin_menus_pending.add(admin_id)
 def description_text(t: Any) -> str:
     return str(t.gettext(
         "Checks, with a few button questions, whether a person can be called up under the "

@@ -46,4 +46,4 @@ class GroupLanguages:
         fd, tmp = tempfile.mkstemp(dir=self._path.parent, prefix=".group_languages.")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump({str(k): v for k, v in self._langs.items()}, f)
-        os.replace(tmp, self._path)
+        Path(tmp).replace(self._path)  # os.replace: atomic on one filesystem

@@ -17,8 +17,9 @@ from telegram.error import InvalidToken, TelegramError
 
 import rules
 
-from .app import ALLOWED_UPDATES, build_application, post_init
+from .app import ALLOWED_UPDATES, build_application, make_shared, post_init
 from .config import Settings
+from .reload import reload
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +27,9 @@ log = logging.getLogger(__name__)
 async def start_apps(settings: Settings, ruleset: rules.RuleSet, *, force: bool,
                      polling: bool = True) -> list[Any]:
     started: list[Any] = []
+    shared = make_shared(settings, ruleset)
     for index in range(len(settings.telegram_bot_tokens)):
-        app = build_application(settings, index, ruleset)
+        app = build_application(settings, index, shared=shared)
         position = index + 1
         try:
             await app.initialize()
@@ -69,10 +71,34 @@ async def serve_polling(settings: Settings, ruleset: rules.RuleSet, *, force: bo
     if not apps:
         log.error("no bot could be started")
         return 1
+    await wait_for_signals(apps)
+    await stop_apps(apps)
+    return 0
+
+
+async def wait_for_signals(apps: list[Any]) -> None:
+    """Until SIGINT or SIGTERM; SIGHUP reloads the rule base (the result goes to the log)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    runtime = apps[0].bot_data["runtime"]
+    reloads: set[asyncio.Task[None]] = set()
+
+    def on_hup() -> None:
+        task = loop.create_task(reload_on_signal(runtime))
+        reloads.add(task)
+        task.add_done_callback(reloads.discard)
+
+    loop.add_signal_handler(signal.SIGHUP, on_hup)
     await stop.wait()
-    await stop_apps(apps)
-    return 0
+
+
+async def reload_on_signal(runtime: Any) -> None:
+    result = await reload(runtime.shared.holder)
+    if result.ok:
+        log.warning("SIGHUP: rules reloaded %s -> %s (%d grounds, %d tests passed)",
+                    result.old_version, result.new_version, result.grounds, result.tests)
+    else:
+        log.error("SIGHUP: rules not reloaded, %s stays in force:\n%s", result.old_version,
+                  "\n".join(result.errors))

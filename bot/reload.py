@@ -17,6 +17,7 @@ from pathlib import Path
 
 import rules
 from rules import RuleSet
+from rules.models import FILE_MODELS
 
 from .runtime import RulesHolder
 
@@ -73,7 +74,7 @@ def target_of(root: Path, name: str) -> Path:
     """Where an uploaded file goes: a top-level rule file by its name, else a test file."""
     if "/" in name or "\\" in name or not UPLOAD_NAME.fullmatch(name):
         raise UploadRefused("name")
-    if (root / name).exists() or name in rules.loader.FILE_MODELS:
+    if (root / name).exists() or name in FILE_MODELS:
         return root / name
     return root / rules.loader.TESTS_DIR / name
 
@@ -107,4 +108,4 @@ def install(target: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     with os.fdopen(fd, "wb") as f:
         f.write(data)
-    os.replace(tmp, target)
+    Path(tmp).replace(target)  # os.replace: atomic on one filesystem
