@@ -30,6 +30,8 @@ def parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="poll Telegram (needs TELEGRAM_BOT_TOKEN)")
     run.add_argument("--force", action="store_true",
                      help="start polling even when a webhook is set for the token")
+    sub.add_parser("webhook", help="register the webhook and serve it (WEBHOOK_URL, "
+                   "WEBHOOK_SECRET, WEBHOOK_LISTEN)")
     chat = sub.add_parser("chat", help="the same interview in this terminal")
     chat.add_argument("--lang", choices=("ru", "en"))
     chat.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today in Moscow)")
@@ -66,6 +68,14 @@ def main(argv: list[str] | None = None) -> int:
         print("TELEGRAM_BOT_TOKEN is not set: it is needed to run the bot "
               "(or run `exempt-bot chat`).", file=sys.stderr)
         return 2
+    if command == "webhook":
+        from .webhook import serve_webhook
+
+        try:
+            return asyncio.run(serve_webhook(settings, ruleset))
+        except ConfigError as exc:
+            print(f"configuration error: {exc}", file=sys.stderr)
+            return 2
     return asyncio.run(run_polling(settings, ruleset, force=getattr(args, "force", False)))
 
 

@@ -3,6 +3,7 @@ anonymous counts. Everyone else gets a polite refusal."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import BotCommand, BotCommandScopeChat, Update
@@ -144,7 +145,8 @@ async def upload(update: Update, context: Context) -> None:
             raise UploadRefused("size")
         file = await context.bot.get_file(doc.file_id)
         data = bytes(await file.download_as_bytearray())
-        target = check_upload(rt.shared.holder, name, data)
+        # Validating and testing a copy takes a while: off the event loop.
+        target = await asyncio.to_thread(check_upload, rt.shared.holder, name, data)
     except UploadRefused as exc:
         await say(esc(t.gettext(REFUSALS[str(exc)])) + "\n" + i(t.gettext("Nothing was changed.")))
         return

@@ -68,8 +68,14 @@ class Person:
         self.user = people.user(name, language_code=language_code)
         self.chat: ChatInfo = people.private_chat(self.user)
 
-    async def say(self, text: str) -> None:
+    async def say(self, text: str, replies: int = 1) -> None:
+        """Send text and wait for the bot's replies (slow ones, like a reload, included)."""
+        before = len(self.api.chat(self.chat.id).bot_messages)
         self.people.send_text(self.chat, self.user, text)
+        if replies:
+            await self.api.wait_for(
+                lambda: len(self.api.chat(self.chat.id).bot_messages) >= before + replies,
+                timeout=15)
         await settle(self.api)
 
     def last(self) -> MessageRecord:

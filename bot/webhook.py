@@ -1,0 +1,106 @@
+"""Webhook mode: register the webhook for every bot account and serve it.
+
+python-telegram-bot's built-in webhook server has one POST route; we need one per bot account
+(mirrors), a health check and a constant-time secret check, so this is a small aiohttp server.
+A request without the right `X-Telegram-Bot-Api-Secret-Token` gets 403 and is not processed.
+On SIGTERM it stops accepting, finishes the updates already accepted and exits; the webhook stays
+registered (another worker may serve it).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from telegram import Update
+
+import rules
+
+from .app import ALLOWED_UPDATES
+from .config import ConfigError, Settings
+from .polling import start_apps, stop_apps, wait_for_signals
+
+log = logging.getLogger(__name__)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+MAX_BODY = 1024 * 1024
+
+
+def hook_paths(settings: Settings, bot_ids: list[int]) -> list[str]:
+    """With one token the path of WEBHOOK_URL; with several, that path plus /<bot id> each."""
+    assert settings.webhook_url is not None
+    base = urlsplit(settings.webhook_url).path.rstrip("/") or ""
+    if len(settings.telegram_bot_tokens) == 1:
+        return [base or "/"]
+    return [f"{base}/{bot_id}" for bot_id in bot_ids]
+
+
+def public_url(settings: Settings, path: str) -> str:
+    assert settings.webhook_url is not None
+    parts = urlsplit(settings.webhook_url)
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def build_server(apps: list[Any], paths: list[str], secret: str) -> web.Application:
+    expected = secret.encode()
+    server = web.Application(client_max_size=MAX_BODY)
+    state = {"accepting": True}
+    server["state"] = state
+
+    def handler_for(app: Any) -> Any:
+        async def receive(request: web.Request) -> web.Response:
+            given = request.headers.get(SECRET_HEADER, "").encode()
+            if not hmac.compare_digest(given, expected):
+                return web.Response(status=403)
+            if not state["accepting"]:
+                return web.Response(status=503)
+            try:
+                data = json.loads(await request.read())
+                update = Update.de_json(data, app.bot)
+            except (ValueError, TypeError, KeyError):
+                return web.Response(status=400)
+            await app.update_queue.put(update)
+            return web.Response(status=200)
+
+        return receive
+
+    async def healthz(request: web.Request) -> web.Response:
+        return web.Response(status=200 if state["accepting"] else 503, text="ok\n")
+
+    server.router.add_get("/healthz", healthz)
+    for app, path in zip(apps, paths, strict=True):
+        server.router.add_post(path, handler_for(app))
+    return server
+
+
+async def serve_webhook(settings: Settings, ruleset: rules.RuleSet) -> int:
+    if settings.webhook_url is None:
+        raise ConfigError("WEBHOOK_URL", "is required in webhook mode")
+    if settings.webhook_secret is None:
+        raise ConfigError("WEBHOOK_SECRET", "is required in webhook mode")
+    secret = settings.webhook_secret.get_secret_value()
+    apps = await start_apps(settings, ruleset, force=True, polling=False)
+    if not apps:
+        log.error("no bot could be started")
+        return 1
+    paths = hook_paths(settings, [app.bot.id for app in apps])
+    for app, path in zip(apps, paths, strict=True):
+        await app.bot.set_webhook(url=public_url(settings, path), secret_token=secret,
+                                  allowed_updates=ALLOWED_UPDATES)
+    server = build_server(apps, paths, secret)
+    runner = web.AppRunner(server, access_log=None)  # access logs would hold who posted
+    await runner.setup()
+    host, port = settings.webhook_listen
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    log.warning("serving the webhook on %s:%d", host, port)
+    await wait_for_signals(apps)
+    # Stop accepting; Application.stop then handles the updates already queued before exiting.
+    server["state"]["accepting"] = False
+    await site.stop()
+    await stop_apps(apps)
+    await runner.cleanup()
+    return 0
