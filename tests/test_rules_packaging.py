@@ -81,3 +81,10 @@ def test_the_built_package_ships_every_yaml_file_of_the_rule_base(tmp_path: Path
     assert "rules/py.typed" in names
     assert "rules/__main__.py" in names
     assert not any(n.startswith("tests/") for n in names)
+
+
+def test_the_built_package_ships_the_catalogs_and_the_bot(tmp_path: Path) -> None:
+    names = set(built_files(tmp_path))
+    assert "locales/ru/LC_MESSAGES/messages.po" in names
+    assert "locales/en/LC_MESSAGES/messages.po" in names
+    assert "bot/__main__.py" in names and "bot/py.typed" in names
