@@ -13,6 +13,7 @@ import gc
 import random
 import statistics
 import time
+import timeit
 from typing import Any
 
 import rules
@@ -91,6 +92,7 @@ def main() -> None:
             v = rs.evaluate(facts, as_of)
             ev.append(perf() - t)
             outcomes[v.outcome] = outcomes.get(v.outcome, 0) + 1
+        for facts, as_of in cases:
             t = perf()
             rs.next_question(facts, as_of)
             nq.append(perf() - t)
@@ -108,6 +110,9 @@ def main() -> None:
     print(f"| rules.load() with its tests | {statistics.median(loads) * 1000:.0f} ms "
           f"| max of 5: {max(loads) * 1000:.0f} ms |")
     print("outcomes:", dict(sorted(outcomes.items())))
+    # The VM's speed drifts by a third between runs: a reference figure to compare runs by.
+    probe = timeit.repeat("d.get('a')", "d = {'a': 1}", number=1_000_000, repeat=5)
+    print(f"machine reference: dict.get {min(probe) * 1000:.1f} ns")
 
 
 if __name__ == "__main__":
