@@ -62,8 +62,12 @@ def main(argv: list[str] | None = None) -> int:
             print("No TELEGRAM_BOT_TOKEN is set: running the terminal chat. "
                   "Set TELEGRAM_BOT_TOKEN to connect to Telegram (see README).\n")
         lang = getattr(args, "lang", None) or settings.bot_default_language
-        return run_chat(ruleset, lang, getattr(args, "as_of", None), version=bot_version(),
-                        handles=tuple(settings.bot_official_handles))
+        try:
+            return run_chat(ruleset, lang, getattr(args, "as_of", None), version=bot_version(),
+                            handles=tuple(settings.bot_official_handles))
+        except BrokenPipeError:  # the reader went away (e.g. `| head`): nothing left to do
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
     if not settings.telegram_bot_tokens:
         print("TELEGRAM_BOT_TOKEN is not set: it is needed to run the bot "
               "(or run `exempt-bot chat`).", file=sys.stderr)
