@@ -330,3 +330,16 @@ async def test_sighup_reloads_the_rules(api: BotAPIStandIn, rules_copy: Path) ->
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=20)
     assert "SIGHUP: rules reloaded" in err
+
+
+async def test_added_to_a_channel_it_never_posts(api: BotAPIStandIn, bot: list[object]) -> None:
+    from tests.botapi import ChatInfo
+
+    people = TelegramClient(api)
+    owner = people.user("Owner", language_code="en")
+    channel = api.register_chat(ChatInfo(id=-(1_003_000_000_000 + api.new_id()), type="channel",
+                                         title="A channel"))
+    api.change_bot_membership(channel, owner, "administrator")
+    await settle(api)
+    assert not api.chat(channel.id).bot_messages
+    assert not [c for c in api.calls(method="sendMessage") if c.params.get("chat_id") == channel.id]
