@@ -170,3 +170,25 @@ async def test_polling_skips_a_rejected_token_and_serves_the_other(api: BotAPISt
     assert code == 0
     assert "token #1 was rejected" in err
     assert "CCCCCCCCCCCC" not in err
+
+
+async def test_sigterm_finishes_the_updates_already_accepted(api: BotAPIStandIn) -> None:
+    port = free_port()
+    proc = start(api, port, DEFAULT_TOKEN)
+    people = TelegramClient(api)
+    users = [people.user(f"U{n}", language_code="en") for n in range(5)]
+    chats = [people.private_chat(u) for u in users]
+    try:
+        wait_serving(port)
+        for n, (user, chat) in enumerate(zip(users, chats, strict=True)):
+            update = {"update_id": 5000 + n, "message": {
+                "message_id": 1, "date": 0, "chat": {"id": chat.id, "type": "private"},
+                "from": {"id": user.id, "is_bot": False, "first_name": "U"}, "text": "/check",
+                "entities": [{"type": "bot_command", "offset": 0, "length": 6}]}}
+            assert post(port, "/hook", update, SECRET) == 200
+    finally:
+        code, err = stop(proc)  # right after the posts were accepted
+    assert code == 0, err
+    for chat in chats:
+        msg = api.last_bot_message(chat.id)
+        assert msg is not None and RS.question_by_id["sex"].text.ru in (msg.text or "")
