@@ -174,8 +174,9 @@ def verdict(t: Tr, v: Verdict, rs: RuleSet) -> list[str]:
     blocks.append(b(t.gettext("What to do next")) + "\n" + "\n".join("☐ " + esc(s) for s in steps))
     if v.caveats or v.notes:
         lines = [b(t.gettext("Please keep in mind"))]
-        lines += ["• " + esc(n.text) for n in v.notes]
-        lines += ["• " + esc(c.text) for c in v.caveats]
+        # A caveat may hold its own list: indent it under its bullet.
+        lines += ["• " + esc(n.text).replace("\n", "\n   ") for n in v.notes]
+        lines += ["• " + esc(c.text).replace("\n", "\n   ") for c in v.caveats]
         blocks.append("\n".join(lines))
     blocks.append(resources(t, rs))
     blocks.append(i(t.gettext("As of {date} · rules version {version}").format(
