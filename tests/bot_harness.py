@@ -41,21 +41,28 @@ async def running_bot(api: BotAPIStandIn, env: Mapping[str, str] | None = None,
         await stop_apps(apps)
 
 
-async def settle(api: BotAPIStandIn, quiet: float = 0.15, limit: float = 10.0) -> None:
-    """Wait until the bot has stopped making mutating calls for `quiet` seconds."""
+async def settle(api: BotAPIStandIn, quiet: float = 0.25, limit: float = 20.0) -> None:
+    """Wait until the bot has fetched every update sent to it and then made no API call for
+    `quiet` seconds (robust on a loaded machine: the quiet period starts only once the bot has
+    the updates)."""
     deadline = time.monotonic() + limit
     last = -1
     stable_since = time.monotonic()
     while time.monotonic() < deadline:
-        n = sum(1 for c in api.calls() if c.method in MUTATING)
-        pending = any(not c.done for c in api.calls() if c.method in MUTATING)
+        if any(api.pending_updates(token) for token in api.tokens):
+            stable_since = time.monotonic()
+            await asyncio.sleep(0.01)
+            continue
+        calls = [c for c in api.calls() if c.method in MUTATING]
+        n = len(calls)
+        pending = any(not c.done for c in calls)
         if n != last or pending:
             last = n
             stable_since = time.monotonic()
         elif time.monotonic() - stable_since >= quiet:
             return
         await asyncio.sleep(0.02)
-    raise AssertionError("the bot kept calling the API")
+    raise AssertionError("the bot kept calling the API or did not fetch its updates")
 
 
 class Person:
@@ -96,8 +103,9 @@ class Person:
     async def press(self, label: str, message: MessageRecord | None = None) -> str:
         msg = message or self.with_buttons()
         query = self.people.press_button(self.chat, self.user, msg, label)
+        # The bot answers a press first, then edits: wait for the answer, then for quiet.
+        await self.api.wait_for(lambda: self.api.answer_for(query) is not None, timeout=15)
         await settle(self.api)
-        assert self.api.answer_for(query) is not None, "the press was not answered"
         return query
 
     async def press_data(self, data: str, message: MessageRecord | None = None) -> str:
