@@ -118,7 +118,7 @@ REFUSALS = {
     "size": N_("The file is larger than 1 MiB."),
     "name": N_("The file must have a plain name ending in .yaml, without any folder."),
     "encoding": N_("The file is not UTF-8 text."),
-    "alias": N_("The file uses YAML aliases (*name), which rule files may not."),
+    "alias": N_("The file uses YAML aliases (*name), which rule files may not use."),
 }
 
 

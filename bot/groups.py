@@ -176,7 +176,7 @@ async def added_to_group(update: Update, context: Context) -> None:
     text = "\n".join([
         neutral_header(t), "",
         b(t.gettext("Hello! I check whether a person can be called up under the 2022 partial "
-                    "mobilization, and on what legal grounds.")),
+                    "mobilization, and which legal grounds protect them.")),
         esc(t.gettext("I never ask personal questions in a group: /check gives a button that "
                       "opens a private chat, where nothing is stored.")),
         "", group_help_text(rt, lang, context.bot.username).split("\n", 2)[2],

@@ -38,7 +38,7 @@ FACT_NAMES: dict[str, str] = {
     "disabled_child": N_("whether he has a disabled child"),
     "cares_for_relative": N_("care of a relative"),
     "guardian_of_sibling": N_("guardianship of a brother or sister"),
-    "mother_alone_with_4_under_8": N_("whether his mother raises four or more young children alone"),
+    "mother_alone_with_4_under_8": N_("whether his mother raises four or more children under 8 alone"),
     "parliament_member": N_("being a senator or State Duma deputy"),
     "reserved_by_employer": N_("reservation by the employer"),
     "sector": N_("where he works"),
@@ -255,7 +255,7 @@ def page(t: Tr, which: str, rs: RuleSet, *, version: str, handles: Sequence[str]
                                  "Delete. Do not tick “block bot”: that leaves a record.")),
             "☐ " + esc(t.gettext("Turn off message previews in notifications (Settings → "
                                  "Notifications).")),
-            "☐ " + esc(t.gettext("Set a passcode on Telegram (Settings → Privacy and "
+            "☐ " + esc(t.gettext("Set a passcode in Telegram (Settings → Privacy and "
                                  "Security → Passcode).")),
             "☐ " + esc(t.gettext("Hide your phone number (Settings → Privacy and Security → "
                                  "Phone number → Nobody).")),
