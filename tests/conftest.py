@@ -1,11 +1,15 @@
-"""Shared test setup: make the project's packages importable when they are not installed."""
+"""Shared test setup: the project's packages importable when they are not installed, and the
+end-to-end fixtures."""
 
 from __future__ import annotations
 
 import importlib.util
 import os
 import sys
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -14,3 +18,21 @@ if importlib.util.find_spec("rules") is None:  # pragma: no cover - depends on t
 
 # python-telegram-bot 22.2+ warns that durations become timedelta; opt in, as the bot does.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+# After the path and environment are set up: the harness imports the project and the library.
+from tests.bot_harness import running_bot  # noqa: E402
+from tests.botapi import BotAPIStandIn  # noqa: E402
+
+
+# The bot end to end: a strict Bot API stand-in on 127.0.0.1, and the bot polling it. Test modules
+# that need another set-up define their own `api` or `bot`.
+@pytest.fixture
+def api() -> Iterator[BotAPIStandIn]:
+    with BotAPIStandIn() as standin:
+        yield standin
+
+
+@pytest.fixture
+async def bot(api: BotAPIStandIn) -> AsyncIterator[list[object]]:
+    async with running_bot(api) as apps:
+        yield apps

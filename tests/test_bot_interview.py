@@ -4,14 +4,13 @@ language, through python-telegram-bot's real HTTP stack and the strict Bot API s
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
 import rules
 from bot.app import ForgetfulApplication
 from rules import RuleSet
-from tests.bot_harness import Person, answer_until_review, running_bot, settle
+from tests.bot_harness import Person, answer_until_review, settle
 from tests.botapi import BotAPIStandIn, TelegramClient
 
 pytestmark = pytest.mark.asyncio
@@ -44,18 +43,6 @@ def persona(lang: str, as_of: dt.date = TODAY, **override: str) -> dict[str, str
     none = "✔ Done" if lang == "en" else "✔ Готово"
     out["family_duties"] = none
     return out
-
-
-@pytest.fixture
-def api() -> Iterator[BotAPIStandIn]:
-    with BotAPIStandIn() as standin:
-        yield standin
-
-
-@pytest.fixture
-async def bot(api: BotAPIStandIn) -> AsyncIterator[list[object]]:
-    async with running_bot(api) as apps:
-        yield apps
 
 
 def person(api: BotAPIStandIn, language_code: str | None = "ru") -> Person:

@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -19,24 +18,12 @@ import rules
 from bot.config import load_settings
 from bot.state_codec import StateCodec
 from bot.views import Screen
-from tests.bot_harness import Person, answer_until_review, bot_env, running_bot, settle
+from tests.bot_harness import Person, answer_until_review, bot_env, settle
 from tests.botapi import DEFAULT_TOKEN, BotAPIStandIn, TelegramClient
 from tests.test_bot_interview import RS, label, persona
 
 pytestmark = pytest.mark.asyncio
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def api() -> Iterator[BotAPIStandIn]:
-    with BotAPIStandIn() as standin:
-        yield standin
-
-
-@pytest.fixture
-async def bot(api: BotAPIStandIn) -> AsyncIterator[list[object]]:
-    async with running_bot(api) as apps:
-        yield apps
 
 
 def person(api: BotAPIStandIn, lang: str = "en") -> Person:

@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -22,12 +22,6 @@ from tests.test_bot_interview import RS, label, persona
 pytestmark = pytest.mark.asyncio
 ROOT = Path(__file__).resolve().parent.parent
 BOTNAME = DEFAULT_BOT.username
-
-
-@pytest.fixture
-def api() -> Iterator[BotAPIStandIn]:
-    with BotAPIStandIn() as standin:
-        yield standin
 
 
 @pytest.fixture
