@@ -48,8 +48,7 @@ async def refuse(update: Update, context: Context) -> bool:
 def admin_commands(lang: str) -> list[BotCommand]:
     from .app import command_list
 
-    t = tr(lang)
-    return command_list(lang) + [BotCommand(name, t.gettext(text)) for name, text in ADMIN_COMMANDS]
+    return command_list(lang) + command_list(lang, ADMIN_COMMANDS)
 
 
 async def set_admin_menu(bot: object, admin_id: int) -> bool:

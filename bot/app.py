@@ -179,14 +179,9 @@ PRIVATE_COMMANDS = [
 ]
 
 
-def command_list(lang: str) -> list[BotCommand]:
+def command_list(lang: str, entries: list[tuple[str, str]] = PRIVATE_COMMANDS) -> list[BotCommand]:
     t = tr(lang)
-    return [BotCommand(name, t.gettext(text)) for name, text in PRIVATE_COMMANDS]
-
-
-def group_command_list(lang: str) -> list[BotCommand]:
-    t = tr(lang)
-    return [BotCommand(name, t.gettext(text)) for name, text in groups_module.GROUP_COMMANDS]
+    return [BotCommand(name, t.gettext(text)) for name, text in entries]
 
 
 LANGUAGE_CODES = (("ru", "ru"), ("uk", "ru"), ("be", "ru"), ("kk", "ru"), ("en", "en"),
@@ -203,7 +198,7 @@ async def post_init(app: Application) -> None:  # type: ignore[type-arg]
         for code, lang in LANGUAGE_CODES:
             await bot.set_my_commands(command_list(lang), scope=BotCommandScopeAllPrivateChats(),
                                       language_code=code)
-            await bot.set_my_commands(group_command_list(lang),
+            await bot.set_my_commands(command_list(lang, groups_module.GROUP_COMMANDS),
                                       scope=BotCommandScopeAllGroupChats(), language_code=code)
         for code, lang in (("ru", "ru"), ("en", "en"), (None, "en")):
             t = tr(lang)

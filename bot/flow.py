@@ -128,7 +128,6 @@ def _upgrade(rs: RuleSet, state: State) -> State | None:
 def _answer(env: Env, state: State, screen: Screen) -> View:
     rs = env.rules
     q = question_of(rs, state.question)
-    t = tr(state.lang)
     if q is None:
         return _stale(env, state)
     facts = state.facts_dict()
@@ -163,7 +162,7 @@ def _answer(env: Env, state: State, screen: Screen) -> View:
             facts[key] = True
         dont_know.difference_update(q.facts)
         # Stay on the checklist until "Done".
-        return ask(env, _with(state, Screen.ASK, question_of_code(q), facts=facts,
+        return ask(env, _with(state, Screen.ASK, question_code(q), facts=facts,
                               dont_know=frozenset(dont_know)), q)
     elif screen == Screen.CHECK_DONE:
         for k in q.facts:
@@ -175,12 +174,7 @@ def _answer(env: Env, state: State, screen: Screen) -> View:
         facts_v, dk = rs.relevant(facts, state.as_of, frozenset(dont_know))
     except FactsError:
         return _stale(env, state)
-    del t
     return ask(env, _with(state, Screen.ASK, facts=facts_v, dont_know=dk))
-
-
-def question_of_code(q: Question) -> int:
-    return question_code(q)
 
 
 def _back(env: Env, state: State) -> View:

@@ -22,7 +22,6 @@ from .models import (
     FactIn,
     FactIs,
     Ground,
-    LText,
     Question,
     Resource,
     RuleTest,
@@ -131,18 +130,11 @@ class CompiledText:
     outcomes: frozenset[str] | None
     when: Compiled | None
     source: Condition | None = None
-    index: int = -1  # its condition's position in the generated status function
 
     def on(self, day: dt.date) -> bool:
         return (self.start is None or self.start <= day) and (
             self.until is None or day <= self.until
         )
-
-    def shown(self, outcome: str, facts: Facts, ctx: Context) -> bool:
-        """Whether it is shown, given it is `on` the day."""
-        if self.outcomes is not None and outcome not in self.outcomes:
-            return False
-        return self.when is None or self.when.eval(facts, ctx) == TRUE
 
 
 class RuleSet:
@@ -178,19 +170,9 @@ class RuleSet:
         self.official = official
         self.independent = independent
         self.tests = tests
-        # One generated function computes every ground's status, then every advice and caveat
-        # condition, by position: evaluate makes no call per condition.
-        conditions: list[Condition] = [g.ground.when for g in grounds]
-        self._advised: list[tuple[CompiledGround, int, LText]] = []
-        for g in grounds:
-            if g.ground.advice is not None:
-                self._advised.append((g, len(conditions), g.ground.advice.text))
-                conditions.append(g.ground.advice.when)
-        for c in caveats:
-            if c.source is not None:
-                c.index = len(conditions)
-                conditions.append(c.source)
-        self._statuses = compile_statuses(conditions)
+        # Every ground's status from one generated function, for the plain `_assess` (the
+        # verdict itself runs the per-day functions of daycode.py).
+        self._statuses = compile_statuses([g.ground.when for g in grounds])
         self._by_day: dict[dt.date, list[CompiledGround]] = {}
         self._texts_by_day: dict[
             tuple[dt.date, str, str],

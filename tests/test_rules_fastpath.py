@@ -32,7 +32,7 @@ def test_the_fast_verdict_equals_the_plain_assessment_on_random_facts() -> None:
             for _, cg, status, needs in plain
         ]
         ctx = Context(day, rs.age_limits, implied(facts))
-        advice = [cg.ground.id for cg, adv, _ in rs._advised
+        advice = [cg.ground.id for cg in rs.grounds
                   if cg.in_force(day) and cg.cond.eval(implied(facts), ctx) == 0
                   and cg.advice is not None and cg.advice.eval(implied(facts), ctx) == 2]
         assert [a.ground_id for a in verdict.advice] == advice
