@@ -508,11 +508,13 @@ class RuleSet:
                 break
         # Narrowing the birth date can bring up the finer questions, and the rank and sex that
         # decide which limit applies: count them so the bound never grows.
-        if "age" in wanted:
+        # (Not when the person did not know: then nothing finer is asked.)
+        open_ = wanted - dont_know
+        if "age" in open_:
             wanted |= {"birth_year", "birth_month", "rank", "sex"}
-        if "birth_year" in wanted:
+        if "birth_year" in open_:
             wanted |= {"birth_month", "rank", "sex"}
-        if "birth_month" in wanted:
+        if "birth_month" in open_:
             wanted |= {"rank", "sex"}
         to_come = sum(
             1

@@ -20,7 +20,7 @@ DAYS = [dt.date(2022, 10, 10), dt.date(2026, 11, 26), dt.date(2022, 9, 20), dt.d
 CHILD_QUESTIONS = {"children_under_16", "raises_children_alone", "wife_pregnant_22w",
                    "disabled_child"}
 DK = "dont_know"
-NODE_BUDGET = 600  # per day
+NODE_BUDGET = 800  # per day (more answers offer "I don't know" now)
 RECURSE = 3  # children explored further per node; the others are checked one level deep
 
 
