@@ -28,6 +28,7 @@ from .models import (
     GuidesFile,
     Note,
     QuestionsFile,
+    Resource,
     ResourcesFile,
     RuleTest,
     TestsFile,
@@ -165,6 +166,42 @@ def _compile(cond: Condition, doc: YamlDoc, loc: Loc, errs: _Collector) -> Compi
         return None
 
 
+def _check_resource(res: Resource, official: bool, doc: YamlDoc, loc: Loc,
+                    errs: _Collector) -> None:
+    """A help entry must be reachable, sourced, dated, and say plainly what the state declared."""
+    if official != (res.kind == "state"):
+        errs.add(doc, (*loc, "kind"), "an `official` entry must be of kind `state`" if official
+                 else "a state channel goes under `official`")
+    if not res.contacts():
+        errs.add(doc, (*loc, "url"), "no contact: give url, telegram, email or phone")
+    # A day of slack: a checked-on date written in Moscow may be "tomorrow" in UTC.
+    if res.checked > dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1):
+        errs.add(doc, (*loc, "checked"), "checked-on date is in the future")
+    status = res.legal_status
+    if status is not None:
+        sloc = (*loc, "legal_status")
+        if status.since > res.checked:
+            errs.add(doc, (*sloc, "since"), "status date is after the checked-on date")
+        shown = status.since.strftime("%d.%m.%Y")
+        for lang in LANGS:
+            if shown not in status.text.get(lang):
+                errs.add(doc, (*sloc, "text", lang), f"must give the date {shown}")
+    undesirable = status is not None and status.kind == "undesirable"
+    if res.risk != undesirable:
+        errs.add(doc, (*loc, "risk"), "risk must be true exactly when the status is undesirable")
+    if undesirable:
+        if res.warning is None:
+            errs.add(doc, (*loc, "warning"), "an undesirable organisation needs a risk warning")
+        else:
+            for lang in LANGS:
+                if "284.1" not in res.warning.get(lang) or "20.33" not in res.warning.get(lang):
+                    errs.add(doc, (*loc, "warning", lang),
+                             "the warning must name Art. 284.1 of the Criminal Code and "
+                             "Art. 20.33 of the Code of Administrative Offences")
+    elif res.warning is not None:
+        errs.add(doc, (*loc, "warning"), "a risk warning only goes with an undesirable status")
+
+
 def _build(root: Path, docs: dict[str, YamlDoc], parsed: dict[str, Any],
            errs: _Collector) -> RuleSet | None:
     acts_file: ActsFile = parsed["acts.yaml"]
@@ -290,6 +327,7 @@ def _build(root: Path, docs: dict[str, YamlDoc], parsed: dict[str, Any],
             if res.id in rids:
                 errs.add(rdoc, (kind, i, "id"), f"duplicate id {res.id!r}")
             rids.add(res.id)
+            _check_resource(res, kind == "official", rdoc, (kind, i), errs)
 
     # Guides
     guides = _build_guides(docs["guides.yaml"], parsed["guides.yaml"], citations_out, errs)
