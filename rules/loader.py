@@ -30,6 +30,7 @@ from .models import (
     RuleTest,
     TestsFile,
 )
+from .textcheck import check_texts
 from .verdict import STRENGTH, CitationOut, TextOut
 from .yamlload import Loc, RuleBaseError, RuleBaseErrors, YamlDoc, field_path, parse_yaml
 
@@ -124,12 +125,19 @@ def load(path: str | Path | None = None, *, run_tests: bool = True) -> RuleSet:
     ]
     for name, file in sources:
         try:
-            text = file.read_text(encoding="utf-8")
+            data = file.read_bytes()
         except FileNotFoundError:
             errs.errors.append(RuleBaseError(name, None, "", "file is missing"))
             continue
-        except (OSError, UnicodeDecodeError) as exc:
-            errs.errors.append(RuleBaseError(name, None, "", f"cannot read: {exc}"))
+        except OSError as exc:
+            errs.errors.append(RuleBaseError(name, None, "", f"cannot read: {exc.strerror}"))
+            continue
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            errs.errors.append(RuleBaseError(
+                name, line, "", f"not UTF-8 text (byte {exc.start} cannot be read as UTF-8)"))
             continue
         try:
             docs[name] = parse_yaml(text, name)
@@ -141,6 +149,8 @@ def load(path: str | Path | None = None, *, run_tests: bool = True) -> RuleSet:
         value = _validate(doc, model, errs)
         if value is not None:
             parsed[name] = value
+            for problem in check_texts(value):
+                errs.add(doc, problem.loc, problem.message)
     if errs.errors:
         raise RuleBaseErrors(errs.errors)
     ruleset = _build(root, docs, parsed, errs)
