@@ -154,9 +154,16 @@ def load(path: str | Path | None = None, *, run_tests: bool = True) -> RuleSet:
         value = _validate(doc, model, errs)
         if value is not None:
             parsed[name] = value
-            for problem in check_texts(value):
-                errs.add(doc, problem.loc, problem.message)
     if errs.errors:
+        raise RuleBaseErrors(errs.errors)
+    # What a person reads, rendered; reported with the cross-reference checks below, unless a
+    # text could not even be formatted (building would format it).
+    unformattable = False
+    for name, value in parsed.items():
+        for problem in check_texts(value):
+            errs.add(docs[name], problem.loc, problem.message)
+            unformattable |= problem.unformattable
+    if unformattable:
         raise RuleBaseErrors(errs.errors)
     ruleset = _build(root, docs, parsed, errs)
     if errs.errors or ruleset is None:

@@ -51,6 +51,7 @@ SCREENS: frozenset[str] = frozenset({"Question", "Ground", "GuideSection"})
 class TextProblem:
     loc: Loc
     message: str
+    unformattable: bool = False  # its format fields are wrong (rendering it would fail)
 
 
 def visible_length(text: str) -> int:
@@ -129,7 +130,7 @@ def check_texts(root: BaseModel) -> list[TextProblem]:
             try:
                 shown = render(ltext.get(lang), FORMAT_FIELDS.get(key))
             except ValueError as exc:
-                problems.append(TextProblem(where, str(exc)))
+                problems.append(TextProblem(where, str(exc), unformattable=True))
                 continue
             length = visible_length(shown)
             if length > limit:
