@@ -14,6 +14,7 @@ from .age import RANKS, SEXES
 from .conditions import Compiled, ConditionError, compile_condition
 from .engine import CompiledGround, CompiledText, RuleSet, weakest
 from .facts import BIRTH_KEYS, FACTS, FactsError, check_value
+from .guides import TELEGRAM_MESSAGE_LIMIT, CompiledGuide, CompiledSection
 from .models import (
     FILE_MODELS,
     LANGS,
@@ -24,6 +25,7 @@ from .models import (
     CaveatsFile,
     Condition,
     GroundsFile,
+    GuidesFile,
     Note,
     QuestionsFile,
     Resource,
@@ -31,11 +33,14 @@ from .models import (
     RuleTest,
     TestsFile,
 )
+from .textcheck import check_texts
 from .verdict import STRENGTH, CitationOut, TextOut
 from .yamlload import Loc, RuleBaseError, RuleBaseErrors, YamlDoc, field_path, parse_yaml
 
 DEFAULT_RULES_DIR = Path(__file__).resolve().parent / "data"
 TESTS_DIR = "tests"
+# Front ends link to these guides from the greeting and the verdict.
+REQUIRED_GUIDES = ("already_serving", "summons")
 
 
 def rules_version(root: Path) -> str:
@@ -125,12 +130,19 @@ def load(path: str | Path | None = None, *, run_tests: bool = True) -> RuleSet:
     ]
     for name, file in sources:
         try:
-            text = file.read_text(encoding="utf-8")
+            data = file.read_bytes()
         except FileNotFoundError:
             errs.errors.append(RuleBaseError(name, None, "", "file is missing"))
             continue
-        except (OSError, UnicodeDecodeError) as exc:
-            errs.errors.append(RuleBaseError(name, None, "", f"cannot read: {exc}"))
+        except OSError as exc:
+            errs.errors.append(RuleBaseError(name, None, "", f"cannot read: {exc.strerror}"))
+            continue
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            errs.errors.append(RuleBaseError(
+                name, line, "", f"not UTF-8 text (byte {exc.start} cannot be read as UTF-8)"))
             continue
         try:
             docs[name] = parse_yaml(text, name)
@@ -143,6 +155,15 @@ def load(path: str | Path | None = None, *, run_tests: bool = True) -> RuleSet:
         if value is not None:
             parsed[name] = value
     if errs.errors:
+        raise RuleBaseErrors(errs.errors)
+    # What a person reads, rendered; reported with the cross-reference checks below, unless a
+    # text could not even be formatted (building would format it).
+    unformattable = False
+    for name, value in parsed.items():
+        for problem in check_texts(value):
+            errs.add(docs[name], problem.loc, problem.message)
+            unformattable |= problem.unformattable
+    if unformattable:
         raise RuleBaseErrors(errs.errors)
     ruleset = _build(root, docs, parsed, errs)
     if errs.errors or ruleset is None:
@@ -325,6 +346,9 @@ def _build(root: Path, docs: dict[str, YamlDoc], parsed: dict[str, Any],
             rids.add(res.id)
             _check_resource(res, kind == "official", rdoc, (kind, i), errs)
 
+    # Guides
+    guides = _build_guides(docs["guides.yaml"], parsed["guides.yaml"], citations_out, errs)
+
     # Tests refer to grounds and facts
     tests: list[RuleTest] = []
     names: set[str] = set()
@@ -352,8 +376,36 @@ def _build(root: Path, docs: dict[str, YamlDoc], parsed: dict[str, Any],
         version=rules_version(root), acts=acts, grounds=grounds,
         age_limits=limits_file.age_limits, questions=questions_file.questions,
         caveats=caveats, notes=notes, official=resources_file.official,
-        independent=resources_file.independent, tests=tests,
+        independent=resources_file.independent, tests=tests, guides=guides,
     )
+
+
+def _build_guides(doc: YamlDoc, guides_file: GuidesFile, citations_out: Any,
+                  errs: _Collector) -> dict[str, CompiledGuide]:
+    guides: dict[str, CompiledGuide] = {}
+    for i, guide in enumerate(guides_file.guides):
+        loc: Loc = ("guides", i)
+        if guide.id in guides:
+            errs.add(doc, (*loc, "id"), f"duplicate guide id {guide.id!r}")
+            continue
+        sections = []
+        for j, section in enumerate(guide.sections):
+            sloc = (*loc, "sections", j)
+            if section.from_ and section.until and section.from_ > section.until:
+                errs.add(doc, (*sloc, "until"), "ends before it starts")
+            sections.append(CompiledSection(
+                section=section, citations=citations_out(doc, (*sloc, "citations"), section.citations)))
+        compiled = CompiledGuide(id=guide.id, title=guide.title, sections=tuple(sections))
+        lang, day, length = compiled.longest()
+        if length > TELEGRAM_MESSAGE_LIMIT:
+            errs.add(doc, (*loc, "sections"),
+                     f"too long for one Telegram message: about {length} visible characters in"
+                     f" {lang} on {day.isoformat()} (at most {TELEGRAM_MESSAGE_LIMIT})")
+        guides[guide.id] = compiled
+    for gid in REQUIRED_GUIDES:
+        if gid not in guides:
+            errs.add(doc, ("guides",), f"guide {gid!r} is missing (front ends link to it)")
+    return guides
 
 
 def _check_years(entries: list[BirthYearLimit], doc: YamlDoc, loc: Loc, errs: _Collector) -> None:

@@ -89,6 +89,10 @@ class Citation(Strict):
     verbatim: bool = False
     url: Url | None = None
     date: dt.date | None = None
+    # Where the fact was read when it is not the act's own page, and on which day: every fact
+    # added since November 2026 carries both, so a reviewer can re-check it.
+    source: Url | None = None
+    seen: dt.date | None = None
 
 
 class Retroactive(Strict):
@@ -260,6 +264,24 @@ class Resource(Strict):
         return out
 
 
+class GuideSection(Strict):
+    """One section of a guide screen: a heading, short items, the acts it rests on, a window."""
+
+    heading: LText
+    items: list[LText] = Field(min_length=1)
+    citations: list[Citation] = Field(default_factory=list)
+    from_: dt.date | None = Field(default=None, alias="from")
+    until: dt.date | None = None
+
+
+class Guide(Strict):
+    """A screen of practical guidance (a summons in hand; already serving) shown beside verdicts."""
+
+    id: Id
+    title: LText
+    sections: list[GuideSection] = Field(min_length=1)
+
+
 class Expectation(Strict):
     outcome: Outcome
     applies: list[Id]
@@ -303,6 +325,10 @@ class ResourcesFile(Strict):
     independent: list[Resource]
 
 
+class GuidesFile(Strict):
+    guides: list[Guide] = Field(min_length=1)
+
+
 class TestsFile(Strict):
     tests: list[RuleTest]
 
@@ -314,4 +340,5 @@ FILE_MODELS: dict[str, type[Strict]] = {
     "questions.yaml": QuestionsFile,
     "caveats.yaml": CaveatsFile,
     "resources.yaml": ResourcesFile,
+    "guides.yaml": GuidesFile,
 }
