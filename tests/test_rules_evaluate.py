@@ -665,7 +665,9 @@ def test_a_grounds_confidence_is_its_weakest_element(rs: RuleSet) -> None:
         if cg.ground.id == "age_limit":
             labels += [p.confidence for p in rs.age_periods]
         assert cg.confidence == min(labels, key=order.__getitem__), cg.ground.id
-    assert rs.ground_by_id["not_citizen"].confidence == "M"
+    # The 31-FZ preamble defines "citizens" (review of November 2026): no longer unsourced.
+    assert rs.ground_by_id["not_citizen"].confidence == "V"
+    assert rs.ground_by_id["disabled_child"].confidence == "P"
     assert rs.ground_by_id["age_limit"].confidence == "P"
     v = rs.evaluate(complete(fitness="D"), D)
     assert v.applying[0].confidence == rs.ground_by_id["unfit"].confidence
