@@ -3,26 +3,30 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
-import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import rules
+from . import start_signals
 
-from .config import ConfigError, Settings, load_settings
-from .log_redaction import install_logging
+if TYPE_CHECKING:  # the heavy imports wait until the start's signal handlers are in place
+    import rules
 
-log = logging.getLogger("bot")
+    from .config import Settings
+
+# What a shell reports for a process ended by SIGINT (128 + 2).
+INTERRUPTED = 130
 
 
 def _date(text: str) -> dt.date:
+    from rules.isodate import parse_day
+
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+        return parse_day(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def parser() -> argparse.ArgumentParser:
@@ -46,6 +50,22 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    start_signals.install()
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # SIGINT before the bot serves: nothing to finish, no traceback
+        print("interrupted", file=sys.stderr)
+        return INTERRUPTED
+
+
+def _main(argv: list[str] | None) -> int:
+    import asyncio
+
+    import rules
+
+    from .config import ConfigError, load_settings
+    from .log_redaction import install_logging
+
     # Durations as timedelta: python-telegram-bot's coming default (it warns without this).
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     args = parser().parse_args(argv)

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .isodate import parse_day
+
 FactKind = Literal["enum", "bool", "int", "date"]
 
 
@@ -115,7 +117,7 @@ def check_value(spec: FactSpec, value: Any) -> FactValue:
     if type(value) is not str or len(value) != 10:
         raise FactsError([key], f"{key}: expected a date YYYY-MM-DD, got {value!r}")
     try:
-        dt.date.fromisoformat(value)
+        parse_day(value)  # not fromisoformat alone: it also reads week dates (2022-W40-1)
     except ValueError:
         raise FactsError([key], f"{key}: {value!r} is not a valid date YYYY-MM-DD") from None
     return value

@@ -33,6 +33,7 @@ from .models import (
     RuleTest,
     TestsFile,
 )
+from .textcheck import check_texts
 from .verdict import STRENGTH, CitationOut, TextOut
 from .yamlload import Loc, RuleBaseError, RuleBaseErrors, YamlDoc, field_path, parse_yaml
 
@@ -129,12 +130,19 @@ def load(path: str | Path | None = None, *, run_tests: bool = True) -> RuleSet:
     ]
     for name, file in sources:
         try:
-            text = file.read_text(encoding="utf-8")
+            data = file.read_bytes()
         except FileNotFoundError:
             errs.errors.append(RuleBaseError(name, None, "", "file is missing"))
             continue
-        except (OSError, UnicodeDecodeError) as exc:
-            errs.errors.append(RuleBaseError(name, None, "", f"cannot read: {exc}"))
+        except OSError as exc:
+            errs.errors.append(RuleBaseError(name, None, "", f"cannot read: {exc.strerror}"))
+            continue
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            errs.errors.append(RuleBaseError(
+                name, line, "", f"not UTF-8 text (byte {exc.start} cannot be read as UTF-8)"))
             continue
         try:
             docs[name] = parse_yaml(text, name)
@@ -147,6 +155,15 @@ def load(path: str | Path | None = None, *, run_tests: bool = True) -> RuleSet:
         if value is not None:
             parsed[name] = value
     if errs.errors:
+        raise RuleBaseErrors(errs.errors)
+    # What a person reads, rendered; reported with the cross-reference checks below, unless a
+    # text could not even be formatted (building would format it).
+    unformattable = False
+    for name, value in parsed.items():
+        for problem in check_texts(value):
+            errs.add(docs[name], problem.loc, problem.message)
+            unformattable |= problem.unformattable
+    if unformattable:
         raise RuleBaseErrors(errs.errors)
     ruleset = _build(root, docs, parsed, errs)
     if errs.errors or ruleset is None:
