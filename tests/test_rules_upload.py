@@ -87,6 +87,10 @@ async def test_two_files_sent_together_leave_a_valid_directory(
     await serves(api, rs.version)
 
 
+def snapshot(root: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in root.rglob("*.yaml")}
+
+
 def band(text: str, old: str, new: str) -> bytes:
     assert old in text
     return text.replace(old, new, 1).encode()
@@ -113,7 +117,7 @@ async def test_each_bad_rules_file_is_refused_naming_file_line_and_field(
         ("deep.yaml", b"tests:\n  - name: deep\n    facts: " + b"[" * 600 + b"]" * 600 + b"\n",
          "tests/deep.yaml:3: tests[0].facts"),
     ]
-    before = {p: p.read_bytes() for p in rules_copy.rglob("*.yaml")}
+    before = snapshot(rules_copy)
     version = rules.load(rules_copy).version
     for name, data, complaint in cases:
         reply = await admin.send((name, data))
@@ -122,7 +126,7 @@ async def test_each_bad_rules_file_is_refused_naming_file_line_and_field(
         file = name if name != "deep.yaml" else "tests/deep.yaml"
         assert f"{file}:" in reply  # file:line: field: message
         await serves(api, version)
-    assert {p: p.read_bytes() for p in rules_copy.rglob("*.yaml")} == before
+    assert snapshot(rules_copy) == before
 
 
 async def test_a_symbolic_link_in_rules_path_is_never_followed(
