@@ -69,7 +69,7 @@ def first_with(pred: str) -> Resource:
 # --- the bundled list -------------------------------------------------------------------------
 
 
-def test_the_list_has_state_channels_and_independent_help_of_every_kind() -> None:
+def test_the_list_has_state_channels_first_then_independent_help() -> None:
     rs = rules.load()
     assert {r.kind for r in rs.official} == {"state"}
     assert rs.independent, "independent help is the point of the Get help screen"
@@ -243,4 +243,18 @@ def test_an_undesirable_entry_with_flag_and_warning_loads(tmp_path: Path) -> Non
 def test_a_risk_flag_without_an_undesirable_status_is_refused(tmp_path: Path) -> None:
     root, text = mutate(tmp_path, "    kind: state\n", "    kind: state\n    risk: true\n")
     message = load_error(root)
-    assert f"resources.yaml:{line_of(text, 'risk: true')}: official[0].risk:" in message, message
+    assert f"resources.yaml:{line_of(text, '    risk: true')}: official[0].risk:" in message, message
+
+
+def test_a_telegram_handle_becomes_a_t_me_link_and_a_malformed_one_is_refused(
+        tmp_path: Path) -> None:
+    root, _text = mutate(tmp_path, '    email: "legal@ovdinfo.org"\n',
+                         '    email: "legal@ovdinfo.org"\n    telegram: "@Example_bot"\n')
+    res = next(r for r in rules.load(root, run_tests=False).independent if r.id == "ovd_info")
+    assert ("@Example_bot", "https://t.me/Example_bot") in res.contacts()
+    assert ("legal@ovdinfo.org", None) in res.contacts()
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    root, _text = mutate(bad, '    email: "legal@ovdinfo.org"\n',
+                         '    email: "legal@ovdinfo.org"\n    telegram: "t.me/x"\n')
+    assert "telegram" in load_error(root)
