@@ -39,6 +39,8 @@ from .yamlload import Loc, RuleBaseError, RuleBaseErrors, YamlDoc, field_path, p
 
 DEFAULT_RULES_DIR = Path(__file__).resolve().parent / "data"
 TESTS_DIR = "tests"
+# A link could make the rule base read any file the process can (or a device that never ends).
+NOT_PLAIN = "not a plain file: symbolic links and special files are not followed"
 # Front ends link to these guides from the greeting and the verdict.
 REQUIRED_GUIDES = ("already_serving", "summons")
 
@@ -128,7 +130,13 @@ def load(path: str | Path | None = None, *, run_tests: bool = True) -> RuleSet:
     sources = [(n, root / n) for n in names] + [
         (f"{TESTS_DIR}/{p.name}", p) for p in test_files
     ]
+    if (root / TESTS_DIR).is_symlink():
+        errs.errors.append(RuleBaseError(f"{TESTS_DIR}/", None, "", NOT_PLAIN))
+        sources = [(n, f) for n, f in sources if not n.startswith(f"{TESTS_DIR}/")]
     for name, file in sources:
+        if file.is_symlink() or (file.exists() and not file.is_file()):
+            errs.errors.append(RuleBaseError(name, None, "", NOT_PLAIN))
+            continue
         try:
             data = file.read_bytes()
         except FileNotFoundError:
