@@ -238,13 +238,22 @@ def greeting(env: Env, state: State) -> View:
                 _bare(state, Screen.PAGE, Page.SUMMONS + NEW_MESSAGE), key="m"),
          Button(t.gettext("Get help"), _bare(state, Screen.PAGE, Page.GET_HELP + NEW_MESSAGE),
                 key="h")],
+        [offline_button(state)],
         [Button(t.gettext("Privacy"), _bare(state, Screen.PAGE, Page.PRIVACY + NEW_MESSAGE),
                 key="p"),
          lang_toggle(state)],
     ])
 
 
+def offline_button(state: State) -> Button:
+    t = tr(state.lang)
+    return Button(t.gettext("📄 A copy that works without Telegram (a file)"),
+                  _bare(state, Screen.PAGE, Page.OFFLINE + NEW_MESSAGE))
+
+
 def page(env: Env, state: State, which: Page, new_message: bool = False) -> View:
+    if which == Page.OFFLINE:  # the handler sends the document in the person's language
+        return View([], new_message=True, offline=True)
     t = tr(state.lang)
     state = _bare(state, Screen.PAGE)
     here = _bare(state, Screen.PAGE, int(which))
@@ -344,6 +353,7 @@ def _end_rows(t: Tr, state: State) -> list[list[Button]]:
     return [
         [Button(t.gettext("↺ Start over"), _bare(state, Screen.RESTART), key="r"),
          Button(t.gettext("🗑 Delete this conversation"), _bare(state, Screen.DELETE), key="d")],
+        [offline_button(state)],
         [Button(t.gettext("Privacy"), _bare(state, Screen.PAGE, Page.PRIVACY + NEW_MESSAGE),
                 key="p")],
     ]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
 from rules import GroundOut, RuleSet, Verdict, today_in_moscow
 from rules.models import Question
@@ -69,6 +68,12 @@ OUTCOME_SHORT: dict[str, str] = {
     "not_subject": N_("not subject to call-up"),
     "deferral": N_("deferral"),
     "conditional": N_("not a published law"),
+}
+
+SOURCE_KINDS: dict[str, str] = {
+    "published": N_("Published laws, decrees and resolutions"),
+    "unpublished": N_("Unpublished directives, decisions and letters, known from reports"),
+    "statement": N_("Official statements and explainers (not law)"),
 }
 
 CONFIDENCE_WORDS: dict[str, str] = {
@@ -333,68 +338,46 @@ RESOURCE_KINDS: dict[str, str] = {
 
 def help_screen(t: Tr, rs: RuleSet) -> str:
     """Get help: independent organisations first, grouped by what they do, each with how to
-    reach it and its legal status in Russia; then the state's own channels."""
+    reach it, its legal status in Russia with the date and a plain warning where contacting it
+    carries risk; then the state's own channels."""
     lang = t.lang
     blocks = [neutral_header(t) + "\n" + b(t.gettext("Where to get help"))]
     groups: dict[str, list[str]] = {}
     for res in [*rs.independent, *rs.official]:
-        kind = getattr(res, "kind", None) or ("state" if res in rs.official else "human_rights")
         lines = [b(res.title.get(lang)) + " — " + esc(res.text.get(lang))]
-        contacts: list[tuple[str, str | None]] = (
-            res.contacts() if hasattr(res, "contacts") else
-            [(res.url, res.url)] if res.url else [])
+        contacts = res.contacts()
         if contacts:
             lines.append("   " + " · ".join(link(shown, url) if url else esc(shown)
                                            for shown, url in contacts))
-        status = getattr(res, "legal_status", None)
-        if status is not None:
-            lines.append("   " + i(status.get(lang)))
-        warning = getattr(res, "warning", None)
-        if getattr(res, "risk", False) and warning is not None:
-            lines.append("   ⚠️ " + b(warning.get(lang)))
-        checked = getattr(res, "checked", None)
-        if isinstance(checked, dt.date):
-            lines.append("   " + i(t.gettext("Checked on {date}").format(
-                date=checked.strftime("%d.%m.%Y"))))
-        groups.setdefault(kind, []).append("\n".join(lines))
+        if res.legal_status is not None:
+            lines.append("   " + i(res.legal_status.get(lang)))
+        if res.risk and res.warning is not None:
+            lines.append("   ⚠️ " + b(res.warning.get(lang)))
+        lines.append("   " + i(t.gettext("Checked on {date}").format(
+            date=res.checked.strftime("%d.%m.%Y"))))
+        groups.setdefault(res.kind, []).append("\n".join(lines))
     for kind in ("lawyers", "human_rights", "already_mobilized", "state"):
         if kind in groups:
             blocks.append(b(t.gettext(RESOURCE_KINDS[kind])) + "\n" + "\n".join(
                 "• " + entry for entry in groups[kind]))
-    blocks.append(i(t.gettext("Contacting an organisation the state calls a foreign agent is "
-                              "legal; contacting one declared undesirable carries legal risk.")))
     return _fit(blocks)
 
 
 def guide_screen(t: Tr, rs: RuleSet, guide_id: str, as_of: dt.date) -> str | None:
     """A guide from the rule base (guides.yaml), sections in force on `as_of`; None when the rule
     base has no such guide."""
-    get = getattr(rs, "guide", None)
-    if get is None:
-        return None
     try:
-        guide: Any = get(guide_id, as_of)
+        guide = rs.guide(guide_id, as_of)
     except KeyError:
-        return None
-    if guide is None:
         return None
     lang = t.lang
     blocks = [neutral_header(t) + "\n" + b(guide.title.get(lang))]
     for section in guide.sections:
         lines = [b(section.heading.get(lang))]
         lines += ["• " + esc(item.get(lang)) for item in section.items]
-        for c in getattr(section, "citations", ()) or ():
-            lines.append("   " + _guide_citation(t, c))
+        lines += ["   " + citation(t, c) for c in section.cites(lang)]
         blocks.append("\n".join(lines))
     return _fit(blocks)
-
-
-def _guide_citation(t: Tr, c: Any) -> str:
-    if isinstance(c, CitationOut):
-        return citation(t, c)
-    label = c.label.get(t.lang) if hasattr(c.label, "get") else str(c.label)
-    url = getattr(c, "url", None)
-    return link(label, url) if url else esc(label)
 
 
 def called_up_text(t: Tr, rs: RuleSet, as_of: dt.date) -> str:
@@ -486,12 +469,15 @@ def page(t: Tr, which: str, rs: RuleSet, *, version: str, handles: Sequence[str]
                                  "Phone number → Nobody).")),
         ])
     if which == "sources":
-        lines = [neutral_header(t), "", b(t.gettext("The acts the answers rest on"))]
-        for act in rs.acts.values():
-            title = act.title.get(t.lang)
-            entry = link(title, act.url) if act.url else esc(title)
-            lines.append("• " + entry)
-        return "\n".join(lines)
+        # Short names, by kind of source: the full titles of every act no longer fit a message.
+        blocks = [neutral_header(t) + "\n" + b(t.gettext("The acts the answers rest on"))]
+        for kind, heading in SOURCE_KINDS.items():
+            entries = [link(a.short.get(t.lang), a.url) if a.url else esc(a.short.get(t.lang))
+                       for a in sorted(rs.acts.values(), key=lambda a: a.date)
+                       if a.label_kind == kind]
+            if entries:
+                blocks.append(b(t.gettext(heading)) + "\n" + "; ".join(entries) + ".")
+        return _fit(blocks)
     if which == "about":
         lines = [neutral_header(t), "",
                  esc(t.gettext("exempt-bot {version} · rules version {rules}").format(

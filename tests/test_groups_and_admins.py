@@ -189,7 +189,7 @@ async def test_an_admin_changes_a_ground_and_the_next_verdict_shows_it(
     reply = admin.last().text or ""
     new_version = rules.load(rules_copy).version
     assert f"{RS.version} → {new_version}" in reply
-    assert "Changed: unfit" in reply and "25 grounds" in reply
+    assert "Changed: unfit" in reply and f"{len(RS.grounds)} grounds" in reply
     # The interview continues from the old message, and the verdict shows the change.
     await p.press(label(RS, "military_status", "reserve", "en"), in_flight)
     answers = persona("en", fitness="d")
@@ -226,9 +226,13 @@ async def test_an_admin_sends_a_rules_file(api: BotAPIStandIn, bot: list[object]
     people = TelegramClient(api)
     admin = admin_person(api, people)
     original = (rules_copy / "resources.yaml").read_text("utf-8")
-    good = original.replace("independent: []", "independent:\n  - id: volunteers\n"
+    good = original.replace("\nindependent:\n", "\nindependent:\n  - id: volunteers\n"
+                            "    kind: lawyers\n"
                             "    title: {ru: Волонтёры, en: Volunteers}\n"
-                            "    text: {ru: Помогают бесплатно., en: Free help.}")
+                            "    text: {ru: Помогают бесплатно., en: Free help.}\n"
+                            "    url: https://example.org/\n"
+                            "    source: https://example.org/\n"
+                            "    checked: 2026-11-29\n", 1)
     assert good != original
 
     async def send(name: str, data: bytes) -> str:
