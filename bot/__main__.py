@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import start_signals
@@ -39,6 +40,12 @@ def parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="the same interview in this terminal")
     chat.add_argument("--lang", choices=("ru", "en"))
     chat.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today in Moscow)")
+    off = sub.add_parser("offline", help="write the offline page: one HTML file with the whole "
+                         "interview, for when Telegram is not reachable")
+    off.add_argument("--lang", choices=("ru", "en"), default="ru",
+                     help="the language it opens in (both are inside; default ru)")
+    off.add_argument("-o", "--output", type=Path, default=Path("spravka.html"),
+                     help="where to write it (default: spravka.html, a neutral name)")
     return p
 
 
@@ -74,6 +81,10 @@ def _main(argv: list[str] | None) -> int:
     except rules.RuleBaseErrors as exc:
         print(f"invalid rule base:\n{exc}", file=sys.stderr)
         return 1
+    if command == "offline":
+        from offline.cli import write_page
+
+        return write_page(ruleset, args.output, args.lang, tuple(settings.bot_official_handles))
     if command == "chat":
         from .app import bot_version
         from .terminal import run_chat

@@ -10,7 +10,7 @@ from telegram.error import BadRequest, TelegramError
 
 import rules
 
-from . import send
+from . import offline_file, send
 from .handlers import Context, language_of, runtime
 from .html_text import b, esc, i, pack
 from .i18n import Tr, tr
@@ -111,8 +111,17 @@ async def reload_command(update: Update, context: Context) -> None:
     log.info("reload by an admin: %s", "ok" if result.ok else "refused")
     chat = update.effective_chat
     assert chat is not None
-    for text in report(t, result):
+    for text in await report_with_page(rt, t, result):
         await send.send(context.bot, chat.id, text)
+
+
+async def report_with_page(rt: Runtime, t: Tr, result: ReloadResult) -> list[str]:
+    """The reload report; after a reload, the offline page is rebuilt and its size and build time
+    close the report."""
+    texts = report(t, result)
+    if result.ok:
+        texts[-1] += "\n" + await offline_file.rebuild(rt, t)
+    return texts
 
 
 REFUSALS = {
@@ -162,7 +171,7 @@ async def upload(update: Update, context: Context) -> None:
             await say(text)
         return
     log.info("an admin replaced a rules file: %s", "reloaded" if result.ok else "rolled back")
-    for text in report(t, result):
+    for text in await report_with_page(rt, t, result):
         await send.send(context.bot, chat_id, text)
 
 

@@ -14,17 +14,17 @@ from pathlib import Path
 
 import pytest
 
+import bot.render
 import rules
 from bot.html_text import visible_length
 from bot.i18n import tr
-from bot.render import resources as render_resources
 from rules import RuleBaseErrors
 from rules.models import LANGS, Resource
 
 TELEGRAM_LIMIT = 4096
 # Heading, bullets, separators and labels a renderer adds around the data, per entry and once.
-RENDER_ALLOWANCE_ONCE = 120
-RENDER_ALLOWANCE_PER_ENTRY = 40
+RENDER_ALLOWANCE_ONCE = 300
+RENDER_ALLOWANCE_PER_ENTRY = 60
 
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 
@@ -160,7 +160,9 @@ def test_the_whole_list_fits_one_telegram_message(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_rendered_help_list_fits_one_telegram_message(lang: str) -> None:
-    markup = render_resources(tr(lang), rules.load())
+    # The Get help screen (issue 7) replaces the list at the end of the verdict.
+    render = getattr(bot.render, "help_screen", None) or bot.render.resources
+    markup = render(tr(lang), rules.load())
     assert visible_length(markup) <= TELEGRAM_LIMIT
     for res in entries():
         assert res.title.get(lang) in markup or res.title.get(lang).replace('"', "&quot;") in markup
