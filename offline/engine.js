@@ -66,7 +66,7 @@ function exemptEngine(C) {
     return "{" + Object.keys(v).map(function (k) { return pyString(k) + ": " + pyRepr(v[k]); }).join(", ") + "}";
   }
   function pyNumber(x) {
-    if (Number.isInteger(x)) return Math.abs(x) < 1e21 ? String(x) : BigInt(x).toString();
+    if (Number.isInteger(x)) return Math.abs(x) < 1e21 || typeof BigInt !== "function" ? String(x) : BigInt(x).toString();
     if (!isFinite(x)) return isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf";
     var e = x.toExponential().split("e"), digits = e[0].replace("-", "").replace(".", ""), exp = +e[1];
     var sign = x < 0 ? "-" : "";
@@ -124,7 +124,10 @@ function exemptEngine(C) {
       return v;
     }
     if (typeof v !== "string" || v.length !== 10) throw FactsError([key], key + ": expected a date YYYY-MM-DD, got " + pyRepr(v));
-    if (parseDay(v) === null) throw FactsError([key], key + ": " + pyRepr(v) + " is not a valid date YYYY-MM-DD");
+    // As rules.isodate.parse_day: YYYY-MM-DD only (no week dates), 1900-01-01..2199-12-31.
+    var pd = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(v) ? parseDay(v) : null;
+    if (pd === null || pd < civil(1900, 1, 1) || pd > civil(2199, 12, 31))
+      throw FactsError([key], key + ": " + pyRepr(v) + " is not a valid date YYYY-MM-DD");
     return v;
   }
   function validate(raw, day) {
@@ -135,6 +138,10 @@ function exemptEngine(C) {
       if (!has(FACTS, key)) throw FactsError([key], key + ": unknown fact");
       if (v === null || v === undefined) return;
       facts[key] = checkValue(FACTS[key], v);
+    });
+    // Old keys fill today's keys they imply; a today's key given alongside wins (facts.LEGACY_IMPLIES).
+    (D.legacy || []).forEach(function (l) {
+      if (facts[l[0]] === l[1]) Object.keys(l[2]).forEach(function (k) { if (!(k in facts)) facts[k] = l[2][k]; });
     });
     if (facts.raises_children_alone === true && facts.children_under_16 === 0)
       throw FactsError(["children_under_16", "raises_children_alone"], "raises_children_alone: true contradicts children_under_16: 0");
@@ -241,6 +248,8 @@ function exemptEngine(C) {
   }
   // [status of "past the age limit", the unknown keys deciding it] (AgeLimits.evaluate).
   function ageLimit(f, day) {
+    // A serviceman has no reserve age limit (AgeLimits.evaluate).
+    if (f.military_status === "serving_contract") return [0, []];
     var bi = birthInterval(f, day), births = bi[0], narrower = bi[1];
     var t = table(day), sex = f.sex, rank = f.rank;
     if (typeof sex === "string" && typeof rank === "string") {

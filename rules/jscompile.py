@@ -18,7 +18,7 @@ from typing import Any
 
 from .age import TRUE, UNKNOWN
 from .engine import CompiledGround, RuleSet
-from .facts import FACTS
+from .facts import FACTS, LEGACY_IMPLIES
 from .models import AgeLimit, AgeLimitPeriod, All, Any_, Condition, FactAtLeast, FactIn, FactIs
 
 
@@ -115,6 +115,8 @@ def engine_data(rs: RuleSet) -> dict[str, Any]:
     return {
         "version": rs.version,
         "facts": [[s.key, s.kind, list(s.values), s.minimum, s.maximum] for s in FACTS.values()],
+        # Old keys still accepted: [key, value, {today's key: value}] (facts.LEGACY_IMPLIES).
+        "legacy": [[k, v, implied] for (k, v), implied in LEGACY_IMPLIES.items()],
         "ageLimits": [_limits(p, rs) for p in rs.age_periods],
         "grounds": [_ground(cg) for cg in rs.grounds],
         "questions": [

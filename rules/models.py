@@ -76,6 +76,7 @@ class Act(Strict):
     short: LText
     date: dt.date
     url: Url | None = None
+    url_verified: bool = False  # the page at `url` was seen; otherwise it is plausible only
     published: bool
 
 
