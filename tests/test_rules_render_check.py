@@ -206,3 +206,18 @@ def test_a_utf16_file_is_a_load_error(tmp_path: Path) -> None:
     path = root / "acts.yaml"
     path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
     assert "acts.yaml:1: not UTF-8 text" in load_error(root)
+
+
+def test_a_special_file_among_the_rule_files_is_refused_not_read(tmp_path: Path) -> None:
+    import os
+
+    root = copy_rules(tmp_path)
+    os.mkfifo(root / "tests" / "pipe.yaml")  # reading it would wait for ever
+    assert "tests/pipe.yaml: not a plain file" in load_error(root)
+
+
+def test_a_linked_yaml_file_elsewhere_is_not_read_for_the_version(tmp_path: Path) -> None:
+    root = copy_rules(tmp_path)
+    (root / "notes").mkdir()
+    (root / "notes" / "zero.yaml").symlink_to("/dev/zero")  # never ends if read
+    assert rules.rules_version(root) == rules.rules_version(rules.DEFAULT_RULES_DIR)
