@@ -3,25 +3,30 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
-import logging
 import os
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-import rules
+from . import start_signals
 
-from .config import ConfigError, Settings, load_settings
-from .log_redaction import install_logging
+if TYPE_CHECKING:  # the heavy imports wait until the start's signal handlers are in place
+    import rules
 
-log = logging.getLogger("bot")
+    from .config import Settings
+
+# What a shell reports for a process ended by SIGINT (128 + 2).
+INTERRUPTED = 130
 
 
 def _date(text: str) -> dt.date:
+    from rules.isodate import parse_day
+
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+        return parse_day(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def parser() -> argparse.ArgumentParser:
@@ -35,10 +40,32 @@ def parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="the same interview in this terminal")
     chat.add_argument("--lang", choices=("ru", "en"))
     chat.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today in Moscow)")
+    off = sub.add_parser("offline", help="write the offline page: one HTML file with the whole "
+                         "interview, for when Telegram is not reachable")
+    off.add_argument("--lang", choices=("ru", "en"), default="ru",
+                     help="the language it opens in (both are inside; default ru)")
+    off.add_argument("-o", "--output", type=Path, default=Path("spravka.html"),
+                     help="where to write it (default: spravka.html, a neutral name)")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
+    start_signals.install()
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # SIGINT before the bot serves: nothing to finish, no traceback
+        print("interrupted", file=sys.stderr)
+        return INTERRUPTED
+
+
+def _main(argv: list[str] | None) -> int:
+    import asyncio
+
+    import rules
+
+    from .config import ConfigError, load_settings
+    from .log_redaction import install_logging
+
     # Durations as timedelta: python-telegram-bot's coming default (it warns without this).
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     args = parser().parse_args(argv)
@@ -54,6 +81,10 @@ def main(argv: list[str] | None = None) -> int:
     except rules.RuleBaseErrors as exc:
         print(f"invalid rule base:\n{exc}", file=sys.stderr)
         return 1
+    if command == "offline":
+        from offline.cli import write_page
+
+        return write_page(ruleset, args.output, args.lang, tuple(settings.bot_official_handles))
     if command == "chat":
         from .app import bot_version
         from .terminal import run_chat

@@ -3,7 +3,6 @@ anonymous counts. Everyone else gets a polite refusal."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from telegram import BotCommand, BotCommandScopeChat, Update
@@ -11,11 +10,12 @@ from telegram.error import BadRequest, TelegramError
 
 import rules
 
-from . import send
+from . import offline_file, send
 from .handlers import Context, language_of, runtime
 from .html_text import b, esc, i, pack
 from .i18n import Tr, tr
-from .reload import MAX_UPLOAD, ReloadResult, UploadRefused, check_upload, install, reload
+from .reload import MAX_UPLOAD, ReloadResult, UploadRefused, reload
+from .reload import upload as upload_rules
 from .render import N_, neutral_header
 from .runtime import Runtime
 
@@ -82,7 +82,11 @@ def report(t: Tr, result: ReloadResult) -> list[str]:
     if not result.ok:
         head = b(t.gettext("The rules were not reloaded; the rules in force stay ({version}).")
                  .format(version=result.old_version))
-        return pack([neutral_header(t), head] + [esc(e) for e in result.errors], sep="\n")
+        lines = [neutral_header(t), head]
+        if result.rolled_back:
+            lines.append(esc(t.gettext("The file was checked, but the rules on disk changed "
+                                       "meanwhile and fail with it: it was taken out again.")))
+        return pack(lines + [esc(e) for e in result.errors], sep="\n")
     lines = [neutral_header(t),
              b(t.gettext("Rules reloaded: {old} → {new}").format(old=result.old_version,
                                                                  new=result.new_version)),
@@ -107,8 +111,17 @@ async def reload_command(update: Update, context: Context) -> None:
     log.info("reload by an admin: %s", "ok" if result.ok else "refused")
     chat = update.effective_chat
     assert chat is not None
-    for text in report(t, result):
+    for text in await report_with_page(rt, t, result):
         await send.send(context.bot, chat.id, text)
+
+
+async def report_with_page(rt: Runtime, t: Tr, result: ReloadResult) -> list[str]:
+    """The reload report; after a reload, the offline page is rebuilt and its size and build time
+    close the report."""
+    texts = report(t, result)
+    if result.ok:
+        texts[-1] += "\n" + await offline_file.rebuild(rt, t)
+    return texts
 
 
 REFUSALS = {
@@ -118,6 +131,8 @@ REFUSALS = {
     "name": N_("The file must have a plain name ending in .yaml, without any folder."),
     "encoding": N_("The file is not UTF-8 text."),
     "alias": N_("The file uses YAML aliases (*name), which rule files may not use."),
+    "symlink": N_("RULES_PATH holds a symbolic link or a special file among the rule files; "
+                  "they are not followed. Replace it with a plain file."),
 }
 
 
@@ -144,8 +159,8 @@ async def upload(update: Update, context: Context) -> None:
             raise UploadRefused("size")
         file = await context.bot.get_file(doc.file_id)
         data = bytes(await file.download_as_bytearray())
-        # Validating and testing a copy takes a while: off the event loop.
-        target = await asyncio.to_thread(check_upload, rt.shared.holder, name, data)
+        # Check, install and reload under one lock (the check runs off the event loop).
+        result = await upload_rules(rt.shared.holder, name, data)
     except UploadRefused as exc:
         await say(esc(t.gettext(REFUSALS[str(exc)])) + "\n" + i(t.gettext("Nothing was changed.")))
         return
@@ -155,10 +170,8 @@ async def upload(update: Update, context: Context) -> None:
         for text in pack(texts, sep="\n"):
             await say(text)
         return
-    install(target, data)
-    log.info("an admin replaced a rules file")
-    result = await reload(rt.shared.holder)
-    for text in report(t, result):
+    log.info("an admin replaced a rules file: %s", "reloaded" if result.ok else "rolled back")
+    for text in await report_with_page(rt, t, result):
         await send.send(context.bot, chat_id, text)
 
 

@@ -36,6 +36,7 @@ from .config import Settings
 from .gate import Gate
 from .group_languages import GroupLanguages
 from .i18n import tr
+from .offline_file import OfflinePages, offline_command
 from .ratelimit import ChatRateLimiter
 from .render import N_
 from .runtime import RulesHolder, Runtime, Shared, Stats
@@ -86,8 +87,10 @@ def forget_people(app: Application) -> None:  # type: ignore[type-arg]
 
 def make_shared(settings: Settings, ruleset: rules.RuleSet | None = None) -> Shared:
     rs = ruleset if ruleset is not None else rules.load(settings.rules_path)
+    offline = OfflinePages(handles=tuple(settings.bot_official_handles))
+    offline.build(rs)  # once at start; again after each reload
     return Shared(holder=RulesHolder(rs, settings.rules_path),
-                  groups=GroupLanguages(settings.state_dir))
+                  groups=GroupLanguages(settings.state_dir), offline=offline)
 
 
 def build_application(settings: Settings, token_index: int = 0,
@@ -149,6 +152,7 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
         "sources": handlers.sources_command,
         "about": handlers.about_command,
         "language": handlers.language_command,
+        "offline": offline_command,
         "reload": admin.reload_command,
         "stats": admin.stats_command,
     }
@@ -184,6 +188,7 @@ PRIVATE_COMMANDS = [
     ("help", N_("What this bot does")),
     ("privacy", N_("What is kept, and how to clean up")),
     ("sources", N_("The laws the answers rest on")),
+    ("offline", N_("The questions as a file that works without the internet")),
     ("about", N_("Version and official addresses")),
 ]
 

@@ -223,12 +223,21 @@ def greeting(env: Env, state: State) -> View:
                                              dont_know=frozenset()), kind="answer")],
         [Button(t.gettext("Asking about someone already called up"),
                 _with(state, Screen.PAGE, option=Page.CALLED_UP + NEW_MESSAGE))],
+        [offline_button(state)],
         [Button(t.gettext("Privacy"), _with(state, Screen.PAGE, option=Page.PRIVACY + NEW_MESSAGE)),
          lang_toggle(here)],
     ])
 
 
+def offline_button(state: State) -> Button:
+    t = tr(state.lang)
+    return Button(t.gettext("📄 A copy that works without Telegram (a file)"),
+                  _with(state, Screen.PAGE, option=Page.OFFLINE + NEW_MESSAGE))
+
+
 def page(env: Env, state: State, which: Page, new_message: bool = False) -> View:
+    if which == Page.OFFLINE:  # the handler sends the document in the person's language
+        return View([], new_message=True, offline=True)
     t = tr(state.lang)
     here = _with(state, Screen.PAGE, option=int(which))
     text = render.page(t, PAGE_NAMES[which], env.rules, version=env.version, handles=env.handles)
@@ -327,6 +336,7 @@ def verdict(env: Env, state: State) -> View:
         [Button(t.gettext("↺ Start over"), _with(state, Screen.RESTART, facts={},
                                                   dont_know=frozenset()), key="r")],
         [Button(t.gettext("🗑 Delete this conversation"), _with(state, Screen.DELETE), key="d")],
+        [offline_button(state)],
         [Button(t.gettext("Privacy"), _with(state, Screen.PAGE,
                                             option=Page.PRIVACY + NEW_MESSAGE), key="p"),
          lang_toggle(here)],

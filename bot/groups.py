@@ -12,7 +12,7 @@ from telegram.error import TelegramError
 from telegram.helpers import create_deep_linked_url
 
 from . import send
-from .handlers import Context, runtime
+from .handlers import Context, language_of, runtime
 from .html_text import b, esc
 from .i18n import tr
 from .render import N_, group_grounds, neutral_header
@@ -140,10 +140,13 @@ async def language_button(update: Update, context: Context) -> None:
     rt = runtime(context)
     query = update.callback_query
     chat = update.effective_chat
-    assert query is not None and chat is not None
-    t = tr(group_language(rt, chat.id))
+    if query is None:
+        return
+    # A press without a chat (an inline message, or a message too old for Telegram to send) is
+    # no group's button.
+    t = tr(group_language(rt, chat.id) if chat is not None else language_of(update, rt))
     lang = (query.data or "")[len(LANGUAGE_CALLBACK):]
-    if chat.type not in GROUP_TYPES or lang not in ("ru", "en"):
+    if chat is None or chat.type not in GROUP_TYPES or lang not in ("ru", "en"):
         await query.answer(t.gettext("This button is not valid."))
         return
     if not await is_group_admin(update, context):

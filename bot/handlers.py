@@ -15,7 +15,7 @@ from telegram.ext import ContextTypes
 
 from rules import today_in_moscow
 
-from . import flow, send
+from . import flow, offline_file, send
 from .html_text import esc
 from .i18n import pick_language, tr
 from .ratelimit import Dropped
@@ -179,6 +179,9 @@ async def button(update: Update, context: Context) -> None:
     chat_id = message.chat.id if message else (update.effective_chat.id
                                                  if update.effective_chat else None)
     if chat_id is None:
+        return
+    if view.offline:
+        await offline_file.send_offline(context.bot, rt, chat_id, state.lang)
         return
     if view.delete_range is not None and isinstance(message, Message):
         await delete_range(context, chat_id, view.delete_range[0], message.message_id)

@@ -17,6 +17,7 @@ from telegram.error import InvalidToken, TelegramError
 
 import rules
 
+from . import start_signals
 from .app import ALLOWED_UPDATES, build_application, make_shared, post_init
 from .config import Settings
 from .reload import reload
@@ -91,6 +92,8 @@ async def wait_for_signals(apps: list[Any]) -> None:
         task.add_done_callback(reloads.discard)
 
     loop.add_signal_handler(signal.SIGHUP, on_hup)
+    if start_signals.take_hup():  # a SIGHUP while starting asked for a reload too
+        on_hup()
     await stop.wait()
 
 

@@ -36,6 +36,7 @@ class ReloadResult:
     removed: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    rolled_back: bool = False  # an uploaded file was put in place, failed, and was taken out
 
 
 def diff(old: RuleSet, new: RuleSet) -> tuple[list[str], list[str], list[str]]:
@@ -55,15 +56,19 @@ def _load(path: Path | None) -> RuleSet:
 async def reload(holder: RulesHolder) -> ReloadResult:
     """Re-read the rule base from its path, validate, test, then swap it in."""
     async with holder.lock:
-        old = holder.current
-        try:
-            new = await asyncio.to_thread(_load, holder.path)
-        except rules.RuleBaseErrors as exc:
-            return ReloadResult(False, old.version, errors=[str(e) for e in exc.errors])
-        holder.current = new  # one assignment: handlers that started keep the old object
-        added, removed, changed = diff(old, new)
-        return ReloadResult(True, old.version, new.version, len(new.grounds), len(new.tests),
-                            added, removed, changed)
+        return await _reload_locked(holder)
+
+
+async def _reload_locked(holder: RulesHolder) -> ReloadResult:
+    old = holder.current
+    try:
+        new = await asyncio.to_thread(_load, holder.path)
+    except rules.RuleBaseErrors as exc:
+        return ReloadResult(False, old.version, errors=[str(e) for e in exc.errors])
+    holder.current = new  # one assignment: handlers that started keep the old object
+    added, removed, changed = diff(old, new)
+    return ReloadResult(True, old.version, new.version, len(new.grounds), len(new.tests),
+                        added, removed, changed)
 
 
 class UploadRefused(Exception):
@@ -79,9 +84,24 @@ def target_of(root: Path, name: str) -> Path:
     return root / rules.loader.TESTS_DIR / name
 
 
+def rule_files(root: Path) -> list[Path]:
+    """The files the loader reads, relative to `root`. A symbolic link or anything but a plain
+    file among them is refused: following one could copy or read any file the bot can (or a
+    device that never ends)."""
+    tests = root / rules.loader.TESTS_DIR
+    if tests.is_symlink():
+        raise UploadRefused("symlink")
+    found = [*root.glob("*.yaml"), *(tests.glob("*.yaml") if tests.is_dir() else [])]
+    for path in found:
+        if path.is_symlink() or not path.is_file():
+            raise UploadRefused("symlink")
+    return [path.relative_to(root) for path in found]
+
+
 def check_upload(holder: RulesHolder, name: str, data: bytes) -> Path:
-    """Validate and test the whole rule base with the new file in place, in a temporary copy.
-    Returns where the file goes; raises UploadRefused or RuleBaseErrors."""
+    """Validate and test the whole rule base as it will be with the new file in place, in a
+    temporary copy of the files the loader reads. Returns where the file goes; raises
+    UploadRefused or RuleBaseErrors. Call it under the holder's lock (see `upload`)."""
     if holder.path is None:
         raise UploadRefused("no_path")
     if len(data) > MAX_UPLOAD:
@@ -94,10 +114,16 @@ def check_upload(holder: RulesHolder, name: str, data: bytes) -> Path:
         raise UploadRefused("encoding") from None
     if rules.yamlload.alias_lines(text):
         raise UploadRefused("alias")
+    if target.is_symlink():
+        raise UploadRefused("symlink")
     with tempfile.TemporaryDirectory(prefix="rules-check-") as tmp:
         copy = Path(tmp) / "rules"
-        shutil.copytree(root, copy)
-        (copy / target.relative_to(root)).write_bytes(data)
+        for rel in rule_files(root):
+            (copy / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(root / rel, copy / rel, follow_symlinks=False)
+        dest = copy / target.relative_to(root)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(data)
         rules.load(copy, run_tests=True)
     return target
 
@@ -109,3 +135,37 @@ def install(target: Path, data: bytes) -> None:
     with os.fdopen(fd, "wb") as f:
         f.write(data)
     Path(tmp).replace(target)  # os.replace: atomic on one filesystem
+
+
+async def upload(holder: RulesHolder, name: str, data: bytes) -> ReloadResult:
+    """An admin's rules file: checked, installed and reloaded under one lock, so two files sent
+    together are checked one after the other, each against the directory as the other left it.
+    Raises UploadRefused or RuleBaseErrors when the file is refused (nothing changed)."""
+    async with holder.lock:
+        target = await asyncio.to_thread(check_upload, holder, name, data)
+        return await install_and_reload(holder, target, data)
+
+
+async def install_and_reload(holder: RulesHolder, target: Path, data: bytes) -> ReloadResult:
+    """Install a checked file and reload; if the reload fails after all (the directory changed
+    on disk since the check), put the previous file back. Under the holder's lock."""
+    previous = await asyncio.to_thread(_swap_in, target, data)
+    result = await _reload_locked(holder)
+    if not result.ok:
+        await asyncio.to_thread(_put_back, target, previous)
+        result.rolled_back = True
+    return result
+
+
+def _swap_in(target: Path, data: bytes) -> bytes | None:
+    """Install `data`; the file's previous bytes (None when it is new)."""
+    previous = target.read_bytes() if target.is_file() else None
+    install(target, data)
+    return previous
+
+
+def _put_back(target: Path, previous: bytes | None) -> None:
+    if previous is None:
+        target.unlink(missing_ok=True)
+    else:
+        install(target, previous)

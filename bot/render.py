@@ -136,7 +136,7 @@ def needs_words(t: Tr, keys: Sequence[str]) -> str:
 def verdict(t: Tr, v: Verdict, rs: RuleSet) -> list[str]:
     """The verdict as messages: the outcome first, each ground whole, then what to do, caveats,
     the date and rules version, and where to get human help."""
-    head = [neutral_header(t), "", b(t.gettext(OUTCOME_HEADLINE[v.outcome]))]
+    head = [b(t.gettext(OUTCOME_HEADLINE[v.outcome]))]
     if v.outcome in ("conditional", "undetermined") and v.missing:
         head.append(esc(t.gettext("It depends on: {things}.").format(
             things=needs_words(t, v.missing))))
@@ -181,7 +181,8 @@ def verdict(t: Tr, v: Verdict, rs: RuleSet) -> list[str]:
     blocks.append(resources(t, rs))
     blocks.append(i(t.gettext("As of {date} · rules version {version}").format(
         date=t.date(dt.date.fromisoformat(v.as_of)), version=v.rules_version)))
-    return pack(blocks)
+    # Every message of a split verdict starts with the neutral line (lock screens show it).
+    return pack(blocks, header=neutral_header(t))
 
 
 OUTCOME_SHORT: dict[str, str] = {

@@ -17,6 +17,7 @@ from rules import RuleSet
 
 from .flow import Env
 from .group_languages import GroupLanguages
+from .offline_file import OfflinePages
 from .state_codec import StateCodec
 
 
@@ -45,6 +46,7 @@ class Shared:
     holder: RulesHolder
     groups: GroupLanguages
     stats: list[Stats] = field(default_factory=list)
+    offline: OfflinePages = field(default_factory=OfflinePages)  # the offline page, per rule base
 
 
 @dataclass

@@ -34,6 +34,7 @@ class Page(IntEnum):
     ABOUT = 3
     CALLED_UP = 4
     LANGUAGE = 5
+    OFFLINE = 6  # sends the offline page as a document
 
 
 NEW_MESSAGE = 64  # added to a PAGE's option: open it below instead of replacing this message
@@ -62,3 +63,4 @@ class View:
     delete_range: tuple[int, int] | None = None  # message ids to delete, inclusive
     ends_interview: bool = False  # the verdict: only navigation letters act after it
     outcome: str | None = None  # the verdict's outcome, for the anonymous counts
+    offline: bool = False  # send the offline page (a document) instead of texts

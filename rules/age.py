@@ -127,6 +127,10 @@ class AgeLimits:
 
     def evaluate(self, facts: Facts, day: dt.date) -> tuple[int, tuple[str, ...]]:
         """Status of "past the age limit" for the facts, and the unknown keys deciding it."""
+        if facts.get("military_status") == "serving_contract":
+            # Reserve limits (53-FZ Art. 53) govern reservists; a serviceman's limits are those
+            # of service (Art. 49; during mobilization 269-FZ): a discharge matter, not call-up.
+            return FALSE, ()
         births, narrower = birth_interval(facts, day)
         sex = facts.get("sex")
         rank = facts.get("rank")

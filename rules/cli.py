@@ -16,16 +16,20 @@ from typing import Any
 
 from .engine import RuleSet
 from .facts import FactsError
+from .isodate import parse_day
 from .loader import check_rule_test, load
 from .verdict import Verdict
 from .yamlload import RuleBaseErrors
 
+MAX_FACTS_BYTES = 64 * 1024  # a full set of facts is under 1 KiB
+MAX_NUMBER_DIGITS = 12  # no fact is a number anywhere near this long
+
 
 def _date(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+        return parse_day(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -81,19 +85,67 @@ def _test(path: Path | None) -> int:
     return 1 if failed else 0
 
 
+class _FactsInput(ValueError):
+    """Facts that cannot be read; the message says why."""
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _FactsInput(f"key {key[:40]!r} appears twice")
+        out[key] = value
+    return out
+
+
+def _int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise _FactsInput(f"the number {text[:20]}… ({len(text)} digits) is too large")
+    return int(text)
+
+
+def _not_a_number(text: str) -> Any:
+    raise _FactsInput(f"{text} is not a number JSON allows")
+
+
+def _read_facts(source: str) -> dict[str, Any]:
+    """The facts as a JSON object, read strictly: UTF-8, no duplicate keys, no NaN, no huge
+    numbers, no deep nesting; _FactsInput otherwise."""
+    try:
+        if source == "-":
+            stream = getattr(sys.stdin, "buffer", None)
+            raw = stream.read(MAX_FACTS_BYTES + 1) if stream is not None else (
+                sys.stdin.read(MAX_FACTS_BYTES + 1).encode("utf-8", "surrogateescape"))
+        else:
+            with Path(source).open("rb") as f:
+                raw = f.read(MAX_FACTS_BYTES + 1)
+    except OSError as exc:
+        raise _FactsInput(f"cannot read facts: {exc.strerror or exc}") from None
+    if len(raw) > MAX_FACTS_BYTES:
+        raise _FactsInput(f"facts are larger than {MAX_FACTS_BYTES // 1024} KiB")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _FactsInput(f"facts are not UTF-8 text (byte {exc.start})") from None
+    try:
+        facts = json.loads(text, object_pairs_hook=_no_duplicates, parse_int=_int,
+                           parse_constant=_not_a_number)
+    except json.JSONDecodeError as exc:
+        raise _FactsInput(f"facts are not valid JSON: {exc}") from None
+    except RecursionError:
+        raise _FactsInput("facts are nested too deeply: they are one flat JSON object") from None
+    except _FactsInput as exc:
+        raise _FactsInput(f"facts are not valid: {exc}") from None
+    if not isinstance(facts, dict):
+        raise _FactsInput("facts must be a JSON object")
+    return facts
+
+
 def _evaluate(rs: RuleSet, args: argparse.Namespace) -> int:
     try:
-        text = sys.stdin.read() if args.facts == "-" else Path(args.facts).read_text("utf-8")
-    except OSError as exc:
-        print(f"cannot read facts: {exc}", file=sys.stderr)
-        return 2
-    try:
-        facts: Any = json.loads(text)
-    except json.JSONDecodeError as exc:
-        print(f"facts are not valid JSON: {exc}", file=sys.stderr)
-        return 2
-    if not isinstance(facts, dict):
-        print("facts must be a JSON object", file=sys.stderr)
+        facts = _read_facts(args.facts)
+    except _FactsInput as exc:
+        print(exc, file=sys.stderr)
         return 2
     try:
         verdict = rs.evaluate(facts, args.as_of, args.lang)

@@ -66,7 +66,9 @@ def _compile(cond: Condition, loc: tuple[str | int, ...]) -> Compiled:
     if isinstance(cond, FactAtLeast):
         return _compile_at_least(cond, loc)
     if isinstance(cond, AgeLimit):
-        keys = frozenset({"sex", "rank", "birth_date", "birth_year", "birth_month", "age"})
+        # A serviceman has no reserve age limit (AgeLimits.evaluate), so his status is read too.
+        keys = frozenset({"sex", "rank", "birth_date", "birth_year", "birth_month", "age",
+                          "military_status"})
         return Compiled(lambda f, c: c.age()[0], lambda f, c: c.age()[1], keys)
     if isinstance(cond, All):
         return _compile_group([_compile(p, (*loc, "all", i)) for i, p in enumerate(cond.all)],

@@ -11,6 +11,7 @@ from .age import TRUE, UNKNOWN, AgeLimits
 from .conditions import Compiled, Context, compile_statuses
 from .daycode import DayFunction, compile_day
 from .facts import Facts, validate_facts
+from .guides import CompiledGuide, GuideOut
 from .models import (
     LANGS,
     Act,
@@ -153,6 +154,7 @@ class RuleSet:
         official: list[Resource],
         independent: list[Resource],
         tests: list[RuleTest],
+        guides: dict[str, CompiledGuide] | None = None,
     ) -> None:
         self.version = version
         self.acts = acts
@@ -170,6 +172,7 @@ class RuleSet:
         self.official = official
         self.independent = independent
         self.tests = tests
+        self.guides: dict[str, CompiledGuide] = guides or {}
         # Every ground's status from one generated function, for the plain `_assess` (the
         # verdict itself runs the per-day functions of daycode.py).
         self._statuses = compile_statuses([g.ground.when for g in grounds])
@@ -521,3 +524,7 @@ class RuleSet:
 
     def resources(self) -> list[Resource]:
         return [*self.official, *self.independent]
+
+    def guide(self, id: str, as_of: dt.date) -> GuideOut:
+        """A guide's sections in force on `as_of` (KeyError for an unknown id)."""
+        return self.guides[id].on(as_of)

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .isodate import parse_day
+
 FactKind = Literal["enum", "bool", "int", "date"]
 
 
@@ -43,7 +45,11 @@ FACTS: dict[str, FactSpec] = {
             ("soldier", "junior_officer", "senior_officer", "colonel", "higher_officer"),
         ),
         FactSpec("fitness", "enum", ("A", "B", "V", "G", "D")),
-        FactSpec("conviction", "enum", ("none", "grave", "grave_excluded", "under_investigation")),
+        # grave: grave or especially grave, not on the 421-FZ list; grave_excluded: on the list and
+        # grave or especially grave; listed_minor: on the list, minor or medium gravity (appended:
+        # since 15.11.2022 the list bars call-up whatever the gravity).
+        FactSpec("conviction", "enum",
+                 ("none", "grave", "grave_excluded", "under_investigation", "listed_minor")),
         FactSpec("student", "enum", ("none", "full_time", "evening", "distance")),
         FactSpec("student_program_ok", "bool"),
         FactSpec("children_under_16", "int", minimum=0, maximum=100),
@@ -63,7 +69,20 @@ FACTS: dict[str, FactSpec] = {
         FactSpec("accredited_employer", "bool"),
         FactSpec("higher_education", "bool"),
         FactSpec("on_employer_list", "bool"),
+        # Decree 664 as amended by 712 (issue 8): accreditation is required of the p.1(a)
+        # programmes only; postgraduate study (p.1(b)) has no accreditation condition; every
+        # item needs the level to be obtained for the first time. These two replace the asking of
+        # `student_program_ok`, which stays valid input (see LEGACY_IMPLIES).
+        FactSpec("student_programme", "enum", ("accredited", "postgraduate", "unaccredited")),
+        FactSpec("student_first_time", "bool"),
     )
+}
+
+# Old keys that are still accepted and what a value of theirs says in today's vocabulary: an
+# old client's `student_program_ok: true` meant "state-accredited and the first time". `false`
+# meant "not both" and says nothing definite, so it implies nothing.
+LEGACY_IMPLIES: dict[tuple[str, str | bool | int], dict[str, str | bool | int]] = {
+    ("student_program_ok", True): {"student_programme": "accredited", "student_first_time": True},
 }
 
 # (key, exact Python type) -> the values that are valid without further checks. A bool is not an
@@ -115,7 +134,7 @@ def check_value(spec: FactSpec, value: Any) -> FactValue:
     if type(value) is not str or len(value) != 10:
         raise FactsError([key], f"{key}: expected a date YYYY-MM-DD, got {value!r}")
     try:
-        dt.date.fromisoformat(value)
+        parse_day(value)  # not fromisoformat alone: it also reads week dates (2022-W40-1)
     except ValueError:
         raise FactsError([key], f"{key}: {value!r} is not a valid date YYYY-MM-DD") from None
     return value
@@ -137,8 +156,18 @@ def validate_facts(raw: Mapping[str, Any], as_of: dt.date | None = None) -> Fact
             raise FactsError([key], f"{key}: unknown fact")
         else:
             facts[key] = check_value(FACTS[key], value)  # raises with the precise reason
+    if "student_program_ok" in facts:
+        _apply_legacy(facts)
     _check_contradictions(facts, as_of)
     return facts
+
+
+def _apply_legacy(facts: Facts) -> None:
+    """Fill today's keys from an old key; a today's key given alongside wins."""
+    for (key, value), implied in LEGACY_IMPLIES.items():
+        if facts.get(key) is value:
+            for new_key, new_value in implied.items():
+                facts.setdefault(new_key, new_value)
 
 
 def _check_contradictions(facts: Facts, as_of: dt.date | None) -> None:

@@ -14,6 +14,7 @@ from .age import RANKS, SEXES
 from .conditions import Compiled, ConditionError, compile_condition
 from .engine import CompiledGround, CompiledText, RuleSet, weakest
 from .facts import BIRTH_KEYS, FACTS, FactsError, check_value
+from .guides import TELEGRAM_MESSAGE_LIMIT, CompiledGuide, CompiledSection
 from .models import (
     FILE_MODELS,
     LANGS,
@@ -24,17 +25,24 @@ from .models import (
     CaveatsFile,
     Condition,
     GroundsFile,
+    GuidesFile,
     Note,
     QuestionsFile,
+    Resource,
     ResourcesFile,
     RuleTest,
     TestsFile,
 )
+from .textcheck import check_texts
 from .verdict import STRENGTH, CitationOut, TextOut
 from .yamlload import Loc, RuleBaseError, RuleBaseErrors, YamlDoc, field_path, parse_yaml
 
 DEFAULT_RULES_DIR = Path(__file__).resolve().parent / "data"
 TESTS_DIR = "tests"
+# A link could make the rule base read any file the process can (or a device that never ends).
+NOT_PLAIN = "not a plain file: symbolic links and special files are not followed"
+# Front ends link to these guides from the greeting and the verdict.
+REQUIRED_GUIDES = ("already_serving", "summons")
 
 
 def rules_version(root: Path) -> str:
@@ -122,14 +130,27 @@ def load(path: str | Path | None = None, *, run_tests: bool = True) -> RuleSet:
     sources = [(n, root / n) for n in names] + [
         (f"{TESTS_DIR}/{p.name}", p) for p in test_files
     ]
+    if (root / TESTS_DIR).is_symlink():
+        errs.errors.append(RuleBaseError(f"{TESTS_DIR}/", None, "", NOT_PLAIN))
+        sources = [(n, f) for n, f in sources if not n.startswith(f"{TESTS_DIR}/")]
     for name, file in sources:
+        if file.is_symlink() or (file.exists() and not file.is_file()):
+            errs.errors.append(RuleBaseError(name, None, "", NOT_PLAIN))
+            continue
         try:
-            text = file.read_text(encoding="utf-8")
+            data = file.read_bytes()
         except FileNotFoundError:
             errs.errors.append(RuleBaseError(name, None, "", "file is missing"))
             continue
-        except (OSError, UnicodeDecodeError) as exc:
-            errs.errors.append(RuleBaseError(name, None, "", f"cannot read: {exc}"))
+        except OSError as exc:
+            errs.errors.append(RuleBaseError(name, None, "", f"cannot read: {exc.strerror}"))
+            continue
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            errs.errors.append(RuleBaseError(
+                name, line, "", f"not UTF-8 text (byte {exc.start} cannot be read as UTF-8)"))
             continue
         try:
             docs[name] = parse_yaml(text, name)
@@ -142,6 +163,15 @@ def load(path: str | Path | None = None, *, run_tests: bool = True) -> RuleSet:
         if value is not None:
             parsed[name] = value
     if errs.errors:
+        raise RuleBaseErrors(errs.errors)
+    # What a person reads, rendered; reported with the cross-reference checks below, unless a
+    # text could not even be formatted (building would format it).
+    unformattable = False
+    for name, value in parsed.items():
+        for problem in check_texts(value):
+            errs.add(docs[name], problem.loc, problem.message)
+            unformattable |= problem.unformattable
+    if unformattable:
         raise RuleBaseErrors(errs.errors)
     ruleset = _build(root, docs, parsed, errs)
     if errs.errors or ruleset is None:
@@ -159,6 +189,42 @@ def _compile(cond: Condition, doc: YamlDoc, loc: Loc, errs: _Collector) -> Compi
     except ConditionError as exc:
         errs.add(doc, exc.loc, str(exc))
         return None
+
+
+def _check_resource(res: Resource, official: bool, doc: YamlDoc, loc: Loc,
+                    errs: _Collector) -> None:
+    """A help entry must be reachable, sourced, dated, and say plainly what the state declared."""
+    if official != (res.kind == "state"):
+        errs.add(doc, (*loc, "kind"), "an `official` entry must be of kind `state`" if official
+                 else "a state channel goes under `official`")
+    if not res.contacts():
+        errs.add(doc, (*loc, "url"), "no contact: give url, telegram, email or phone")
+    # A day of slack: a checked-on date written in Moscow may be "tomorrow" in UTC.
+    if res.checked > dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1):
+        errs.add(doc, (*loc, "checked"), "checked-on date is in the future")
+    status = res.legal_status
+    if status is not None:
+        sloc = (*loc, "legal_status")
+        if status.since > res.checked:
+            errs.add(doc, (*sloc, "since"), "status date is after the checked-on date")
+        shown = status.since.strftime("%d.%m.%Y")
+        for lang in LANGS:
+            if shown not in status.text.get(lang):
+                errs.add(doc, (*sloc, "text", lang), f"must give the date {shown}")
+    undesirable = status is not None and status.kind == "undesirable"
+    if res.risk != undesirable:
+        errs.add(doc, (*loc, "risk"), "risk must be true exactly when the status is undesirable")
+    if undesirable:
+        if res.warning is None:
+            errs.add(doc, (*loc, "warning"), "an undesirable organisation needs a risk warning")
+        else:
+            for lang in LANGS:
+                if "284.1" not in res.warning.get(lang) or "20.33" not in res.warning.get(lang):
+                    errs.add(doc, (*loc, "warning", lang),
+                             "the warning must name Art. 284.1 of the Criminal Code and "
+                             "Art. 20.33 of the Code of Administrative Offences")
+    elif res.warning is not None:
+        errs.add(doc, (*loc, "warning"), "a risk warning only goes with an undesirable status")
 
 
 def _build(root: Path, docs: dict[str, YamlDoc], parsed: dict[str, Any],
@@ -286,6 +352,10 @@ def _build(root: Path, docs: dict[str, YamlDoc], parsed: dict[str, Any],
             if res.id in rids:
                 errs.add(rdoc, (kind, i, "id"), f"duplicate id {res.id!r}")
             rids.add(res.id)
+            _check_resource(res, kind == "official", rdoc, (kind, i), errs)
+
+    # Guides
+    guides = _build_guides(docs["guides.yaml"], parsed["guides.yaml"], citations_out, errs)
 
     # Tests refer to grounds and facts
     tests: list[RuleTest] = []
@@ -314,8 +384,36 @@ def _build(root: Path, docs: dict[str, YamlDoc], parsed: dict[str, Any],
         version=rules_version(root), acts=acts, grounds=grounds,
         age_limits=limits_file.age_limits, questions=questions_file.questions,
         caveats=caveats, notes=notes, official=resources_file.official,
-        independent=resources_file.independent, tests=tests,
+        independent=resources_file.independent, tests=tests, guides=guides,
     )
+
+
+def _build_guides(doc: YamlDoc, guides_file: GuidesFile, citations_out: Any,
+                  errs: _Collector) -> dict[str, CompiledGuide]:
+    guides: dict[str, CompiledGuide] = {}
+    for i, guide in enumerate(guides_file.guides):
+        loc: Loc = ("guides", i)
+        if guide.id in guides:
+            errs.add(doc, (*loc, "id"), f"duplicate guide id {guide.id!r}")
+            continue
+        sections = []
+        for j, section in enumerate(guide.sections):
+            sloc = (*loc, "sections", j)
+            if section.from_ and section.until and section.from_ > section.until:
+                errs.add(doc, (*sloc, "until"), "ends before it starts")
+            sections.append(CompiledSection(
+                section=section, citations=citations_out(doc, (*sloc, "citations"), section.citations)))
+        compiled = CompiledGuide(id=guide.id, title=guide.title, sections=tuple(sections))
+        lang, day, length = compiled.longest()
+        if length > TELEGRAM_MESSAGE_LIMIT:
+            errs.add(doc, (*loc, "sections"),
+                     f"too long for one Telegram message: about {length} visible characters in"
+                     f" {lang} on {day.isoformat()} (at most {TELEGRAM_MESSAGE_LIMIT})")
+        guides[guide.id] = compiled
+    for gid in REQUIRED_GUIDES:
+        if gid not in guides:
+            errs.add(doc, ("guides",), f"guide {gid!r} is missing (front ends link to it)")
+    return guides
 
 
 def _check_years(entries: list[BirthYearLimit], doc: YamlDoc, loc: Loc, errs: _Collector) -> None:

@@ -76,6 +76,7 @@ class Act(Strict):
     short: LText
     date: dt.date
     url: Url | None = None
+    url_verified: bool = False  # the page at `url` was seen; otherwise it is plausible only
     published: bool
 
 
@@ -89,6 +90,10 @@ class Citation(Strict):
     verbatim: bool = False
     url: Url | None = None
     date: dt.date | None = None
+    # Where the fact was read when it is not the act's own page, and on which day: every fact
+    # added since November 2026 carries both, so a reviewer can re-check it.
+    source: Url | None = None
+    seen: dt.date | None = None
 
 
 class Retroactive(Strict):
@@ -205,11 +210,77 @@ class Note(Strict):
     until: dt.date | None = None
 
 
+ResourceKind = Literal["lawyers", "human_rights", "already_mobilized", "state"]
+StatusKind = Literal["foreign_agent", "undesirable"]
+TelegramHandle = Annotated[str, StringConstraints(pattern=r"^@[A-Za-z][A-Za-z0-9_]{3,31}$")]
+Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")]
+Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 ()-]{1,20}$")]
+
+
+class LegalStatus(Strict):
+    """What the Russian state has declared about an organisation, as a source shows it on a date.
+
+    `text` says it in a sentence with the date (DD.MM.YYYY); the loader checks that it does."""
+
+    kind: StatusKind
+    since: dt.date
+    text: LText
+    source: Url
+
+    def get(self, lang: str) -> str:
+        return self.text.get(lang)
+
+
 class Resource(Strict):
+    """A place to get help. Contacts are those the organisation itself publishes."""
+
     id: Id
+    kind: ResourceKind
     title: LText
     text: LText
     url: Url | None = None
+    telegram: TelegramHandle | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    # null: no designation found in the sources as of `checked`.
+    legal_status: LegalStatus | None = None
+    # True exactly when the status is "undesirable"; `warning` then tells the reader the risk.
+    risk: bool = False
+    warning: LText | None = None
+    source: Url
+    checked: dt.date
+
+    def contacts(self) -> list[tuple[str, str | None]]:
+        """(shown text, link or None) for each published contact, website first."""
+        out: list[tuple[str, str | None]] = []
+        if self.url:
+            shown = self.url.split("://", 1)[1].removeprefix("www.").rstrip("/")
+            out.append((shown, self.url))
+        if self.telegram:
+            out.append((self.telegram, "https://t.me/" + self.telegram[1:]))
+        if self.email:
+            out.append((self.email, None))
+        if self.phone:
+            out.append((self.phone, None))
+        return out
+
+
+class GuideSection(Strict):
+    """One section of a guide screen: a heading, short items, the acts it rests on, a window."""
+
+    heading: LText
+    items: list[LText] = Field(min_length=1)
+    citations: list[Citation] = Field(default_factory=list)
+    from_: dt.date | None = Field(default=None, alias="from")
+    until: dt.date | None = None
+
+
+class Guide(Strict):
+    """A screen of practical guidance (a summons in hand; already serving) shown beside verdicts."""
+
+    id: Id
+    title: LText
+    sections: list[GuideSection] = Field(min_length=1)
 
 
 class Expectation(Strict):
@@ -255,6 +326,10 @@ class ResourcesFile(Strict):
     independent: list[Resource]
 
 
+class GuidesFile(Strict):
+    guides: list[Guide] = Field(min_length=1)
+
+
 class TestsFile(Strict):
     tests: list[RuleTest]
 
@@ -266,4 +341,5 @@ FILE_MODELS: dict[str, type[Strict]] = {
     "questions.yaml": QuestionsFile,
     "caveats.yaml": CaveatsFile,
     "resources.yaml": ResourcesFile,
+    "guides.yaml": GuidesFile,
 }

@@ -7,6 +7,7 @@ plain Python objects ourselves, recording the line of every mapping value and se
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,12 @@ import yaml
 
 Loc = tuple[str | int, ...]
 ALIAS_MESSAGE = "YAML aliases are not allowed"
+# A rule file nests a handful of levels (the deepest condition about ten); anything far deeper is
+# a mistake or an attack on the recursion below.
+MAX_DEPTH = 40
+# Ages, years, counts: no number in a rule base comes near this. Bigger ones would cost time to
+# print (Python refuses to print ints over 4,300 digits at all).
+MAX_INT = 10**9
 
 _Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _constructor = yaml.constructor.SafeConstructor()
@@ -66,9 +73,16 @@ def field_path(loc: Loc) -> str:
     return out
 
 
+def _shown(value: str, limit: int = 40) -> str:
+    """A scalar as an error message quotes it: short, whatever its size."""
+    return repr(value) if len(value) <= limit else repr(value[:limit]) + f"… ({len(value)} characters)"
+
+
 def parse_yaml(text: str, file: str) -> YamlDoc:
     try:
         root = yaml.compose(text, Loader=_Loader)
+    except RecursionError:  # the pure-Python composer recurses per level (libyaml stops at 1,000)
+        raise RuleBaseError(file, None, "", f"nested deeper than {MAX_DEPTH} levels") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -96,9 +110,12 @@ def alias_lines(text: str) -> list[int]:
             if isinstance(e, yaml.AliasEvent) and e.start_mark is not None]
 
 
-def _build(node: yaml.Node, loc: Loc, lines: dict[Loc, int], seen: set[int], file: str) -> Any:
+def _build(node: yaml.Node, loc: Loc, lines: dict[Loc, int], seen: set[int], file: str,
+           depth: int = 0) -> Any:
     line = node.start_mark.line + 1
     lines[loc] = line
+    if depth > MAX_DEPTH:
+        raise RuleBaseError(file, line, field_path(loc), f"nested deeper than {MAX_DEPTH} levels")
     if id(node) in seen:
         # libyaml's composer hands back the anchored node itself for an alias.
         raise RuleBaseError(file, line, field_path(loc), ALIAS_MESSAGE)
@@ -108,7 +125,7 @@ def _build(node: yaml.Node, loc: Loc, lines: dict[Loc, int], seen: set[int], fil
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise RuleBaseError(file, line, field_path(loc), "YAML merge keys are not allowed")
-            key = _build(key_node, loc, {}, seen, file)
+            key = _build(key_node, loc, {}, seen, file, depth + 1)
             if not isinstance(key, str | int):
                 raise RuleBaseError(
                     file, key_node.start_mark.line + 1, field_path(loc), "keys must be strings"
@@ -127,13 +144,21 @@ def _build(node: yaml.Node, loc: Loc, lines: dict[Loc, int], seen: set[int], fil
                     field_path((*loc, key)),
                     "duplicate key",
                 )
-            out[key] = _build(value_node, (*loc, key), lines, seen, file)
+            out[key] = _build(value_node, (*loc, key), lines, seen, file, depth + 1)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, (*loc, i), lines, seen, file) for i, item in enumerate(node.value)]
+        return [_build(item, (*loc, i), lines, seen, file, depth + 1)
+                for i, item in enumerate(node.value)]
     try:
-        return _constructor.construct_object(node, deep=True)
+        value = _constructor.construct_object(node, deep=True)
     except (ValueError, yaml.constructor.ConstructorError) as exc:
+        reason = "a number too large" if "digits" in str(exc) else str(exc)[:200]
         raise RuleBaseError(
-            file, line, field_path(loc), f"cannot read {node.value!r}: {exc}"
+            file, line, field_path(loc), f"cannot read {_shown(node.value)}: {reason}"
         ) from None
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
+        raise RuleBaseError(file, line, field_path(loc),
+                            f"the number {_shown(node.value)} is too large (over {MAX_INT:,})")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise RuleBaseError(file, line, field_path(loc), f"{_shown(node.value)} is not a number")
+    return value

@@ -132,7 +132,7 @@ async def test_commands_and_descriptions_are_registered_per_scope_and_language(
 ) -> None:
     private = {"type": "all_private_chats"}
     ru = [c["command"] for c in api.commands(private, "ru")]
-    assert ru == ["check", "language", "help", "privacy", "sources", "about"]
+    assert ru == ["check", "language", "help", "privacy", "sources", "offline", "about"]
     assert api.commands(private, "ru")[0]["description"] == "Начать проверку"
     for code in ("uk", "be", "kk"):
         assert api.commands(private, code) == api.commands(private, "ru")

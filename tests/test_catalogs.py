@@ -23,10 +23,11 @@ def catalog(lang: str):
 
 def source_ids() -> set[str]:
     found = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
-        str(ROOT / "bot"), method_map=[("**.py", "python")], keywords=KEYWORDS
-    ):
-        found.add(message if isinstance(message, str) else message[0])
+    for package in ("bot", "offline"):  # babel.cfg: the bot and the offline page
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            str(ROOT / package), method_map=[("**.py", "python")], keywords=KEYWORDS
+        ):
+            found.add(message if isinstance(message, str) else message[0])
     return found
 
 

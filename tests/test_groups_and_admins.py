@@ -226,9 +226,13 @@ async def test_an_admin_sends_a_rules_file(api: BotAPIStandIn, bot: list[object]
     people = TelegramClient(api)
     admin = admin_person(api, people)
     original = (rules_copy / "resources.yaml").read_text("utf-8")
-    good = original.replace("independent: []", "independent:\n  - id: volunteers\n"
+    good = original.replace("\nindependent:\n", "\nindependent:\n  - id: volunteers\n"
+                            "    kind: lawyers\n"
                             "    title: {ru: Волонтёры, en: Volunteers}\n"
-                            "    text: {ru: Помогают бесплатно., en: Free help.}")
+                            "    text: {ru: Помогают бесплатно., en: Free help.}\n"
+                            "    url: https://example.org/\n"
+                            "    source: https://example.org/\n"
+                            "    checked: 2026-11-29\n", 1)
     assert good != original
 
     async def send(name: str, data: bytes) -> str:

@@ -264,3 +264,83 @@ def test_graph_prints_dot(rs: RuleSet) -> None:
     assert '"fact:fitness" -> "unfit";' in run.stdout
     for gid in rs.ground_by_id:
         assert f'"{gid}"' in run.stdout
+
+
+# --- hostile input (issue 9): a clear message and exit 2, never a traceback ----------------------
+
+
+def run_bytes(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+              args: list[str], stdin: bytes) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
+    try:
+        code = main(args)
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize(
+    ("stdin", "needle"),
+    [
+        (b'{"age": ' + b"9" * 5000 + b"}", "too large"),
+        (b'{"age": ' + b"9" * 13 + b"}", "too large"),
+        (b"[" * 20000 + b"]" * 20000, "nested too deeply"),
+        (b'{"sex": ' + b"[" * 5000 + b"]" * 5000 + b"}", "nested too deeply"),
+        (b'{"sex": "\xff\xfe"}', "not UTF-8"),
+        ("{\"sex\": \"male\"}".encode("utf-16"), "not UTF-8"),
+        (b'{"age": 30, "age": 40}', "key 'age' appears twice"),
+        (b'{"age": NaN}', "NaN is not a number"),
+        (b'{"age": Infinity}', "Infinity is not a number"),
+        (b'{"sex": "' + b"x" * 70000 + b'"}', "larger than 64 KiB"),
+        (b'{"birth_date": "1992-W18-5"}', "birth_date"),
+        (b'{"birth_date": "0001-01-01"}', "birth_date"),
+    ],
+)
+def test_hostile_facts_exit_2_with_a_message(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], stdin: bytes, needle: str
+) -> None:
+    code, out, err = run_bytes(monkeypatch, capsys,
+                               ["evaluate", "--facts", "-", "--as-of", "2022-10-10"], stdin)
+    assert code == 2, err
+    assert needle in err
+    assert "Traceback" not in err and out == ""
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "2022-W40-1", "20221010",
+                                 "2022-10-10T00:00", "+2022-10-10"])
+def test_an_as_of_outside_yyyy_mm_dd_or_a_sane_range_exits_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], day: str
+) -> None:
+    code, out, err = run_main(monkeypatch, capsys, ["evaluate", "--facts", "-", "--as-of", day])
+    assert code == 2
+    assert "--as-of" in err and "usage:" in err
+    assert out == ""
+
+
+@pytest.mark.parametrize("day", ["1900-01-01", "2199-12-31"])
+def test_the_ends_of_the_date_range_evaluate(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], day: str
+) -> None:
+    facts = '{"sex": "male", "birth_date": "1900-01-01", "military_status": "reserve"}'
+    code, out, err = run_main(monkeypatch, capsys,
+                              ["evaluate", "--facts", "-", "--as-of", day, "--json"], facts)
+    assert code == 0, err
+    assert json.loads(out)["as_of"] == day
+
+
+def test_non_utf8_facts_through_a_real_pipe_exit_2_without_a_traceback() -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    run = subprocess.run([sys.executable, "-m", "rules", "evaluate", "--facts", "-"],
+                         input=b'{"sex": "\xc3"}', capture_output=True, cwd=ROOT, env=env,
+                         timeout=60, check=False)
+    assert run.returncode == 2
+    assert b"not UTF-8" in run.stderr and b"Traceback" not in run.stderr
+
+
+def test_a_directory_as_the_facts_file_exits_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = run_main(monkeypatch, capsys, ["evaluate", "--facts", str(tmp_path)])
+    assert code == 2
+    assert "cannot read facts" in err

@@ -40,6 +40,8 @@ VALID: dict[str, Any] = {
     "accredited_employer": False,
     "higher_education": False,
     "on_employer_list": False,
+    "student_programme": "accredited",
+    "student_first_time": False,
 }
 
 # Values of the wrong JSON type (or outside the domain) for each kind of fact.

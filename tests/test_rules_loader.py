@@ -53,7 +53,7 @@ def load_error(root: Path, *, run_tests: bool = True) -> str:
 def test_the_bundled_rule_base_loads_and_passes_its_own_tests() -> None:
     rs = rules.load()
     assert len(rs.tests) >= 50
-    assert len(rs.grounds) == 25
+    assert len(rs.grounds) == 27
     assert rules.DEFAULT_RULES_DIR.is_dir()
     assert (rules.DEFAULT_RULES_DIR / "grounds.yaml").is_file()
 

@@ -39,7 +39,7 @@ def source_copy(tmp_path: Path) -> Path:
         shutil.copy(readme, src)
     else:  # the README is not written yet; the metadata needs the file
         (src / "README.md").write_text("exempt-bot\n", encoding="utf-8")
-    for package in ("rules", "bot", "locales"):
+    for package in ("rules", "bot", "locales", "offline"):
         if (ROOT / package).is_dir():
             shutil.copytree(ROOT / package, src / package,
                             ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))

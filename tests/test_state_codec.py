@@ -213,10 +213,16 @@ def test_non_canonical_base64_is_rejected(codec: StateCodec) -> None:
     data = codec.encode(make_state())
     alphabet = state_codec._B64URL
     last = alphabet.index(data[-1])
-    # 35 bytes leave 2 unused bits in the last character; setting them decodes to the same bytes.
-    for unused in (1, 2, 3):
+    # The last character carries (raw bits mod 6) unused low bits (2 for 35 bytes, 4 for 34, none
+    # for 36); setting them decodes to the same bytes and must be refused.
+    spare = (-state_codec._RAW_BYTES * 8) % 6
+    if spare == 0:  # every character is all data: no non-canonical twin exists
+        assert len(data) * 6 == state_codec._RAW_BYTES * 8
+        return
+    pad = "=" * (-len(data) % 4)
+    for unused in range(1, 1 << spare):
         other = data[:-1] + alphabet[last | unused]
-        assert base64.urlsafe_b64decode(other + "=") == base64.urlsafe_b64decode(data + "=")
+        assert base64.urlsafe_b64decode(other + pad) == base64.urlsafe_b64decode(data + pad)
         with pytest.raises(InvalidState, match="non-canonical"):
             codec.decode(other)
 
@@ -352,6 +358,7 @@ EXPECTED_LAYOUT = [
     ("guardian_of_sibling", 2), ("mother_alone_with_4_under_8", 2), ("parliament_member", 2),
     ("reserved_by_employer", 2), ("sector", 3), ("accredited_employer", 2),
     ("higher_education", 2), ("on_employer_list", 2),
+    ("student_programme", 2), ("student_first_time", 2),  # appended by issue 8 (Decree 712)
 ]  # fmt: skip
 GOLDEN_SECRET = b"golden-secret-for-layout-stability!!"
 GOLDEN_STATE = State(
@@ -376,7 +383,7 @@ GOLDEN_STATE = State(
     as_of=dt.date(2022, 10, 10),
     first_message_id=4242,
 )
-GOLDEN_DATA = "GQ0VniaODVuiGIQA0AAQABgAACNAAAISQANF4rEQWWckRl4"
+GOLDEN_DATA = "GQ0VniaODVuiGIQA0AAQAAGAAACNAAAISQAYN84yJ8IOyVUf"  # layout of issue 8
 
 
 def test_field_layout() -> None:

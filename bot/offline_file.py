@@ -1,0 +1,92 @@
+"""The offline page as a document the bot sends (/offline, and the button on the greeting and the
+verdict): built once per rule base, in both opening languages, so its rules version is the bot's.
+
+Built at start and again after each reload; a person asking between a reload and the rebuild gets
+a page built for the rule base in force (`for_rules` checks the version)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from telegram import Bot, InputFile, Update
+
+from offline.build import DEFAULT_NAME, Page, build_page
+from rules import RuleSet
+from rules.models import LANGS
+
+from .html_text import esc
+from .i18n import Tr, pick_language, tr
+from .render import N_
+
+if TYPE_CHECKING:
+    from .runtime import Runtime
+
+REBUILT = N_("Offline page rebuilt: {sizes}; built at {time} in {ms} ms.")
+CAPTION = N_("Open this file in any browser (tap it, then “Open with…”). It works without the "
+             "internet and keeps nothing.")
+
+
+@dataclass
+class OfflinePages:
+    """The page per opening language for one rule base version."""
+
+    handles: Sequence[str] = ()
+    pages: dict[str, Page] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def build(self, rs: RuleSet) -> list[Page]:
+        """Build both languages for `rs` (off the event loop: about 0.1 s)."""
+        built: dict[str, Page] = {lang: build_page(rs, lang, self.handles) for lang in LANGS}
+        with self._lock:
+            self.pages = built
+        return [built[lang] for lang in LANGS]
+
+    def for_rules(self, rs: RuleSet, lang: str) -> Page:
+        with self._lock:
+            page = self.pages.get(lang)
+        if page is None or page.rules_version != rs.version:
+            self.build(rs)
+            with self._lock:
+                page = self.pages[lang]
+        return page
+
+
+async def send_page(bot: Bot, chat_id: int, page: Page) -> int:
+    """Send the page as a document with a one-line caption in its language; the message id."""
+    t = tr(page.lang)
+    message = await bot.send_document(
+        chat_id, InputFile(page.html, filename=DEFAULT_NAME, attach=True),
+        caption=esc(t.gettext(CAPTION)), parse_mode="HTML",
+        disable_notification=True, disable_content_type_detection=True)
+    return int(message.message_id)
+
+
+async def send_offline(bot: Bot, rt: Runtime, chat_id: int, lang: str) -> int:
+    """The page for the rule base in force, opening in `lang`."""
+    page = await asyncio.to_thread(rt.shared.offline.for_rules, rt.rules, lang)
+    return await send_page(bot, chat_id, page)
+
+
+async def offline_command(update: Update, context: Any) -> None:
+    """/offline in a private chat: the page as a document, in the person's language."""
+    rt: Runtime = context.application.bot_data["runtime"]
+    message = update.effective_message
+    if message is None:
+        return
+    user = update.effective_user
+    lang = pick_language(None, user.language_code if user else None, rt.default_language)
+    await send_offline(context.bot, rt, message.chat_id, lang)
+
+
+async def rebuild(rt: Runtime, t: Tr) -> str:
+    """After a reload: build the page for the new rule base; the line for the admin's reply
+    (size and build time)."""
+    pages = await asyncio.to_thread(rt.shared.offline.build, rt.rules)
+    sizes = ", ".join(f"{p.lang} {p.size / 1024:.0f} KB" for p in pages)
+    return esc(t.gettext(REBUILT).format(
+        sizes=sizes, time=pages[0].built.strftime("%Y-%m-%d %H:%M:%S UTC"),
+        ms=f"{sum(p.seconds for p in pages) * 1000:.0f}"))

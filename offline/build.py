@@ -1,0 +1,237 @@
+"""Build the offline page: one self-contained HTML file holding the whole interview.
+
+Parts: the rule base compiled to JavaScript (`rules.jscompile`), the hand-written runtime
+(engine.js) and screens (ui.js, page.css), and the texts the screens show, taken from the rule base
+and the bot's catalogs for both languages. A Content-Security-Policy allows only this file's own
+script and style (by hash) and forbids every connection; the page stores nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from babel.dates import get_month_names
+
+from bot import render
+from bot.i18n import Tr, tr
+from rules import FACTS, RuleSet, today_in_moscow
+from rules.jscompile import compile_rules, js_literal
+from rules.models import LANGS, Question
+from rules.verdict import CitationOut
+
+from .messages import MESSAGES, progress
+
+DEFAULT_NAME = "spravka.html"  # neutral: nothing on a lock screen or in a downloads list
+BUDGET = 350 * 1024
+SAMPLE_DAY = dt.date(2001, 11, 22)  # a date whose parts are unambiguous in every format
+
+
+@dataclass(frozen=True)
+class Page:
+    html: bytes
+    lang: str
+    rules_version: str
+    built: dt.datetime
+    seconds: float
+
+    @property
+    def size(self) -> int:
+        return len(self.html)
+
+
+def _asset(name: str) -> str:
+    return (resources.files("offline") / name).read_text(encoding="utf-8")
+
+
+def _minify_js(source: str) -> str:
+    """Drop comment lines and indentation (the sources keep comments on their own lines or after
+    code following two spaces, and no string holds `//` at a line start)."""
+    out = []
+    in_block = False
+    for line in source.splitlines():
+        stripped = line.strip()
+        if in_block:
+            in_block = "*/" not in stripped
+            continue
+        if stripped.startswith("/*"):
+            in_block = "*/" not in stripped
+            continue
+        if not stripped or stripped.startswith("//"):
+            continue
+        out.append(re.sub(r"\s{2,}// .*$", "", stripped))
+    return "\n".join(out)
+
+
+def _minify_css(source: str) -> str:
+    source = re.sub(r"/\*.*?\*/", "", source, flags=re.S)
+    return re.sub(r"\s*([{};:,>])\s*", r"\1", re.sub(r"\s+", " ", source)).strip()
+
+
+def rule_base_date(rs: RuleSet) -> dt.date:
+    """The day the rule base's facts were last checked: the latest `seen`/`checked` date it
+    records, else its newest act (never a day after today)."""
+    days: list[dt.date] = []
+    for cg in rs.grounds:
+        days += [c.seen for c in cg.ground.citations if c.seen is not None]
+    for guide in rs.guides.values():
+        days += [c.seen for s in guide.sections for c in s.section.citations if c.seen is not None]
+    days += [res.checked for res in rs.resources()]
+    if not days:
+        days = [a.date for a in rs.acts.values()]
+    return min(max(days), today_in_moscow())
+
+
+def _cite(t: Tr, c: CitationOut) -> dict[str, Any]:
+    return {"label": c.label, "url": c.url,
+            "date": t.date(dt.date.fromisoformat(c.date)) if c.date else None,
+            "confirmed": c.confirmed, "published": c.published, "confidence": c.confidence}
+
+
+def _question(q: Question, lang: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"text": q.text.get(lang)}
+    if q.help:
+        out["help"] = q.help.get(lang)
+    if q.options:
+        out["options"] = {o.id: o.label.get(lang) for o in q.options}
+    if q.items:
+        out["items"] = {i.fact: i.label.get(lang) for i in q.items}
+    if q.none_label:
+        out["none"] = q.none_label.get(lang)
+    if q.bands:
+        out["bands"] = {k: getattr(q.bands, k).get(lang) for k in ("under", "range", "exact", "over")}
+    return out
+
+
+def _guides(rs: RuleSet, t: Tr) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for gid, guide in rs.guides.items():
+        sections = []
+        for s in guide.sections:
+            sec = s.section
+            sections.append({
+                "heading": sec.heading.get(t.lang),
+                "items": [i.get(t.lang) for i in sec.items],
+                "cites": [_cite(t, c) for c in s.citations.get(t.lang, ())],
+                "from": sec.from_.isoformat() if sec.from_ else None,
+                "until": sec.until.isoformat() if sec.until else None,
+            })
+        out[gid] = {"title": guide.title.get(t.lang), "sections": sections}
+    return out
+
+
+def _resources(rs: RuleSet, lang: str) -> list[dict[str, Any]]:
+    out = []
+    for res in rs.resources():
+        status, warning = res.legal_status, res.warning
+        out.append({"title": res.title.get(lang), "text": res.text.get(lang),
+                    "contacts": [list(c) for c in res.contacts()],
+                    "status": status.get(lang) if status else None,
+                    "warning": warning.get(lang) if warning else None})
+    return out
+
+
+def texts(rs: RuleSet, lang: str, handles: Sequence[str] = ()) -> dict[str, Any]:
+    """Everything the screens show in one language, by id or key."""
+    t = tr(lang)
+    months = list(get_month_names("wide", context="format", locale=lang).values())
+    grounds = {}
+    advice = {}
+    retro = {}
+    for cg in rs.grounds:
+        g = cg.ground
+        grounds[g.id] = {
+            "title": g.title.get(lang), "explanation": g.explanation.get(lang),
+            "todo": g.todo.get(lang), "note": g.note.get(lang) if g.note else None,
+            "cites": [_cite(t, c) for c in cg.citations[lang]],
+        }
+        if g.advice:
+            advice[g.id] = g.advice.text.get(lang)
+        if g.retroactive:
+            retro[g.id] = g.retroactive.note.get(lang)
+    messages = {key: t.gettext(msgid) for key, msgid in MESSAGES.items()}
+    messages["handles"] = messages["handles"].format(handles=", ".join(handles)) if handles else ""
+    return {
+        "m": messages,
+        "progress": [progress(t, n) for n in range(len(rs.questions) + 8)],
+        "outcome": {k: t.gettext(v) for k, v in render.OUTCOME_HEADLINE.items()},
+        "outcomeShort": {k: t.gettext(v) for k, v in render.OUTCOME_SHORT.items()},
+        "factNames": {k: t.gettext(v) for k, v in render.FACT_NAMES.items() if k in FACTS},
+        "date": {"sample": t.date(SAMPLE_DAY), "months": months},
+        "questions": {q.id: _question(q, lang) for q in rs.questions},
+        "grounds": grounds,
+        "advice": advice,
+        "retro": retro,
+        "caveats": {c.id: c.texts[lang].text for c in rs.caveats},
+        "notes": {n.id: n.texts[lang].text for n in rs.notes},
+        "resources": _resources(rs, lang),
+        "guides": _guides(rs, t),
+    }
+
+
+def page_data(rs: RuleSet, lang: str, handles: Sequence[str] = ()) -> dict[str, Any]:
+    return {
+        "lang": lang,
+        "version": rs.version,
+        "ruleDate": rule_base_date(rs).isoformat(),
+        "options": {q.id: [{"id": o.id, "set": o.set} for o in q.options] for q in rs.questions},
+        "texts": {code: texts(rs, code, handles) for code in LANGS},
+    }
+
+
+def _hash(source: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode()).digest()).decode() + "'"
+
+
+def build_html(rs: RuleSet, lang: str = "ru", handles: Sequence[str] = ()) -> str:
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {', '.join(LANGS)}")
+    script = "\n".join([
+        "var PAGE=" + js_literal(page_data(rs, lang, handles)) + ";",
+        compile_rules(rs),
+        _minify_js(_asset("engine.js")),
+        _minify_js(_asset("ui.js")),
+    ])
+    style = _minify_css(_asset("page.css"))
+    csp = ("default-src 'none'; script-src " + _hash(script) + "; style-src " + _hash(style) +
+           "; img-src 'none'; connect-src 'none'; font-src 'none'; media-src 'none'; "
+           "object-src 'none'; frame-src 'none'; worker-src 'none'; manifest-src 'none'; "
+           "form-action 'none'; base-uri 'none'")
+    t = tr(lang)
+    noscript = t.gettext(MESSAGES["offline_no_script"])
+    title = t.gettext(MESSAGES["header"])
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{lang}"><head><meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n'
+        '<meta name="referrer" content="no-referrer">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_escape(title)}</title>\n"
+        f"<style>{style}</style></head>\n"
+        f'<body><main id="app" aria-live="polite"><noscript>{_escape(noscript)}</noscript></main>\n'
+        f"<script>{script}</script>\n"
+        "</body></html>\n"
+    )
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def build_page(rs: RuleSet, lang: str = "ru", handles: Sequence[str] = ()) -> Page:
+    started = dt.datetime.now(dt.UTC)
+    t0 = time.perf_counter()
+    html = build_html(rs, lang, handles).encode("utf-8")
+    return Page(html=html, lang=lang, rules_version=rs.version, built=started,
+                seconds=time.perf_counter() - t0)
+
+
+__all__ = ["BUDGET", "DEFAULT_NAME", "Page", "build_html", "build_page", "page_data",
+           "rule_base_date", "texts"]

@@ -1,0 +1,168 @@
+"""The loaded rule base compiled to JavaScript, for the offline page (offline/).
+
+One source of law, two targets: as daycode.py turns every condition into a Python expression, this
+module turns the same validated conditions into JavaScript expressions over the facts, and writes the
+rule base's engine data (grounds with their dates and strengths, age-limit periods, questions,
+caveat windows) as a JSON literal. The hand-written runtime (offline/engine.js) evaluates them with
+the same reasoning as `RuleSet._assess`; tests/test_offline_engine.py holds the two equal.
+
+No text a person reads is written here: the page takes texts from the rule base and the catalogs by
+id (offline/build.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from .age import TRUE, UNKNOWN
+from .engine import CompiledGround, RuleSet
+from .facts import FACTS, LEGACY_IMPLIES
+from .models import AgeLimit, AgeLimitPeriod, All, Any_, Condition, FactAtLeast, FactIn, FactIs
+
+
+def js_literal(value: Any) -> str:
+    """JSON as a JavaScript literal that is safe inside an HTML <script> element."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    # "<" only occurs inside strings: escaping it rules out "</script>" and "<!--".
+    return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _value(value: bool | int | str) -> str:
+    assert type(value) in (bool, int, str)
+    return json.dumps(value)
+
+
+def _fact(key: str) -> str:
+    assert key in FACTS  # validated at load; keys are identifiers
+    return f"f.{key}"
+
+
+def expression(cond: Condition) -> str:
+    """The condition as one JavaScript expression over `f` (the facts, a null-prototype object)
+    and `age` (the age-limit status): 0 false, 1 unknown, 2 true (Kleene: all = min, any = max),
+    exactly as conditions.expression."""
+    if isinstance(cond, FactIs):
+        v = _fact(cond.fact)
+        return f"({v}===undefined?{UNKNOWN}:{v}==={_value(cond.is_)}?{TRUE}:0)"
+    if isinstance(cond, FactIn):
+        v = _fact(cond.fact)
+        whole = set(cond.in_) >= set(FACTS[cond.fact].values)
+        unknown = TRUE if whole else UNKNOWN
+        test = "||".join(f"{v}==={_value(x)}" for x in sorted(set(cond.in_)))
+        return f"({v}===undefined?{unknown}:({test})?{TRUE}:0)"
+    if isinstance(cond, FactAtLeast):
+        v = _fact(cond.fact)
+        unknown = TRUE if cond.at_least <= FACTS[cond.fact].minimum else UNKNOWN
+        return f"({v}===undefined?{unknown}:{v}>={int(cond.at_least)}?{TRUE}:0)"
+    if isinstance(cond, AgeLimit):
+        return "age"
+    if isinstance(cond, All):
+        return "Math.min(" + ",".join(expression(p) for p in cond.all) + ")"
+    if isinstance(cond, Any_):
+        return "Math.max(" + ",".join(expression(p) for p in cond.any) + ")"
+    raise ValueError("unknown condition")  # pragma: no cover - the union is closed
+
+
+def needs_expression(cond: Condition) -> str:
+    """The unknown facts of the undecided leaves, as conditions.Compiled.needs gives them (called
+    only when the condition is unknown): a leaf names its fact, the age limit its own keys, a
+    group the needs of its unknown parts, in order."""
+    if isinstance(cond, FactIs | FactIn | FactAtLeast):
+        return f"[{_value(cond.fact)}]"
+    if isinstance(cond, AgeLimit):
+        return "ageNeeds()"
+    parts = cond.all if isinstance(cond, All) else cond.any
+    return "[].concat(" + ",".join(
+        f"{expression(p)}==={UNKNOWN}?{needs_expression(p)}:[]" for p in parts) + ")"
+
+
+def _day(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _limits(period: AgeLimitPeriod, rs: RuleSet) -> dict[str, Any]:
+    out: dict[str, Any] = {"from": _day(period.valid_from), "until": _day(period.valid_until)}
+    for sex in FACTS["sex"].values:
+        table: dict[str, list[list[int | None]]] = {}
+        for rank in FACTS["rank"].values:
+            entries = rs.age_limits.limit_entries(period, sex, rank)
+            table[rank] = [[e.born_from, e.born_until, e.limit] for e in entries]
+        out[sex] = table
+    return out
+
+
+def _ground(cg: CompiledGround) -> dict[str, Any]:
+    g = cg.ground
+    return {
+        "id": g.id,
+        "outcome": g.outcome,
+        "strength": cg.strength,
+        "order": cg.order,
+        "from": _day(g.valid_from),
+        "until": _day(g.valid_until),
+        "retro": _day(g.retroactive.signed) if g.retroactive else None,
+        # The same shortcuts as the Python engine, which decide the order of `needs`.
+        "static": list(cg.static_needs) or None,
+        "flat": list(cg.flat_needs) or None,
+        "advice": g.advice is not None,
+    }
+
+
+def engine_data(rs: RuleSet) -> dict[str, Any]:
+    """What the runtime needs of the rule base besides the compiled conditions."""
+    return {
+        "version": rs.version,
+        "facts": [[s.key, s.kind, list(s.values), s.minimum, s.maximum] for s in FACTS.values()],
+        # Old keys still accepted: [key, value, {today's key: value}] (facts.LEGACY_IMPLIES).
+        "legacy": [[k, v, implied] for (k, v), implied in LEGACY_IMPLIES.items()],
+        "ageLimits": [_limits(p, rs) for p in rs.age_periods],
+        "grounds": [_ground(cg) for cg in rs.grounds],
+        "questions": [
+            {"id": q.id, "kind": q.kind, "facts": list(q.facts), "dontKnow": q.dont_know}
+            for q in rs.questions
+        ],
+        "caveats": [
+            {"id": c.id, "from": _day(c.start), "until": _day(c.until),
+             "outcomes": sorted(c.outcomes) if c.outcomes is not None else None,
+             "when": c.source is not None}
+            for c in rs.caveats
+        ],
+        "notes": [{"id": n.id, "from": _day(n.start), "until": _day(n.until)} for n in rs.notes],
+    }
+
+
+def compile_rules(rs: RuleSet, name: str = "EXEMPT_COMPILED") -> str:
+    """JavaScript that defines `var <name>`: the engine data and the compiled conditions.
+
+    statuses(f, age): every ground's status, by rule-base order. needs[i](f, age, ageNeeds): the
+    needs of ground i when it is unknown and has no static shortcut. advice[i](f, age): the
+    status of ground i's advice condition. caveats[j](f, age): caveat j's condition."""
+    grounds = rs.grounds
+    lines = [f"var {name}={{", f"data:{js_literal(engine_data(rs))},"]
+    lines.append("statuses:function(f,age){return[" +
+                 ",".join(expression(cg.ground.when) for cg in grounds) + "];},")
+    needs = []
+    for cg in grounds:
+        if cg.static_needs or cg.flat_needs:
+            needs.append("null")
+        else:
+            needs.append(f"function(f,age,ageNeeds){{return {needs_expression(cg.ground.when)};}}")
+    lines.append("needs:[" + ",".join(needs) + "],")
+    advice = [
+        f"function(f,age){{return {expression(cg.ground.advice.when)};}}"
+        if cg.ground.advice is not None else "null"
+        for cg in grounds
+    ]
+    lines.append("advice:[" + ",".join(advice) + "],")
+    caveats = [
+        f"function(f,age){{return {expression(c.source)};}}" if c.source is not None else "null"
+        for c in rs.caveats
+    ]
+    lines.append("caveats:[" + ",".join(caveats) + "]")
+    lines.append("};")
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["compile_rules", "engine_data", "expression", "js_literal", "needs_expression"]

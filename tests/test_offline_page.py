@@ -1,0 +1,263 @@
+"""The offline page in a real browser: `exempt-bot offline` writes the file, headless Chromium (the
+system's, driven by Playwright) opens it from disk with every request blocked, and a person goes
+through interviews in Russian and in English to a cited verdict; nothing is stored and no request
+is even attempted.
+
+Chromium is required: CI installs Debian's `chromium` (.ci/run); without it these tests fail."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import rules
+from bot import render
+from bot.i18n import tr
+from offline.build import BUDGET, DEFAULT_NAME
+from offline.messages import MESSAGES
+
+ROOT = Path(__file__).resolve().parent.parent
+RS = rules.load()
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+PHONE: Any = {"width": 360, "height": 740}  # a small phone, as Playwright's ViewportSize
+
+
+def chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        pytest.fail("Chromium is not installed: the offline page's browser tests need Debian's "
+                    "`chromium` package (.ci/run installs it)")
+    return found
+
+
+@pytest.fixture(scope="module")
+def page_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The file as `exempt-bot offline` writes it on a fresh install (default name, no token)."""
+    out = tmp_path_factory.mktemp("offline")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
+    env["PYTHONPATH"] = str(ROOT)
+    done = subprocess.run([sys.executable, "-m", "bot", "offline"], cwd=out, env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    path = out / DEFAULT_NAME
+    assert path.stat().st_size <= BUDGET
+    return path
+
+
+@dataclass
+class Browser:
+    page: Any
+    context: Any
+    attempted: list[str] = field(default_factory=list)  # every request but the file itself
+    errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def browser(page_file: Path) -> Iterator[Browser]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium(), args=FLAGS, headless=True)
+        context = b.new_context(viewport=PHONE, service_workers="block")
+        here = Browser(page=None, context=context)
+        # The network is blocked: any request other than the page's own file is refused and
+        # recorded (CSP should stop every one before it is even attempted).
+        context.route("**/*", lambda route: route.continue_()
+                      if route.request.url == page_file.as_uri() else route.abort())
+        page = context.new_page()
+        page.on("request", lambda r: None if r.url == page_file.as_uri()
+                else here.attempted.append(r.url))
+        page.on("pageerror", lambda e: here.errors.append(str(e)))
+        page.on("console", lambda m: here.errors.append(m.text) if m.type == "error" else None)
+        page.goto(page_file.as_uri())
+        here.page = page
+        yield here
+        b.close()
+
+
+def msg(lang: str, key: str) -> str:
+    return tr(lang).gettext(MESSAGES[key])
+
+
+def click(page: Any, name: str) -> None:
+    page.get_by_role("button", name=name, exact=True).click()
+
+
+@dataclass
+class Interview:
+    """What the person answered, tracked as the bot's flow would (RuleSet.relevant)."""
+
+    lang: str
+    as_of: dt.date
+    facts: dict[str, Any] = field(default_factory=dict)
+    dont_know: set[str] = field(default_factory=set)
+    asked: list[str] = field(default_factory=list)
+
+    def settle(self) -> None:
+        facts, dk = RS.relevant(self.facts, self.as_of, frozenset(self.dont_know))
+        self.facts, self.dont_know = dict(facts), set(dk)
+
+
+def answer_questions(page: Any, iv: Interview, picks: dict[str, Any]) -> None:
+    """Answer each question on screen from `picks` (an option id, a list of ticked facts, or
+    "?" for I don't know; the first option otherwise) until the review."""
+    lang = iv.lang
+    other = "English" if lang == "ru" else "Русский"
+    for _ in range(40):
+        assert page.get_by_role("button", name=other, exact=True).count() == 1  # on every screen
+        heading = page.locator("h1").inner_text()
+        if heading == msg(lang, "review_title"):
+            return
+        q = next(q for q in RS.questions if q.text.get(lang) == heading)
+        iv.asked.append(q.id)
+        pick = picks.get(q.id)
+        if pick == "?":
+            click(page, msg(lang, "dont_know"))
+            iv.facts = {k: v for k, v in iv.facts.items() if k not in q.facts}
+            iv.dont_know |= set(q.facts)
+        elif q.kind == "checklist":
+            for item in q.items:
+                if item.fact in (pick or []):
+                    click(page, "☐ " + item.label.get(lang))
+            click(page, msg(lang, "done"))
+            iv.facts.update({i.fact: i.fact in (pick or []) for i in q.items})
+        else:
+            options = RS.choices(q, iv.facts, iv.as_of, lang)
+            choice = next((c for c in options if c.id == pick), options[0])
+            click(page, choice.label)
+            iv.facts.update(choice.set)
+            iv.dont_know -= set(q.facts)
+        iv.settle()
+    raise AssertionError("the interview did not reach the review")
+
+
+def check_verdict(page: Any, iv: Interview) -> rules.Verdict:
+    """The verdict on screen is the Python engine's for the same answers, with its citation."""
+    click(page, msg(iv.lang, "see_result"))
+    v = RS.evaluate(iv.facts, iv.as_of, iv.lang)
+    t = tr(iv.lang)
+    assert page.locator("h1").inner_text() == t.gettext(render.OUTCOME_HEADLINE[v.outcome])
+    shown = page.locator("main").inner_text()
+    if v.applying:
+        top = v.applying[0]
+        assert top.title in shown
+        assert top.citations[0].label in shown
+        cite = page.get_by_role("link", name=top.citations[0].label).first
+        if top.citations[0].url:
+            assert cite.get_attribute("href") == top.citations[0].url
+            assert cite.get_attribute("rel") == "noopener noreferrer"
+    assert f"{v.rules_version}" in shown
+    # The page's API gives the same answer as `rules.evaluate`.
+    api = page.evaluate("([f, d]) => window.exemptRules.evaluate(f, d)",
+                        [iv.facts, iv.as_of.isoformat()])
+    assert api["outcome"] == v.outcome
+    assert [(g["id"], g["status"]) for g in api["grounds"]] == [(g.id, g.status) for g in v.grounds]
+    return v
+
+
+def nothing_stored(b: Browser) -> None:
+    assert b.context.cookies() == []
+    stored = b.page.evaluate("""async () => [
+        localStorage.length, sessionStorage.length,
+        (await indexedDB.databases()).length, document.cookie,
+        (await caches.keys().catch(() => [])).length]""")
+    assert stored == [0, 0, 0, "", 0]
+    assert b.attempted == []
+    assert b.errors == []
+
+
+def test_the_file_is_self_contained_and_forbids_connections(page_file: Path) -> None:
+    html = page_file.read_text(encoding="utf-8")
+    assert len(html.encode()) <= BUDGET
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html)
+    assert csp is not None
+    policy = csp.group(1)
+    assert "default-src 'none'" in policy and "connect-src 'none'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    # Nothing that loads: no external script, style, image, frame or font.
+    assert not re.search(r"<(script|link|img|iframe|object|embed|source)[^>]*\b(src|href)=", html)
+    for word in ("localStorage", "sessionStorage", "indexedDB", "document.cookie", "fetch(",
+                 "XMLHttpRequest", "WebSocket", "sendBeacon"):
+        assert word not in html, word
+
+
+def test_a_russian_interview_reaches_a_cited_deferral_offline(browser: Browser) -> None:
+    page = browser.page
+    assert "English" in page.locator("header").inner_text()
+    click(page, msg("ru", "start"))
+    iv = Interview("ru", rules.today_in_moscow())
+    bands = RS.age_bands(iv.as_of)
+    answer_questions(page, iv, {
+        "sex": "male", "military_status": "reserve", "citizen": "citizen",
+        "age": f"age_{bands[0][0]}_{bands[0][1]}", "rank": "soldier", "fitness": "a",
+        "conviction": "none", "reserved_by_employer": "not_reserved", "student": "none",
+        "children_under_16": "c4plus"})
+    assert iv.asked[:3] == ["sex", "military_status", "citizen"]
+    v = check_verdict(page, iv)
+    assert v.outcome == "deferral" and v.applying[0].id == "four_children"
+    # Details one press away, and back to the result.
+    click(page, msg("ru", "offline_all_grounds"))
+    assert RS.ground_by_id["four_children"].ground.explanation.ru in page.locator("main").inner_text()
+    click(page, msg("ru", "offline_to_result"))
+    click(page, msg("ru", "offline_caveats"))
+    click(page, msg("ru", "offline_to_result"))
+    click(page, msg("ru", "privacy"))
+    assert msg("ru", "offline_private") in page.locator("main").inner_text()
+    nothing_stored(browser)
+
+
+def test_an_english_interview_as_of_a_past_date_with_unknowns_back_and_a_change(
+    browser: Browser,
+) -> None:
+    page = browser.page
+    click(page, "English")
+    assert page.locator("html").get_attribute("lang") == "en"
+    day = dt.date(2022, 10, 10)
+    page.locator("#as-of").fill(day.isoformat())
+    click(page, msg("en", "offline_date_apply"))
+    checking = msg("en", "offline_as_of").format(date=tr("en").date(day))
+    assert checking in page.locator("main").inner_text()
+    click(page, msg("en", "start"))
+    iv = Interview("en", day)
+    # A first answer, taken back.
+    click(page, RS.question_by_id["sex"].options[0].label.en)
+    click(page, msg("en", "back"))
+    assert page.locator("h1").inner_text() == RS.question_by_id["sex"].text.en
+    assert checking in page.locator("main").inner_text()
+    answer_questions(page, iv, {"sex": "male", "military_status": "?", "citizen": "?",
+                                "fitness": "?", "student": "full_time"})
+    assert "military_status" in iv.dont_know
+    # The review lists every answer with a change button; change the first to a woman.
+    review = page.locator("main").inner_text()
+    assert msg("en", "dont_know") in review
+    click(page, "✏️ 1")
+    female = next(c for c in RS.choices(RS.question_by_id["sex"], {}, day, "en") if c.id == "female")
+    click(page, female.label)
+    iv.facts.update(female.set)
+    iv.settle()
+    answer_questions(page, iv, {"military_status": "reserve", "citizen": "citizen"})
+    v = check_verdict(page, iv)
+    assert v.as_of == "2022-10-10"
+    assert tr("en").date(day) in page.locator("main").inner_text()
+    nothing_stored(browser)
+
+
+def test_the_page_cannot_connect_even_when_asked_to(browser: Browser) -> None:
+    """The policy, not just the page's good manners: a fetch from inside is refused before any
+    request is made."""
+    result = browser.page.evaluate("""() => fetch('https://example.org/x')
+        .then(() => 'connected', () => 'refused')""")
+    assert result == "refused"
+    assert browser.attempted == []
+    browser.errors.clear()  # the refused fetch logs a CSP violation; that is the point

@@ -1,0 +1,89 @@
+"""The process while it starts (issue 9, item 5): a SIGHUP never ends it, a SIGINT ends it
+quietly; a group-language press without a message is refused politely."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.bot_harness import Person, bot_env, settle
+from tests.botapi import BotAPIStandIn, TelegramClient
+from tests.botapi.server import CallbackQueryRecord
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def start_bot(api: BotAPIStandIn) -> subprocess.Popen[str]:
+    env = {**os.environ, **bot_env(api), "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, "-m", "bot", "run"], env=env, cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def polling(api: BotAPIStandIn) -> bool:
+    return bool(api.calls(method="getUpdates"))
+
+
+async def test_sighups_while_starting_do_not_end_the_process(api: BotAPIStandIn) -> None:
+    proc = start_bot(api)
+    try:
+        time.sleep(0.3)
+        hups = 0
+        deadline = time.monotonic() + 30
+        # A SIGHUP every 50 ms through the whole start: imports, rule base, first getUpdates.
+        while not polling(api):
+            assert proc.poll() is None, f"ended by SIGHUP number {hups}: {proc.returncode}"
+            assert time.monotonic() < deadline
+            proc.send_signal(signal.SIGHUP)
+            hups += 1
+            time.sleep(0.05)
+        assert hups >= 3
+        p = Person(api, TelegramClient(api), language_code="en")
+        await p.say("/about")
+        assert "rules version" in p.text()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    # The SIGHUPs of the start asked for one reload, done once the bot serves.
+    assert err.count("SIGHUP: rules reloaded") == 1, err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("delay", [0.3, 0.7])
+def test_sigint_while_starting_ends_it_without_a_traceback(api: BotAPIStandIn,
+                                                          delay: float) -> None:
+    proc = start_bot(api)
+    time.sleep(delay)
+    started = polling(api)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    # Before serving: 130, as a shell reports SIGINT; once serving, SIGINT stops it normally.
+    assert proc.returncode == (0 if started else 130), err
+
+
+async def test_a_group_language_press_without_a_message_is_refused(
+        api: BotAPIStandIn, bot: list[object]) -> None:
+    # A press on an inline-mode message carries no message and no chat.
+    people = TelegramClient(api)
+    user = people.user("Inline", language_code="en")
+    api_bot = api._bot(None)
+    query_id = "4000000000000000001"
+    api_bot.callback_queries[query_id] = CallbackQueryRecord(
+        id=query_id, chat_id=0, message_id=0, user_id=user.id, data="gl:en", created=api.now())
+    api.push_update({"callback_query": {
+        "id": query_id, "from": user.to_json(), "inline_message_id": "AAAAAQ",
+        "chat_instance": "1", "data": "gl:en"}})
+    await api.wait_for(lambda: api_bot.callback_queries[query_id].answered, timeout=15)
+    answer = api_bot.callback_queries[query_id].answer
+    assert answer is not None and answer.text == "This button is not valid."
+    await settle(api)
+    p = Person(api, people, language_code="en")
+    await p.say("/start")
+    assert p.text()
