@@ -18,6 +18,7 @@ from rules import today_in_moscow
 from . import flow, offline_file, send
 from .html_text import esc
 from .i18n import pick_language, tr
+from .ratelimit import Dropped
 from .render import neutral_header
 from .runtime import Runtime
 from .state_codec import InvalidState, is_state_data
@@ -242,6 +243,9 @@ async def delete_range(context: Context, chat_id: int, first: int, last: int) ->
 async def on_error(update: object, context: Context) -> None:
     """Log without user data and apologise in the person's language; the bot keeps running."""
     err = context.error
+    if isinstance(err, Dropped):  # a flood's reply shed on purpose (ratelimit.py): not an error
+        log.info("a reply was dropped: its chat is over its rate limit")
+        return
     log.error("error while handling an update: %s", type(err).__name__,
               exc_info=(type(err), err, err.__traceback__) if err else None)
     if not isinstance(update, Update) or update.effective_chat is None:

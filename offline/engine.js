@@ -66,7 +66,7 @@ function exemptEngine(C) {
     return "{" + Object.keys(v).map(function (k) { return pyString(k) + ": " + pyRepr(v[k]); }).join(", ") + "}";
   }
   function pyNumber(x) {
-    if (Number.isInteger(x)) return Math.abs(x) < 1e21 ? String(x) : BigInt(x).toString();
+    if (Number.isInteger(x)) return Math.abs(x) < 1e21 || typeof BigInt !== "function" ? String(x) : BigInt(x).toString();
     if (!isFinite(x)) return isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf";
     var e = x.toExponential().split("e"), digits = e[0].replace("-", "").replace(".", ""), exp = +e[1];
     var sign = x < 0 ? "-" : "";
