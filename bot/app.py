@@ -16,7 +16,6 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -24,6 +23,7 @@ from telegram.ext import (
     CommandHandler,
     Defaults,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -31,10 +31,13 @@ import rules
 
 from . import admin, handlers
 from . import groups as groups_module
+from .backlog import UpdateQueue
 from .config import Settings
+from .gate import Gate
 from .group_languages import GroupLanguages
 from .i18n import tr
 from .offline_file import OfflinePages, offline_command
+from .ratelimit import ChatRateLimiter
 from .render import N_
 from .runtime import RulesHolder, Runtime, Shared, Stats
 from .state_codec import StateCodec
@@ -44,9 +47,9 @@ log = logging.getLogger(__name__)
 # Update types the bot handles (also what polling and the webhook ask Telegram for).
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY,
                    Update.MY_CHAT_MEMBER]
-# Updates processed at once: the design is stateless, so more would be safe, but the rate
-# limiter's bookkeeping grows with the updates waiting on it (bench/bot_bench.py).
-CONCURRENT_UPDATES = 4
+# Updates processed at once. Nothing waits long in a slot (group replies never wait for their
+# budget, at most 2 slots wait out a 429), and the backlog behind them is bounded (backlog.py).
+CONCURRENT_UPDATES = 8
 
 
 def bot_version() -> str:
@@ -110,8 +113,10 @@ def build_application(settings: Settings, token_index: int = 0,
             disable_notification=True,
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         ))
-        .rate_limiter(AIORateLimiter(max_retries=3, overall_max_rate=settings.bot_rate_limit))
+        .rate_limiter(ChatRateLimiter(overall_max_rate=settings.bot_rate_limit, max_retries=3,
+                                      max_waiting=CONCURRENT_UPDATES // 4))
         .concurrent_updates(CONCURRENT_UPDATES)
+        .update_queue(UpdateQueue())
         .post_init(post_init)
         .build()
     )
@@ -129,6 +134,10 @@ def build_application(settings: Settings, token_index: int = 0,
 
 
 def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
+    # First of all: floods are shed before they cost an API call (gate.py).
+    gate = Gate(app.bot_data["runtime"].default_language)
+    app.bot_data["gate"] = gate
+    app.add_handler(TypeHandler(Update, gate.admit), group=-2)
     new = filters.UpdateType.MESSAGE
     private = filters.ChatType.PRIVATE & new
     groups = filters.ChatType.GROUPS & new

@@ -18,6 +18,7 @@ from rules import today_in_moscow
 from . import flow, offline_file, send
 from .html_text import esc
 from .i18n import pick_language, tr
+from .ratelimit import Dropped
 from .render import neutral_header
 from .runtime import Runtime
 from .state_codec import InvalidState, is_state_data
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 _TAG = re.compile(r"<[^>]+>")
 EARLIEST_AS_OF = dt.date(2022, 1, 1)
+DELETE_CAP = 1000  # message ids one Delete removes at most: an interview is far shorter
 
 
 def runtime(context: Context) -> Runtime:
@@ -39,14 +41,15 @@ def language_of(update: Update, rt: Runtime) -> str:
     return pick_language(None, user.language_code if user else None, rt.default_language)
 
 
-async def send_view(context: Context, chat_id: int, view: View, rt: Runtime) -> int:
+async def send_view(context: Context, chat_id: int, view: View, rt: Runtime,
+                    newest: int = 0) -> int:
     """Send every text of the view as new messages; the buttons go under the last. The last
     message's id."""
     sent = 0
     for n, text in enumerate(view.texts):
         last = n == len(view.texts) - 1
         sent = await send.send(context.bot, chat_id, text,
-                               send.markup(rt, view.buttons) if last else None)
+                               send.markup(rt, view.buttons, chat_id, newest) if last else None)
     return sent
 
 
@@ -159,10 +162,13 @@ async def button(update: Update, context: Context) -> None:
     assert query is not None
     rt = runtime(context)
     data = query.data or ""
+    message = query.message
+    chat_id = message.chat.id if message else (update.effective_chat.id
+                                                 if update.effective_chat else None)
     try:
-        if not is_state_data(data):
+        if not is_state_data(data) or chat_id is None:
             raise InvalidState("not a state")
-        state = rt.codec.decode(data)
+        state = rt.codec.decode(data, chat_id)  # sealed for this chat only
     except InvalidState as exc:
         log.info("rejected button data: %s", exc.reason)
         t = tr(language_of(update, rt))
@@ -174,27 +180,40 @@ async def button(update: Update, context: Context) -> None:
     elif state.screen == Screen.VERDICT and view.ends_interview and state.option == flow.FRESH:
         rt.stats.verdicts[view.outcome or "?"] += 1
     await _answer(query, view.alert)
-    message = query.message
-    chat_id = message.chat.id if message else (update.effective_chat.id
-                                                 if update.effective_chat else None)
-    if chat_id is None:
-        return
+    # The newest message of the interview known so far: its buttons carry it on (send.markup).
+    pressed = message.message_id if isinstance(message, Message) else 0
+    newest = max(state.newest_message_id, pressed)
     if view.offline:
-        await offline_file.send_offline(context.bot, rt, chat_id, state.lang)
+        sent = await offline_file.send_offline(context.bot, rt, chat_id, state.lang)
+        await _restamp(context, rt, message, sent)
         return
     if view.delete_range is not None and isinstance(message, Message):
-        await delete_range(context, chat_id, view.delete_range[0], message.message_id)
+        await delete_range(context, chat_id, state.first_message_id, newest)
         await send_view(context, chat_id, view, rt)
         return
     if view.new_message or not isinstance(message, Message):
-        await send_view(context, chat_id, view, rt)
+        sent = await send_view(context, chat_id, view, rt, newest)
+        await _restamp(context, rt, message, sent)
         return
     first, rest = view.texts[0], view.texts[1:]
-    await edit(context, message, first, send.markup(rt, view.buttons) if not rest else None)
+    await edit(context, message, first,
+               send.markup(rt, view.buttons, chat_id, newest) if not rest else None)
     for n, text in enumerate(rest):
         last = n == len(rest) - 1
         await send.send(context.bot, chat_id, text,
-                        send.markup(rt, view.buttons) if last else None)
+                        send.markup(rt, view.buttons, chat_id, newest) if last else None)
+
+
+async def _restamp(context: Context, rt: Runtime, message: object, sent: int) -> None:
+    """The pressed message's buttons learn the id of the message the press opened below."""
+    if not isinstance(message, Message) or not sent or message.reply_markup is None:
+        return
+    try:
+        await send.restamp(context.bot, rt, message.chat.id, message.message_id,
+                           message.reply_markup.to_dict(), sent)
+    except BadRequest as exc:
+        # The pressed message gone or unchanged: Delete there can only miss what it never had.
+        log.info("could not update the pressed message's buttons: %s", exc.message)
 
 
 async def _answer(query: Any, text: str | None) -> None:
@@ -224,10 +243,11 @@ async def edit(context: Context, message: Message, text: str, markup: send.JSON 
 
 
 async def delete_range(context: Context, chat_id: int, first: int, last: int) -> None:
-    """Delete the interview's messages, 100 ids per call (Telegram's limit)."""
+    """Delete the interview's messages, first to last (capped at `DELETE_CAP` ids, the newest
+    kept in the cap), 100 ids per call (Telegram's limit)."""
     if first <= 0 or first > last:
         return
-    ids = list(range(first, last + 1))
+    ids = list(range(max(first, last - DELETE_CAP + 1), last + 1))
     for i in range(0, len(ids), 100):
         try:
             await context.bot.delete_messages(chat_id, ids[i:i + 100])
@@ -242,6 +262,9 @@ async def delete_range(context: Context, chat_id: int, first: int, last: int) ->
 async def on_error(update: object, context: Context) -> None:
     """Log without user data and apologise in the person's language; the bot keeps running."""
     err = context.error
+    if isinstance(err, Dropped):  # a flood's reply shed on purpose (ratelimit.py): not an error
+        log.info("a reply was dropped: its chat is over its rate limit")
+        return
     log.error("error while handling an update: %s", type(err).__name__,
               exc_info=(type(err), err, err.__traceback__) if err else None)
     if not isinstance(update, Update) or update.effective_chat is None:

@@ -51,6 +51,9 @@ FACT_NAMES: dict[str, str] = {
     "accredited_employer": N_("whether the employer qualifies"),
     "higher_education": N_("whether there is a higher-education degree"),
     "on_employer_list": N_("whether the employer has put the employee on its list"),
+    "student_programme": N_("what kind of study programme it is (accredited, postgraduate or "
+                            "neither)"),
+    "student_first_time": N_("whether this level of education is obtained for the first time"),
 }
 
 # One plain line each; no pronoun, so it reads right for a man, a woman, oneself or a relative.

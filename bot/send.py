@@ -9,11 +9,13 @@ stand-in, so a library change that breaks it fails loudly.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from telegram import Bot
 
 from .runtime import Runtime
+from .state_codec import InvalidState, State, is_state_data
 from .views import Button
 
 JSON = dict[str, Any]
@@ -25,16 +27,52 @@ COMMON: JSON = {
 }
 
 
-def markup(rt: Runtime, rows: list[list[Button]]) -> JSON | None:
+def markup(rt: Runtime, rows: list[list[Button]], chat_id: int, newest: int = 0) -> JSON | None:
+    """The keyboard, its states sealed for `chat_id`; `newest` is the newest message id the
+    interview is known to have produced (it only ever grows: Delete reaches that far)."""
     if not rows:
         return None
     encode = rt.codec.encode
+
+    def data(state: State) -> str:
+        if newest > state.newest_message_id:
+            state = dataclasses.replace(state, newest_message_id=newest)
+        return encode(state, chat_id)
+
     return {"inline_keyboard": [
         [{"text": b.label, "url": b.url} if b.url else
-         {"text": b.label, "callback_data": encode(b.state)}  # type: ignore[arg-type]
+         {"text": b.label, "callback_data": data(b.state)}  # type: ignore[arg-type]
          for b in row]
         for row in rows
     ]}
+
+
+async def restamp(bot: Bot, rt: Runtime, chat_id: int, message_id: int,
+                  keyboard: JSON | None, newest: int) -> None:
+    """A press opened a new message below: the pressed message's buttons learn its id, so that
+    Delete pressed there later removes the new one too. Same buttons, new data."""
+    if not keyboard:
+        return
+    changed = False
+    rows: list[list[JSON]] = []
+    for row in keyboard.get("inline_keyboard", []):
+        out = []
+        for button in row:
+            data = button.get("callback_data")
+            if isinstance(data, str) and is_state_data(data):
+                try:
+                    state = rt.codec.decode(data, chat_id)
+                except InvalidState:
+                    state = None
+                if state is not None and newest > state.newest_message_id:
+                    button = {**button, "callback_data": rt.codec.encode(
+                        dataclasses.replace(state, newest_message_id=newest), chat_id)}
+                    changed = True
+            out.append(button)
+        rows.append(out)
+    if changed:
+        await _call(bot, "editMessageReplyMarkup", {"chat_id": chat_id, "message_id": message_id,
+                                                    "reply_markup": {"inline_keyboard": rows}})
 
 
 async def _call(bot: Bot, method: str, params: JSON) -> Any:

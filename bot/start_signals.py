@@ -21,8 +21,10 @@ def _remember_hup(signum: int, frame: FrameType | None) -> None:
 
 def install() -> None:
     signal.signal(signal.SIGHUP, _remember_hup)
-    # Python's own handler (KeyboardInterrupt), also when the parent had SIGINT ignored.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    # Python's own handler (KeyboardInterrupt), unless the parent chose to ignore SIGINT (a job
+    # started in the background): that choice stands.
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def take_hup() -> bool:

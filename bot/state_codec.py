@@ -1,13 +1,27 @@
-"""The interview state, bit-packed and signed into a button's callback data (at most 64 bytes).
+"""The interview state, bit-packed, encrypted and authenticated into a button's callback data (at
+most 64 bytes).
 
-Nothing about a person is stored on the server: every button carries the whole state. Layout,
-most significant bit first (widths are fixed at import from `rules.facts.FACTS`):
+Nothing about a person is stored on the server: every button carries the whole state. Layout of
+the plaintext, most significant bit first (widths are fixed at import from `rules.facts.FACTS`):
 
     codec version 4 | language 1 (ru=0, en=1) | screen 4 | rules version 32 | question 6 |
     option 7 | each carried fact, in FACTS order | dont_know, one bit per carried fact |
-    as-of date 16 (days since 2022-01-01) | first message id 32 | zero padding to a byte
-    + HMAC-SHA256 over those bytes, truncated to 10 bytes
-    -> base64url without padding.
+    as-of date 16 (days since 2022-01-01) | first message id 32 |
+    newest message id 16 (0 unknown, else newest - first + 1) | zero padding to a byte
+
+Sealing (SIV, the construction of RFC 5297 with HMAC-SHA256 as its PRF; an AEAD's nonce and tag
+would not fit in 64 bytes, this adds no byte):
+
+    tag = HMAC-SHA256(mac key, chat id as 8 signed bytes || plaintext)[:10]
+    ciphertext = plaintext XOR HMAC-SHA256(encryption key, tag || counter) blocks,
+                 the first 4 bits (the codec version) left in the clear
+    data = base64url(ciphertext || tag) without padding.
+
+The tag is a deterministic synthetic IV: equal states in one chat give equal data (nothing else
+is revealed), any other state or chat a fresh keystream. The chat id is authenticated, not
+carried: a button works only in the chat it was made for. HMAC-SHA256 from the standard library
+serves as both MAC and keystream PRF (counter mode), so no cipher package is needed; the two keys
+are derived separately from each secret.
 
 Facts are keyed on the FACTS vocabulary (fact -> value index), never on the YAML's question
 order, so a rule base reload cannot make an old button decode to a different answer. Codes:
@@ -15,9 +29,9 @@ enum 0 unknown, 1..n the value at index-1; bool 0 unknown, 1 false, 2 true; age 
 age+1; birth_year 0 unknown else year-1899; birth_month 0 unknown else the month;
 children_under_16 0 unknown else n+1 (n 0..6). birth_date and other date facts are not carried.
 
-The signing key is derived from each secret and the field widths, so a layout change (a fact
-added, an enum outgrowing its bits) makes old buttons fail the signature instead of decoding to
-wrong answers. Appending an enum value that fits in its bits keeps old buttons valid.
+Both keys are derived from each secret and the field widths, so a layout change (a fact added, an
+enum outgrowing its bits) makes old buttons fail the signature instead of decoding to wrong
+answers. Appending an enum value that fits in its bits keeps old buttons valid.
 
 Callback data made here is exactly `ENCODED_LENGTH` characters of the base64url alphabet
 `A-Z a-z 0-9 - _` (see `CALLBACK_DATA_PATTERN`): other callback strings the bot uses must
@@ -54,7 +68,7 @@ __all__ = [
 
 FactValue = bool | int | str
 
-CODEC_VERSION: Final = 1
+CODEC_VERSION: Final = 2  # 2: encrypted, chat-bound, with the newest message id
 MAX_CALLBACK_BYTES: Final = 64  # Telegram's limit; python-telegram-bot does not check it
 TAG_BYTES: Final = 10
 MIN_SECRET_BYTES: Final = 32
@@ -67,7 +81,7 @@ _HEX8 = re.compile(r"[0-9a-f]{8}")
 _VERSION_BITS, _LANG_BITS, _SCREEN_BITS, _RULES_BITS, _QUESTION_BITS, _OPTION_BITS = (
     4, 1, 4, 32, 6, 7,
 )
-_DATE_BITS, _MESSAGE_BITS = 16, 32
+_DATE_BITS, _MESSAGE_BITS, _NEWEST_BITS = 16, 32, 16
 
 # Integer facts: (bits, code of the value 0, smallest and largest value carried). A value v has
 # the code v - base; code 0 means unknown. The range is narrowed to FACTS' own range below.
@@ -132,7 +146,7 @@ _DECODE_TABLE: Final = _decode_table()
 
 _PAYLOAD_BITS: Final = (
     _VERSION_BITS + _LANG_BITS + _SCREEN_BITS + _RULES_BITS + _QUESTION_BITS + _OPTION_BITS
-    + _FACT_BITS + _DK_BITS + _DATE_BITS + _MESSAGE_BITS
+    + _FACT_BITS + _DK_BITS + _DATE_BITS + _MESSAGE_BITS + _NEWEST_BITS
 )
 _PAYLOAD_BYTES: Final = (_PAYLOAD_BITS + 7) // 8
 _PAD_BITS: Final = _PAYLOAD_BYTES * 8 - _PAYLOAD_BITS
@@ -154,6 +168,8 @@ _LAYOUT_ID: Final = (
 
 _MAX_DAYS: Final = (1 << _DATE_BITS) - 1
 _MAX_MESSAGE_ID: Final = (1 << _MESSAGE_BITS) - 1
+_MAX_NEWEST: Final = (1 << _NEWEST_BITS) - 1
+MAX_INTERVIEW_SPAN: Final = _MAX_NEWEST - 1  # newest - first, at most
 _EPOCH_ORDINAL: Final = DATE_EPOCH.toordinal()
 _FIELD_BY_KEY: Final = {f.key: f for f in _FIELDS}
 
@@ -273,7 +289,11 @@ class State:
     facts: Mapping[str, FactValue]
     dont_know: frozenset[str]
     as_of: dt.date  # 2022-01-01 .. 2201-06-05
-    first_message_id: int  # 0..2**32-1
+    first_message_id: int  # 0..2**32-1: where the interview began (the command's message)
+    # The newest message the interview is known to have produced; 0 unknown. Carried as an
+    # offset from the first: encode caps it at MAX_INTERVIEW_SPAN past the first (Delete never
+    # reaches beyond) and treats one before the first as unknown.
+    newest_message_id: int = 0
 
     def __post_init__(self) -> None:
         if not isinstance(self.facts, FrozenFacts):
@@ -311,10 +331,11 @@ def _check_int(name: str, value: object, bits: int) -> int:
 
 
 class StateCodec:
-    """Encodes and decodes `State`s. The first secret signs; every secret verifies, so a key is
-    rotated by putting the new one first and dropping the old one once its buttons are stale."""
+    """Seals and opens `State`s for one chat. The first secret seals; every secret opens, so a key
+    is rotated by putting the new one first and dropping the old one once its buttons are
+    stale."""
 
-    __slots__ = ("_sign_key", "_verify_keys")
+    __slots__ = ("_keys",)
 
     def __init__(self, secrets: Sequence[bytes]) -> None:
         if isinstance(secrets, bytes | bytearray | str):
@@ -327,15 +348,16 @@ class StateCodec:
                 raise TypeError(f"secret #{i} must be bytes")
             if len(key) < MIN_SECRET_BYTES:
                 raise ValueError(f"secret #{i} must be at least {MIN_SECRET_BYTES} bytes")
-        derived = [hmac.digest(bytes(key), _LAYOUT_ID, "sha256") for key in keys]
-        self._sign_key = derived[0]
-        self._verify_keys = tuple(derived)
+        derived = [(hmac.digest(bytes(key), b"mac;" + _LAYOUT_ID, "sha256"),
+                    hmac.digest(bytes(key), b"enc;" + _LAYOUT_ID, "sha256")) for key in keys]
+        self._keys = tuple(derived)  # (MAC key, encryption key) per secret; the first seals
 
     def __repr__(self) -> str:
-        return f"StateCodec(<{len(self._verify_keys)} key(s)>)"
+        return f"StateCodec(<{len(self._keys)} key(s)>)"
 
-    def encode(self, state: State) -> str:
-        """The callback data for `state`; ValueError when a value is outside the layout."""
+    def encode(self, state: State, chat_id: int) -> str:
+        """The callback data for `state` in chat `chat_id`; ValueError when a value is outside
+        the layout."""
         lang = state.lang
         if lang not in _LANGS:
             raise ValueError("lang must be 'ru' or 'en'")
@@ -372,18 +394,22 @@ class StateCodec:
             dk |= mask
         acc = (acc << _DK_BITS) | dk
         acc = (acc << _DATE_BITS) | days
-        acc = (acc << _MESSAGE_BITS) | _check_int(
-            "first_message_id", state.first_message_id, _MESSAGE_BITS
-        )
+        first = _check_int("first_message_id", state.first_message_id, _MESSAGE_BITS)
+        acc = (acc << _MESSAGE_BITS) | first
+        acc = (acc << _NEWEST_BITS) | _newest_code(first, state.newest_message_id)
         payload = (acc << _PAD_BITS).to_bytes(_PAYLOAD_BYTES, "big")
-        tag = hmac.digest(self._sign_key, payload, "sha256")[:TAG_BYTES]
-        data = base64.urlsafe_b64encode(payload + tag).rstrip(b"=").decode("ascii")
+        chat = _chat_bytes(chat_id)
+        mac_key, enc_key = self._keys[0]
+        tag = hmac.digest(mac_key, chat + payload, "sha256")[:TAG_BYTES]
+        sealed = _xor(payload, _keystream(enc_key, tag))
+        data = base64.urlsafe_b64encode(sealed + tag).rstrip(b"=").decode("ascii")
         if len(data) > MAX_CALLBACK_BYTES:  # cannot happen: checked at import
             raise AssertionError("encoded state exceeds 64 bytes")
         return data
 
-    def decode(self, data: str) -> State:
-        """The state a button carries; InvalidState when it is not genuine or not valid."""
+    def decode(self, data: str, chat_id: int) -> State:
+        """The state a button carries, pressed in chat `chat_id`; InvalidState when it is not
+        genuine, not made for this chat, or not valid."""
         if type(data) is not str or not _B64URL_CHARS.issuperset(data):
             raise InvalidState("not base64url")
         if len(data) != ENCODED_LENGTH:
@@ -401,17 +427,47 @@ class StateCodec:
             raise InvalidState("non-canonical base64")
         if raw[0] >> 4 != CODEC_VERSION:
             raise InvalidState("wrong codec version")
-        payload, tag = raw[:_PAYLOAD_BYTES], raw[_PAYLOAD_BYTES:]
-        if not self._verify(payload, tag):
+        sealed, tag = raw[:_PAYLOAD_BYTES], raw[_PAYLOAD_BYTES:]
+        payload = self._open(sealed, tag, _chat_bytes(chat_id))
+        if payload is None:
             raise InvalidState("bad signature")
         return _unpack(payload)
 
-    def _verify(self, payload: bytes, tag: bytes) -> bool:
-        ok = False
-        for key in self._verify_keys:
-            # Check every key, so time does not say which one matched.
-            ok |= hmac.compare_digest(hmac.digest(key, payload, "sha256")[:TAG_BYTES], tag)
-        return ok
+    def _open(self, sealed: bytes, tag: bytes, chat: bytes) -> bytes | None:
+        found = None
+        for mac_key, enc_key in self._keys:
+            # Try every key, so time does not say which one matched.
+            payload = _xor(sealed, _keystream(enc_key, tag))
+            expected = hmac.digest(mac_key, chat + payload, "sha256")[:TAG_BYTES]
+            if hmac.compare_digest(expected, tag) and found is None:
+                found = payload
+        return found
+
+
+def _chat_bytes(chat_id: int) -> bytes:
+    if type(chat_id) is not int or not -(1 << 63) <= chat_id < 1 << 63:
+        raise ValueError("chat_id must be a 64-bit int")
+    return chat_id.to_bytes(8, "big", signed=True)
+
+
+def _keystream(key: bytes, iv: bytes) -> bytes:
+    """HMAC-SHA256 in counter mode under the synthetic IV, as long as the payload; the first 4
+    bits are zero so the codec version stays readable (and authenticated by the tag)."""
+    blocks = b"".join(hmac.digest(key, iv + bytes([n]), "sha256")
+                      for n in range((_PAYLOAD_BYTES + 31) // 32))
+    return bytes([blocks[0] & 0x0F]) + blocks[1:_PAYLOAD_BYTES]
+
+
+def _xor(data: bytes, stream: bytes) -> bytes:
+    return (int.from_bytes(data, "big") ^ int.from_bytes(stream, "big")).to_bytes(len(data), "big")
+
+
+def _newest_code(first: int, newest: object) -> int:
+    if type(newest) is not int or newest < 0:
+        raise ValueError("newest_message_id must be an int >= 0")
+    if newest < first or newest == 0:
+        return 0
+    return min(newest - first, MAX_INTERVIEW_SPAN) + 1
 
 
 
@@ -421,6 +477,8 @@ def _unpack(payload: bytes) -> State:
     if acc & ((1 << _PAD_BITS) - 1):
         raise InvalidState("non-zero padding")
     acc >>= _PAD_BITS
+    newest = acc & _MAX_NEWEST
+    acc >>= _NEWEST_BITS
     first_message_id = acc & _MAX_MESSAGE_ID
     acc >>= _MESSAGE_BITS
     days = acc & _MAX_DAYS
@@ -465,4 +523,5 @@ def _unpack(payload: bytes) -> State:
         dont_know=frozenset(dont_know),
         as_of=dt.date.fromordinal(_EPOCH_ORDINAL + days),
         first_message_id=first_message_id,
+        newest_message_id=first_message_id + newest - 1 if newest else 0,
     )

@@ -9,6 +9,7 @@ registered (another worker may serve it).
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
@@ -27,6 +28,7 @@ from .polling import start_apps, stop_apps, wait_for_signals
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY = 1024 * 1024
+HOLD_WHEN_FULL = 10.0  # seconds a delivery waits for room in the update backlog
 
 
 def hook_paths(settings: Settings, bot_ids: list[int]) -> list[str]:
@@ -62,7 +64,13 @@ def build_server(apps: list[Any], paths: list[str], secret: str) -> web.Applicat
                 update = Update.de_json(data, app.bot)
             except (ValueError, TypeError, KeyError):
                 return web.Response(status=400)
-            await app.update_queue.put(update)
+            try:
+                # A full backlog holds the request a while (Telegram sends at most
+                # max_connections at once), then asks Telegram to retry later.
+                async with asyncio.timeout(HOLD_WHEN_FULL):
+                    await app.update_queue.put(update)
+            except TimeoutError:
+                return web.Response(status=429, headers={"Retry-After": "5"})
             return web.Response(status=200)
 
         return receive

@@ -66,7 +66,7 @@ function exemptEngine(C) {
     return "{" + Object.keys(v).map(function (k) { return pyString(k) + ": " + pyRepr(v[k]); }).join(", ") + "}";
   }
   function pyNumber(x) {
-    if (Number.isInteger(x)) return Math.abs(x) < 1e21 ? String(x) : BigInt(x).toString();
+    if (Number.isInteger(x)) return Math.abs(x) < 1e21 || typeof BigInt !== "function" ? String(x) : BigInt(x).toString();
     if (!isFinite(x)) return isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf";
     var e = x.toExponential().split("e"), digits = e[0].replace("-", "").replace(".", ""), exp = +e[1];
     var sign = x < 0 ? "-" : "";
@@ -409,7 +409,8 @@ function exemptEngine(C) {
     var path = pathOf(f, day, dk), wanted = missingOf(f, day), nxt = null;
     function open(k) { return wanted[k] && !(k in f) && !dk[k]; }
     for (var i = 0; i < questions.length && nxt === null; i++) if (questions[i].facts.some(open)) nxt = questions[i];
-    // Finer birth questions count only while the coarser fact is open (not "I don't know").
+    // Finer birth questions count only while the coarser fact is open (not one the person did
+    // not know).
     var wide = {age: wanted.age && !dk.age, birth_year: wanted.birth_year && !dk.birth_year,
                 birth_month: wanted.birth_month && !dk.birth_month};
     if (wide.age) ["birth_year", "birth_month", "rank", "sex"].forEach(function (k) { wanted[k] = 1; });
@@ -431,7 +432,7 @@ function exemptEngine(C) {
     evaluate: function (facts, asOf, dontKnow) {
       var day = dayOf(asOf), v = assess(implied(validate(facts, day)), day);
       if (dontKnow !== undefined && dontKnow !== null) {
-        // Only grounds one of whose open facts was asked ("I don't know"); the rest were skipped
+        // Only grounds one of whose open facts was asked (and not known); the rest were skipped
         // because the answer was settled (RuleSet.evaluate's dont_know).
         var dk = setOf(dontKnow), all = v.grounds.length;
         v.grounds = v.grounds.filter(function (g) {

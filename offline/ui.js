@@ -58,7 +58,8 @@
   function screen(children, buttons) {
     var head = h("header", {}, h("strong", {}, m("header")), langSwitch());
     var asOf = S.asOf !== E.today() ? para(m("offline_as_of", {date: fmtDate(S.asOf)}), "asof") : null;
-    app.replaceChildren(head);
+    while (app.firstChild) app.removeChild(app.firstChild);
+    app.appendChild(head);
     [asOf, h("section", {}, children), h("nav", {}, buttons || [])].forEach(function (x) { if (x) app.appendChild(x); });
     document.documentElement.lang = S.lang;
     window.scrollTo(0, 0);
@@ -178,7 +179,8 @@
       screen([para(m("greeting_what")), para(m("greeting_scope")), para(m("offline_what"), "i"),
               para(m("offline_private"), "i")],
              [button(m("start"), restart, "primary"), guideButtons(), dateForm(),
-              row(button(m("privacy"), function () { go("privacy"); }), button(m("offline_about"), function () { go("about"); }))]);
+              row(button(m("privacy"), function () { go("privacy"); }), button(m("offline_about"), function () { go("about"); })),
+              para(m("offline_version", {version: P.version, date: fmtDate(P.ruleDate)}), "i small"), para(m("offline_newer"), "i small")]);
     },
     ask: function (qid) {
       var snap = E.snapshot(S.facts, S.asOf, S.dk), id = qid || snap.next;

@@ -51,6 +51,8 @@ def rules_version(root: Path) -> str:
     """First 8 hex digits of SHA-256 over the sorted (relative path, LF-normalised bytes)."""
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*.yaml"), key=lambda p: p.relative_to(root).as_posix()):
+        if path.is_symlink() or not path.is_file():  # never followed (see NOT_PLAIN)
+            continue
         rel = path.relative_to(root).as_posix()
         data = path.read_bytes().replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         digest.update(rel.encode() + b"\0" + data + b"\0")

@@ -61,9 +61,9 @@ async def test_a_button_from_an_older_rule_base_continues_when_its_answers_still
     await p.say("/check")
     msg = p.with_buttons()
     c = codec(api)
-    state = c.decode(msg.inline_keyboard[0][0]["callback_data"])
+    state = c.decode(msg.inline_keyboard[0][0]["callback_data"], p.chat.id)
     old = dataclasses.replace(state, rules_version="0badc0de")
-    await p.press_data(c.encode(old), msg)
+    await p.press_data(c.encode(old, p.chat.id), msg)
     assert RS.question_by_id["military_status"].text.en in p.text()
 
 
@@ -74,11 +74,11 @@ async def test_a_button_whose_answer_the_new_rule_base_no_longer_offers_restarts
     await p.say("/check")
     msg = p.with_buttons()
     c = codec(api)
-    state = c.decode(msg.inline_keyboard[0][0]["callback_data"])
+    state = c.decode(msg.inline_keyboard[0][0]["callback_data"], p.chat.id)
     # children_under_16 = 6 is not an answer the current questions offer.
     old = dataclasses.replace(state, rules_version="0badc0de", facts={"children_under_16": 6},
                               screen=int(Screen.ASK))
-    query = await p.press_data(c.encode(old), msg)
+    query = await p.press_data(c.encode(old, p.chat.id), msg)
     assert "rules have been updated" in (api.answer_for(query).text or "")  # type: ignore[union-attr]
     assert "start again" in p.text().lower()
 

@@ -6,43 +6,18 @@ error naming file, line and field; the bundled rule base itself renders cleanly.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 import rules
-from rules import RuleBaseErrors
 from rules.textcheck import BUTTON_MAX, SCREEN_MAX, TEXT_MAX
-
-
-def copy_rules(tmp_path: Path) -> Path:
-    root = tmp_path / "rules"
-    shutil.copytree(rules.DEFAULT_RULES_DIR, root)
-    return root
-
-
-def mutate(tmp_path: Path, file: str, old: str, new: str) -> tuple[Path, str]:
-    root = copy_rules(tmp_path)
-    path = root / file
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {file}: the rule base changed, update the test"
-    text = text.replace(old, new, 1)
-    path.write_text(text, encoding="utf-8")
-    return root, text
-
-
-def line_of(text: str, needle: str) -> int:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if needle in line:
-            return number
-    raise AssertionError(f"{needle!r} not found")
+from tests.test_rules_loader import copy_rules, line_of, mutate
+from tests.test_rules_loader import load_error as load_error_after_tests
 
 
 def load_error(root: Path) -> str:
-    with pytest.raises(RuleBaseErrors) as info:
-        rules.load(root, run_tests=False)
-    return str(info.value)
+    return load_error_after_tests(root, run_tests=False)
 
 
 BAND_UNDER = 'under: {ru: "младше {hi}", en: "under {hi}"}'
@@ -206,3 +181,18 @@ def test_a_utf16_file_is_a_load_error(tmp_path: Path) -> None:
     path = root / "acts.yaml"
     path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
     assert "acts.yaml:1: not UTF-8 text" in load_error(root)
+
+
+def test_a_special_file_among_the_rule_files_is_refused_not_read(tmp_path: Path) -> None:
+    import os
+
+    root = copy_rules(tmp_path)
+    os.mkfifo(root / "tests" / "pipe.yaml")  # reading it would wait for ever
+    assert "tests/pipe.yaml: not a plain file" in load_error(root)
+
+
+def test_a_linked_yaml_file_elsewhere_is_not_read_for_the_version(tmp_path: Path) -> None:
+    root = copy_rules(tmp_path)
+    (root / "notes").mkdir()
+    (root / "notes" / "zero.yaml").symlink_to("/dev/zero")  # never ends if read
+    assert rules.rules_version(root) == rules.rules_version(rules.DEFAULT_RULES_DIR)

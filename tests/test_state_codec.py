@@ -1,5 +1,7 @@
-"""The button state codec (issue 3, "Nothing kept"): round trip, the largest state fits in 64
-bytes, tampering and foreign keys are rejected, key rotation, a golden encoding pins the layout."""
+"""The button state codec (issue 3, "Nothing kept"; issue 9, "Delete means delete"): round trip,
+the largest state fits in 64 bytes, tampering and foreign keys are rejected, key rotation, the data
+is encrypted (nothing readable with the open layout) and bound to its chat, a golden encoding pins
+the layout."""
 
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ from rules.facts import FACTS
 SECRET = b"test-secret-0123456789abcdef-0123456789"
 OLD_SECRET = b"old-secret-0123456789abcdef-0123456789"
 OTHER_SECRET = b"other-secret-0123456789abcdef-01234567"
+CHAT = 700_000_123  # a private chat's id (the user's)
 
 # The values the codec carries for each integer fact (the spec's ranges within FACTS' ones).
 INT_RANGES = {
@@ -60,6 +63,7 @@ def make_state(**changes: Any) -> State:
         "dont_know": frozenset({"fitness"}),
         "as_of": dt.date(2022, 10, 10),
         "first_message_id": 1001,
+        "newest_message_id": 1017,
     }
     fields.update(changes)
     return State(**fields)
@@ -79,7 +83,8 @@ def random_state(rng: random.Random) -> State:
         facts=facts,
         dont_know=frozenset(k for k in CARRIED if rng.random() < 0.2),
         as_of=DATE_EPOCH + dt.timedelta(days=rng.randrange(2**16)),
-        first_message_id=rng.getrandbits(32),
+        first_message_id=(first := rng.getrandbits(32)),
+        newest_message_id=rng.choice([0, first, first + rng.randrange(1, 2**16 - 1)]),
     )
 
 
@@ -94,6 +99,7 @@ def largest_state() -> State:
         dont_know=frozenset(CARRIED),
         as_of=LATEST,
         first_message_id=2**32 - 1,
+        newest_message_id=2**32 - 1 + state_codec.MAX_INTERVIEW_SPAN,
     )
 
 
@@ -102,17 +108,30 @@ def codec() -> StateCodec:
     return StateCodec([SECRET])
 
 
-def resign(codec: StateCodec, payload: bytes) -> str:
-    """Sign raw payload bytes as the codec would (to forge values the encoder refuses)."""
+def resign(codec: StateCodec, payload: bytes, chat: int = CHAT) -> str:
+    """Seal raw plaintext bytes as the codec would (to forge values the encoder refuses)."""
     import hmac
 
-    tag = hmac.digest(codec._sign_key, payload, "sha256")[: state_codec.TAG_BYTES]
-    return base64.urlsafe_b64encode(payload + tag).rstrip(b"=").decode()
+    mac_key, enc_key = codec._keys[0]
+    tag = hmac.digest(mac_key, chat.to_bytes(8, "big", signed=True) + payload, "sha256")[
+        : state_codec.TAG_BYTES
+    ]
+    sealed = state_codec._xor(payload, state_codec._keystream(enc_key, tag))
+    return base64.urlsafe_b64encode(sealed + tag).rstrip(b"=").decode()
 
 
-def payload_of(data: str) -> bytes:
-    raw = base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
-    return raw[: len(raw) - state_codec.TAG_BYTES]
+def raw_of(data: str) -> bytes:
+    return base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
+
+
+def payload_of(codec: StateCodec, data: str) -> bytes:
+    """The plaintext of genuine data (opened with the codec's key)."""
+    raw = raw_of(data)
+    tag = raw[len(raw) - state_codec.TAG_BYTES :]
+    opened = codec._open(raw[: len(raw) - state_codec.TAG_BYTES], tag,
+                         CHAT.to_bytes(8, "big", signed=True))
+    assert opened is not None
+    return opened
 
 
 def set_bits(payload: bytes, offset: int, width: int, value: int) -> bytes:
@@ -141,36 +160,36 @@ def test_round_trip_of_random_states(codec: StateCodec) -> None:
     rng = random.Random(20221010)
     for _ in range(600):
         state = random_state(rng)
-        data = codec.encode(state)
+        data = codec.encode(state, CHAT)
         assert len(data) == ENCODED_LENGTH
         assert CALLBACK_DATA_PATTERN.match(data)
-        assert codec.decode(data) == state
+        assert codec.decode(data, CHAT) == state
 
 
 def test_every_value_of_every_fact_round_trips(codec: StateCodec) -> None:
     for key in CARRIED:
         for value in values_of(key):
             state = make_state(facts={key: value}, dont_know=frozenset())
-            decoded = codec.decode(codec.encode(state))
+            decoded = codec.decode(codec.encode(state, CHAT), CHAT)
             assert decoded.facts_dict() == {key: value}
             assert type(decoded.facts[key]) is type(value)
 
 
 def test_unknown_and_empty_state(codec: StateCodec) -> None:
     state = make_state(facts={}, dont_know=frozenset(), first_message_id=0, as_of=DATE_EPOCH)
-    assert codec.decode(codec.encode(state)) == state
+    assert codec.decode(codec.encode(state, CHAT), CHAT) == state
 
 
 def test_largest_state_fits_in_64_bytes(codec: StateCodec) -> None:
     state = largest_state()
-    data = codec.encode(state)
+    data = codec.encode(state, CHAT)
     assert len(data.encode("utf-8")) <= 64
     assert len(data) == ENCODED_LENGTH
-    assert codec.decode(data) == state
+    assert codec.decode(data, CHAT) == state
 
 
 def test_decoded_facts_follow_facts_order(codec: StateCodec) -> None:
-    decoded = codec.decode(codec.encode(largest_state()))
+    decoded = codec.decode(codec.encode(largest_state(), CHAT), CHAT)
     assert list(decoded.facts) == CARRIED
 
 
@@ -179,38 +198,38 @@ def test_decoded_facts_follow_facts_order(codec: StateCodec) -> None:
 
 @pytest.mark.parametrize("state", [make_state(), largest_state()], ids=["small", "largest"])
 def test_every_single_bit_flip_of_the_data_is_rejected(codec: StateCodec, state: State) -> None:
-    data = codec.encode(state).encode("ascii")
+    data = codec.encode(state, CHAT).encode("ascii")
     for i in range(len(data)):
         for bit in range(8):
             flipped = bytearray(data)
             flipped[i] ^= 1 << bit
             with pytest.raises(InvalidState):
-                codec.decode(flipped.decode("latin-1"))
+                codec.decode(flipped.decode("latin-1"), CHAT)
 
 
 def test_every_single_bit_flip_of_the_signed_bytes_is_rejected(codec: StateCodec) -> None:
-    raw = bytearray(base64.urlsafe_b64decode(codec.encode(make_state()) + "="))
+    raw = bytearray(base64.urlsafe_b64decode(codec.encode(make_state(), CHAT) + "="))
     for i in range(len(raw) * 8):
         flipped = bytearray(raw)
         flipped[i // 8] ^= 0x80 >> (i % 8)
         with pytest.raises(InvalidState):
-            codec.decode(base64.urlsafe_b64encode(bytes(flipped)).rstrip(b"=").decode())
+            codec.decode(base64.urlsafe_b64encode(bytes(flipped)).rstrip(b"=").decode(), CHAT)
 
 
 def test_truncation_and_extension_are_rejected(codec: StateCodec) -> None:
-    data = codec.encode(make_state())
+    data = codec.encode(make_state(), CHAT)
     for n in range(len(data)):
         with pytest.raises(InvalidState):
-            codec.decode(data[:n])
+            codec.decode(data[:n], CHAT)
     for extra in ["A", "_", "-", "=", "==", "AAAA", " ", "\n", data]:
         with pytest.raises(InvalidState):
-            codec.decode(data + extra)
+            codec.decode(data + extra, CHAT)
         with pytest.raises(InvalidState):
-            codec.decode(extra + data)
+            codec.decode(extra + data, CHAT)
 
 
 def test_non_canonical_base64_is_rejected(codec: StateCodec) -> None:
-    data = codec.encode(make_state())
+    data = codec.encode(make_state(), CHAT)
     alphabet = state_codec._B64URL
     last = alphabet.index(data[-1])
     # The last character carries (raw bits mod 6) unused low bits (2 for 35 bytes, 4 for 34, none
@@ -224,7 +243,7 @@ def test_non_canonical_base64_is_rejected(codec: StateCodec) -> None:
         other = data[:-1] + alphabet[last | unused]
         assert base64.urlsafe_b64decode(other + pad) == base64.urlsafe_b64decode(data + pad)
         with pytest.raises(InvalidState, match="non-canonical"):
-            codec.decode(other)
+            codec.decode(other, CHAT)
 
 
 @pytest.mark.parametrize(
@@ -233,14 +252,14 @@ def test_non_canonical_base64_is_rejected(codec: StateCodec) -> None:
 )
 def test_garbage_is_rejected(codec: StateCodec, data: str) -> None:
     with pytest.raises(InvalidState):
-        codec.decode(data)
+        codec.decode(data, CHAT)
 
 
 def test_reason_never_contains_the_data(codec: StateCodec) -> None:
-    data = codec.encode(make_state())
+    data = codec.encode(make_state(), CHAT)
     forged = data[:-3] + ("AAA" if data[-3:] != "AAA" else "BAA")
     with pytest.raises(InvalidState) as caught:
-        codec.decode(forged)
+        codec.decode(forged, CHAT)
     assert caught.value.reason == "bad signature"
     assert forged not in str(caught.value)
     assert forged not in repr(caught.value)
@@ -264,66 +283,136 @@ def test_reason_never_contains_the_data(codec: StateCodec) -> None:
 def test_out_of_range_value_indexes_are_rejected(codec: StateCodec, key: str, code: int) -> None:
     offset, width = fact_offset(key)
     assert code < 1 << width
-    payload = set_bits(payload_of(codec.encode(make_state(facts={}))), offset, width, code)
+    plain = payload_of(codec, codec.encode(make_state(facts={}), CHAT))
+    payload = set_bits(plain, offset, width, code)
     with pytest.raises(InvalidState, match="out of range"):
-        codec.decode(resign(codec, payload))
+        codec.decode(resign(codec, payload), CHAT)
 
 
 def test_the_forging_helper_itself_works(codec: StateCodec) -> None:
     # Guards the test above: a valid code written the same way decodes.
     offset, width = fact_offset("birth_month")
-    payload = set_bits(payload_of(codec.encode(make_state(facts={}))), offset, width, 12)
-    assert codec.decode(resign(codec, payload)).facts_dict() == {"birth_month": 12}
+    plain = payload_of(codec, codec.encode(make_state(facts={}), CHAT))
+    payload = set_bits(plain, offset, width, 12)
+    assert codec.decode(resign(codec, payload), CHAT).facts_dict() == {"birth_month": 12}
 
 
 def test_wrong_codec_version_is_rejected(codec: StateCodec) -> None:
-    payload = set_bits(payload_of(codec.encode(make_state())), 0, 4, 2)
+    payload = set_bits(payload_of(codec, codec.encode(make_state(), CHAT)), 0, 4, 3)
     with pytest.raises(InvalidState, match="codec version"):
-        codec.decode(resign(codec, payload))
+        codec.decode(resign(codec, payload), CHAT)
     # A longer button of a later version says so too.
     with pytest.raises(InvalidState, match="codec version"):
-        codec.decode(resign(codec, payload + b"\0"))
+        codec.decode(resign(codec, payload + b"\0"), CHAT)
 
 
 def test_non_zero_padding_is_rejected(codec: StateCodec) -> None:
     pad = state_codec._PAD_BITS
     if pad == 0:
         pytest.skip("the layout fills its bytes")
-    payload = bytearray(payload_of(codec.encode(make_state())))
+    payload = bytearray(payload_of(codec, codec.encode(make_state(), CHAT)))
     payload[-1] |= 1
     with pytest.raises(InvalidState, match="padding"):
-        codec.decode(resign(codec, bytes(payload)))
+        codec.decode(resign(codec, bytes(payload)), CHAT)
+
+
+# --- encryption and the chat -----------------------------------------------------------------
+
+
+def open_layout(data: str) -> State | None:
+    """What someone holding the data (the device, a chat export) reads with the published layout
+    but no key: the bytes taken as the plaintext."""
+    raw = raw_of(data)
+    try:
+        return state_codec._unpack(raw[: len(raw) - state_codec.TAG_BYTES])
+    except InvalidState:
+        return None
+
+
+def test_the_open_layout_reads_no_answers_from_the_data(codec: StateCodec) -> None:
+    rng = random.Random(647)
+    readable = 0
+    for _ in range(300):
+        state = random_state(rng)
+        seen = open_layout(codec.encode(state, CHAT))
+        if seen is not None and (seen.facts == state.facts or seen.as_of == state.as_of
+                                 or seen.first_message_id == state.first_message_id):
+            readable += 1
+    assert readable == 0
+
+
+def test_states_differing_in_one_answer_share_no_visible_structure(codec: StateCodec) -> None:
+    # A keystream under a synthetic IV: one answer changed flips about half of all bits, not a
+    # few bits at the answer's place (which a signed-only layout would show).
+    a = raw_of(codec.encode(make_state(facts={"sex": "male"}), CHAT))
+    b = raw_of(codec.encode(make_state(facts={"sex": "female"}), CHAT))
+    differing = bin(int.from_bytes(a, "big") ^ int.from_bytes(b, "big")).count("1")
+    assert len(a) * 8 * 0.3 < differing < len(a) * 8 * 0.7
+
+
+def test_the_data_is_bound_to_its_chat(codec: StateCodec) -> None:
+    data = codec.encode(make_state(), CHAT)
+    assert codec.decode(data, CHAT) == make_state()
+    for other in (CHAT + 1, -CHAT, -1001234567890, 0):
+        with pytest.raises(InvalidState, match="signature"):
+            codec.decode(data, other)
+    # The same state made for another chat is other data.
+    assert codec.encode(make_state(), -1001234567890) != data
+    # Equal states in one chat give equal data (deterministic: the tag is the IV).
+    assert codec.encode(make_state(), CHAT) == data
+
+
+def test_the_version_stays_readable_and_authenticated(codec: StateCodec) -> None:
+    raw = raw_of(codec.encode(make_state(), CHAT))
+    assert raw[0] >> 4 == state_codec.CODEC_VERSION
+    # A button of version 1 (signed, not encrypted, 48 characters) is refused by its version.
+    with pytest.raises(InvalidState, match="codec version"):
+        codec.decode("GQ0VniaODVuiGIQA0AAQAAGAAACNAAAISQAYN84yJ8IOyVUf", CHAT)
+
+
+def test_the_newest_message_is_carried_and_capped(codec: StateCodec) -> None:
+    def newest(first: int, value: int) -> int:
+        state = make_state(first_message_id=first, newest_message_id=value)
+        return codec.decode(codec.encode(state, CHAT), CHAT).newest_message_id
+
+    assert newest(100, 180) == 180
+    assert newest(100, 100) == 100
+    assert newest(100, 0) == 0
+    assert newest(100, 99) == 0  # before the interview began: unknown
+    # Never beyond the interview's own span.
+    assert newest(100, 10**9) == 100 + state_codec.MAX_INTERVIEW_SPAN
 
 
 # --- keys ----------------------------------------------------------------------------------
 
 
 def test_key_rotation() -> None:
+    # Both keys (MAC and keystream) follow the secret: an old button opens under the old secret.
     state = make_state()
-    old_button = StateCodec([OLD_SECRET]).encode(state)
+    old_button = StateCodec([OLD_SECRET]).encode(state, CHAT)
     rotated = StateCodec([SECRET, OLD_SECRET])
-    assert rotated.decode(old_button) == state
+    assert rotated.decode(old_button, CHAT) == state
     # The new key signs: the old deployment cannot read buttons made after the rotation.
-    new_button = rotated.encode(state)
+    new_button = rotated.encode(state, CHAT)
     assert new_button != old_button
-    assert StateCodec([SECRET]).decode(new_button) == state
+    assert StateCodec([SECRET]).decode(new_button, CHAT) == state
     with pytest.raises(InvalidState, match="signature"):
-        StateCodec([OLD_SECRET]).decode(new_button)
+        StateCodec([OLD_SECRET]).decode(new_button, CHAT)
     # The old key removed: its buttons stop working.
     with pytest.raises(InvalidState, match="signature"):
-        StateCodec([SECRET]).decode(old_button)
+        StateCodec([SECRET]).decode(old_button, CHAT)
 
 
 def test_another_secret_is_rejected(codec: StateCodec) -> None:
     with pytest.raises(InvalidState, match="signature"):
-        codec.decode(StateCodec([OTHER_SECRET]).encode(make_state()))
+        codec.decode(StateCodec([OTHER_SECRET]).encode(make_state(), CHAT), CHAT)
 
 
 def test_layout_change_invalidates_old_buttons(monkeypatch: pytest.MonkeyPatch) -> None:
-    data = StateCodec([SECRET]).encode(make_state())
+    data = StateCodec([SECRET]).encode(make_state(), CHAT)
     monkeypatch.setattr(state_codec, "_LAYOUT_ID", state_codec._LAYOUT_ID + b";new_fact:2")
     with pytest.raises(InvalidState, match="signature"):
-        StateCodec([SECRET]).decode(data)
+        StateCodec([SECRET]).decode(data, CHAT)
 
 
 @pytest.mark.parametrize(
@@ -382,8 +471,9 @@ GOLDEN_STATE = State(
     dont_know=frozenset({"student", "conviction"}),
     as_of=dt.date(2022, 10, 10),
     first_message_id=4242,
+    newest_message_id=4250,
 )
-GOLDEN_DATA = "GQ0VniaODVuiGIQA0AAQAAGAAACNAAAISQAYN84yJ8IOyVUf"  # layout of issue 8
+GOLDEN_DATA = "JbOVs6S4Ts20aB-43OaMzk2IKTP90kWLkX04C-GPvsXmqWvzojg"  # codec v2 (issue 9), chat CHAT
 
 
 def test_field_layout() -> None:
@@ -392,8 +482,8 @@ def test_field_layout() -> None:
 
 def test_golden_encoding() -> None:
     codec = StateCodec([GOLDEN_SECRET])
-    assert codec.encode(GOLDEN_STATE) == GOLDEN_DATA
-    assert codec.decode(GOLDEN_DATA) == GOLDEN_STATE
+    assert codec.encode(GOLDEN_STATE, CHAT) == GOLDEN_DATA
+    assert codec.decode(GOLDEN_DATA, CHAT) == GOLDEN_STATE
 
 
 # --- values outside the vocabulary ---------------------------------------------------------
@@ -432,6 +522,8 @@ def test_golden_encoding() -> None:
         {"rules_version": "deadbeeg"},
         {"first_message_id": 2**32},
         {"first_message_id": -1},
+        {"newest_message_id": -1},
+        {"newest_message_id": 1.5},
         {"as_of": DATE_EPOCH - dt.timedelta(days=1)},
         {"as_of": LATEST + dt.timedelta(days=1)},
         {"as_of": dt.datetime(2022, 10, 10, tzinfo=dt.UTC)},
@@ -439,7 +531,7 @@ def test_golden_encoding() -> None:
 )
 def test_values_outside_the_layout_raise_on_encode(codec: StateCodec, changes: Any) -> None:
     with pytest.raises(ValueError):
-        codec.encode(make_state(**changes))
+        codec.encode(make_state(**changes), CHAT)
 
 
 # --- the State value and the data's shape --------------------------------------------------
@@ -462,7 +554,7 @@ def test_state_is_immutable_and_hashable() -> None:
 
 
 def test_data_shape_is_distinguishable(codec: StateCodec) -> None:
-    data = codec.encode(make_state())
+    data = codec.encode(make_state(), CHAT)
     assert is_state_data(data)
     for other in ["lang:en", "noop", "restart", data[:-1], data + "A", "lang:" + data[5:]]:
         assert not is_state_data(other)

@@ -629,6 +629,8 @@ class _Injection:
     remaining: int
     error: ApiError
     methods: frozenset[str] | None
+    chat_id: int | None = None  # only calls naming this chat (Telegram's flood control is per chat)
+    until: float | None = None  # stand-in clock: every call until then, whatever the count
 
 
 @dataclass
@@ -1979,7 +1981,7 @@ class BotAPIStandIn:
                     raise ApiError(UNAUTHORIZED, 401)
                 if entry is None:
                     raise ApiError(NOT_FOUND, 404)
-                self._check_injections(bot, name, mutating=entry[1])
+                self._check_injections(bot, name, params, mutating=entry[1])
                 if name != "getUpdates":
                     result = getattr(self, entry[2])(bot, params)
             if name == "getUpdates":
@@ -2000,15 +2002,32 @@ class BotAPIStandIn:
             self._touch()
         return envelope
 
-    def _check_injections(self, bot: _BotState, name: str, *, mutating: bool) -> None:
+    def _check_injections(
+        self, bot: _BotState, name: str, params: Mapping[str, Any], *, mutating: bool
+    ) -> None:
         for injection in bot.injections:
             applies = (
                 name.lower() in injection.methods if injection.methods is not None else mutating
             )
+            if injection.chat_id is not None:
+                applies = applies and _opt_int(params, "chat_id") == injection.chat_id
+            if injection.until is not None:
+                if applies and self.now() < injection.until:
+                    left = max(1, round(injection.until - self.now()))
+                    error = injection.error
+                    if error.error_code == 429:  # Telegram says how long is left
+                        error = ApiError(TOO_MANY_REQUESTS.format(left), 429,
+                                         {"retry_after": left})
+                    raise error
+                continue
             if applies and injection.remaining > 0:
                 injection.remaining -= 1
                 raise injection.error
-        bot.injections = [i for i in bot.injections if i.remaining > 0]
+        now = self.now()
+        bot.injections = [
+            i for i in bot.injections
+            if (i.until is not None and now < i.until) or (i.until is None and i.remaining > 0)
+        ]
 
     # ---- updates: queueing, long polling, webhooks --------------------------------------------
 
@@ -2230,15 +2249,21 @@ class BotAPIStandIn:
         count: int = 1,
         methods: Sequence[str] | None = None,
         parameters: JSON | None = None,
+        chat_id: int | None = None,
+        seconds: float | None = None,
     ) -> None:
         """Answer the next ``count`` calls with this error: calls to ``methods`` if given, else
-        the next mutating calls (send*, edit*, delete*, answer*, set/deleteMy*, leaveChat...)."""
+        the next mutating calls (send*, edit*, delete*, answer*, set/deleteMy*, leaveChat...);
+        with ``chat_id``, only calls naming that chat; with ``seconds``, every such call for that
+        long instead of ``count`` calls."""
         with self._lock:
             self._bot(token).injections.append(
                 _Injection(
                     remaining=count,
                     error=ApiError(description, error_code, parameters),
                     methods=frozenset(m.lower() for m in methods) if methods else None,
+                    chat_id=chat_id,
+                    until=self.now() + seconds if seconds is not None else None,
                 )
             )
 
@@ -2248,8 +2273,12 @@ class BotAPIStandIn:
         count: int = 1,
         retry_after: int = 1,
         methods: Sequence[str] | None = None,
+        chat_id: int | None = None,
+        seconds: float | None = None,
     ) -> None:
-        """Flood control: the next ``count`` mutating calls answer 429 with ``retry_after``."""
+        """Flood control: the next ``count`` mutating calls (to ``chat_id`` only, if given)
+        answer 429 with ``retry_after``; with ``seconds``, every such call for that long, each
+        told how much of it is left."""
         self.inject_error(
             token,
             description=TOO_MANY_REQUESTS.format(retry_after),
@@ -2257,6 +2286,8 @@ class BotAPIStandIn:
             count=count,
             methods=methods,
             parameters={"retry_after": retry_after},
+            chat_id=chat_id,
+            seconds=seconds,
         )
 
     # ---- what tests look at -------------------------------------------------------------------
