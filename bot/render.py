@@ -45,6 +45,8 @@ FACT_NAMES: dict[str, str] = {
     "accredited_employer": N_("whether the employer qualifies"),
     "higher_education": N_("higher education"),
     "on_employer_list": N_("whether the employer has put him on its list"),
+    "student_programme": N_("the study programme (accredited, postgraduate or neither)"),
+    "student_first_time": N_("whether this level of education is his first"),
 }
 
 OUTCOME_HEADLINE: dict[str, str] = {

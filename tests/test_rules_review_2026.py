@@ -107,3 +107,10 @@ def test_every_sourced_citation_says_when_it_was_seen() -> None:
     for act_id, act in RS.acts.items():
         if act.url_verified:
             assert act.url, act_id
+
+
+def test_the_list_of_acts_fits_one_telegram_message() -> None:
+    # The bot's /sources page lists every act's title: it must stay one message (4,096).
+    for lang in ("ru", "en"):
+        total = sum(len(act.title.get(lang)) + 3 for act in RS.acts.values())
+        assert total <= 3900, (lang, total)
