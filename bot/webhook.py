@@ -2,9 +2,16 @@
 
 python-telegram-bot's built-in webhook server has one POST route; we need one per bot account
 (mirrors), a health check and a constant-time secret check, so this is a small aiohttp server.
-A request without the right `X-Telegram-Bot-Api-Secret-Token` gets 403 and is not processed.
-On SIGTERM it stops accepting, finishes the updates already accepted and exits; the webhook stays
-registered (another worker may serve it).
+A request without the right `X-Telegram-Bot-Api-Secret-Token` gets 403 and is not processed;
+what cannot be parsed (a secret header outside Telegram's alphabet, a body that is not a JSON
+object or not an update) gets 400, never 500 (Telegram retries 500s).
+
+Slow or idle clients cannot exhaust the process's descriptors: at most `MAX_CONNECTIONS` are
+served at once (more are closed on accept), a connection that has not sent its headers within
+`HEADER_TIMEOUT` is closed (aiohttp's keep-alive timer also runs before the first request), and a
+body must arrive within `BODY_TIMEOUT`. A full update backlog holds a delivery `HOLD_WHEN_FULL`,
+then answers 429. On SIGTERM it stops accepting, finishes the updates already accepted and
+exits; the webhook stays registered (another worker may serve it).
 """
 
 from __future__ import annotations
@@ -13,6 +20,8 @@ import asyncio
 import hmac
 import json
 import logging
+import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -29,6 +38,13 @@ log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY = 1024 * 1024
 HOLD_WHEN_FULL = 10.0  # seconds a delivery waits for room in the update backlog
+# Telegram sends at most 100 connections at once (setWebhook max_connections, default 40); the
+# rest of a 1,024-descriptor budget stays free for the Bot API client and the health check.
+MAX_CONNECTIONS = 256
+HEADER_TIMEOUT = 10.0  # seconds from connect (or the previous request) to a complete header
+BODY_TIMEOUT = 10.0  # seconds to receive the body
+# Telegram's secret_token alphabet (setWebhook): anything else cannot be the secret.
+_SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 def hook_paths(settings: Settings, bot_ids: list[int]) -> list[str]:
@@ -46,6 +62,41 @@ def public_url(settings: Settings, path: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{path}"
 
 
+def parse_update(body: bytes, bot: Any) -> Update | None:
+    """The update in a delivery's body; None for anything that is not one."""
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict) or type(data.get("update_id")) is not int:
+        return None
+    try:
+        return Update.de_json(data, bot)
+    except Exception:  # a malformed nested object: PTB raises whatever its parsing meets
+        return None
+
+
+class _Refuse(asyncio.Protocol):
+    """Beyond the connection cap: close at once, freeing the descriptor."""
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        if isinstance(transport, asyncio.Transport):
+            transport.abort()
+        else:
+            transport.close()
+
+
+def capped(server: web.Server, limit: int) -> Callable[[], asyncio.BaseProtocol]:
+    """aiohttp's protocol factory, refusing connections beyond `limit`."""
+
+    def factory() -> asyncio.BaseProtocol:
+        if len(server.connections) >= limit:
+            return _Refuse()
+        return server()
+
+    return factory
+
+
 def build_server(apps: list[Any], paths: list[str], secret: str) -> web.Application:
     expected = secret.encode()
     server = web.Application(client_max_size=MAX_BODY)
@@ -54,15 +105,22 @@ def build_server(apps: list[Any], paths: list[str], secret: str) -> web.Applicat
 
     def handler_for(app: Any) -> Any:
         async def receive(request: web.Request) -> web.Response:
-            given = request.headers.get(SECRET_HEADER, "").encode()
-            if not hmac.compare_digest(given, expected):
+            given = request.headers.get(SECRET_HEADER)
+            if given is None:
+                return web.Response(status=403)
+            if not _SECRET_SHAPE.fullmatch(given):  # non-UTF-8 bytes arrive as surrogates
+                return web.Response(status=400)
+            if not hmac.compare_digest(given.encode(), expected):
                 return web.Response(status=403)
             if not state["accepting"]:
                 return web.Response(status=503)
             try:
-                data = json.loads(await request.read())
-                update = Update.de_json(data, app.bot)
-            except (ValueError, TypeError, KeyError):
+                async with asyncio.timeout(BODY_TIMEOUT):
+                    body = await request.read()
+            except TimeoutError:
+                return web.Response(status=408)
+            update = parse_update(body, app.bot)
+            if update is None:
                 return web.Response(status=400)
             try:
                 # A full backlog holds the request a while (Telegram sends at most
@@ -99,16 +157,19 @@ async def serve_webhook(settings: Settings, ruleset: rules.RuleSet) -> int:
         await app.bot.set_webhook(url=public_url(settings, path), secret_token=secret,
                                   allowed_updates=ALLOWED_UPDATES)
     server = build_server(apps, paths, secret)
-    runner = web.AppRunner(server, access_log=None)  # access logs would hold who posted
+    # keepalive_timeout also closes a connection that never completes its first request.
+    runner = web.AppRunner(server, access_log=None,  # access logs would hold who posted
+                           keepalive_timeout=HEADER_TIMEOUT)
     await runner.setup()
+    assert runner.server is not None
     host, port = settings.webhook_listen
-    site = web.TCPSite(runner, host, port)
-    await site.start()
+    listener = await asyncio.get_running_loop().create_server(
+        capped(runner.server, MAX_CONNECTIONS), host, port, reuse_address=True)
     log.warning("serving the webhook on %s:%d", host, port)
     await wait_for_signals(apps)
     # Stop accepting; Application.stop then handles the updates already queued before exiting.
     server["state"]["accepting"] = False
-    await site.stop()
+    listener.close()
     await stop_apps(apps)
     await runner.cleanup()
     return 0

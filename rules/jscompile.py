@@ -17,7 +17,7 @@ import json
 from typing import Any
 
 from .age import TRUE, UNKNOWN
-from .engine import CompiledGround, RuleSet
+from .engine import USUAL, CompiledGround, CompiledText, RuleSet
 from .facts import FACTS, LEGACY_IMPLIES
 from .models import AgeLimit, AgeLimitPeriod, All, Any_, Condition, FactAtLeast, FactIn, FactIs
 
@@ -120,17 +120,26 @@ def engine_data(rs: RuleSet) -> dict[str, Any]:
         "ageLimits": [_limits(p, rs) for p in rs.age_periods],
         "grounds": [_ground(cg) for cg in rs.grounds],
         "questions": [
-            {"id": q.id, "kind": q.kind, "facts": list(q.facts), "dontKnow": q.dont_know}
+            {"id": q.id, "kind": q.kind, "facts": list(q.facts), "dontKnow": q.dont_know,
+             "options": [{"id": o.id, "set": o.set} for o in q.options]}
             for q in rs.questions
         ],
-        "caveats": [
-            {"id": c.id, "from": _day(c.start), "until": _day(c.until),
+        # Caveats, date notes and next steps, with what makes each relevant and its rank.
+        "texts": [
+            {"id": c.id, "kind": c.kind, "rank": c.rank, "order": c.order,
+             "from": _day(c.start), "until": _day(c.until),
              "outcomes": sorted(c.outcomes) if c.outcomes is not None else None,
+             "missing": sorted(c.missing) if c.missing is not None else None,
              "when": c.source is not None}
-            for c in rs.caveats
+            for c in _texts(rs)
         ],
-        "notes": [{"id": n.id, "from": _day(n.start), "until": _day(n.until)} for n in rs.notes],
+        "bases": sorted(rs.bases),  # the outcomes that rest on a rule of their own
+        "usual": USUAL,  # the most common answers: the progress line's estimate
     }
+
+
+def _texts(rs: RuleSet) -> list[CompiledText]:
+    return [*rs.caveats, *rs.notes, *rs.steps]
 
 
 def compile_rules(rs: RuleSet, name: str = "EXEMPT_COMPILED") -> str:
@@ -138,7 +147,8 @@ def compile_rules(rs: RuleSet, name: str = "EXEMPT_COMPILED") -> str:
 
     statuses(f, age): every ground's status, by rule-base order. needs[i](f, age, ageNeeds): the
     needs of ground i when it is unknown and has no static shortcut. advice[i](f, age): the
-    status of ground i's advice condition. caveats[j](f, age): caveat j's condition."""
+    status of ground i's advice condition. texts[j](f, age): the condition of caveat, note or
+    step j (data.texts)."""
     grounds = rs.grounds
     lines = [f"var {name}={{", f"data:{js_literal(engine_data(rs))},"]
     lines.append("statuses:function(f,age){return[" +
@@ -156,11 +166,11 @@ def compile_rules(rs: RuleSet, name: str = "EXEMPT_COMPILED") -> str:
         for cg in grounds
     ]
     lines.append("advice:[" + ",".join(advice) + "],")
-    caveats = [
+    texts = [
         f"function(f,age){{return {expression(c.source)};}}" if c.source is not None else "null"
-        for c in rs.caveats
+        for c in _texts(rs)
     ]
-    lines.append("caveats:[" + ",".join(caveats) + "]")
+    lines.append("texts:[" + ",".join(texts) + "]")
     lines.append("};")
     return "\n".join(lines) + "\n"
 

@@ -122,3 +122,28 @@ async def test_an_interview_button_pressed_in_a_group_does_nothing(api: BotAPISt
     assert not [c for c in api.calls(method="deleteMessages")
                 if str(c.params.get("chat_id")) == str(group.id)]
     assert [m.message_id for m in api.chat(group.id).messages if not m.deleted] == before
+
+
+async def test_a_press_without_a_chat_is_answered_and_nothing_else(
+    api: BotAPIStandIn, bot: list[object], caplog: pytest.LogCaptureFixture
+) -> None:
+    # A press on an inline message (no chat, no message): the group language button's data and
+    # an interview's data both get a short answer; nothing fails.
+    from tests.botapi.server import CallbackQueryRecord
+
+    people = TelegramClient(api)
+    user = people.user("Inline", language_code="en")
+    queries = []
+    for n, data in enumerate(("gl:ru", "A" * state_codec.ENCODED_LENGTH)):
+        query_id = f"77{n}"
+        api._bot(None).callback_queries[query_id] = CallbackQueryRecord(
+            id=query_id, chat_id=0, message_id=0, user_id=user.id, data=data, created=api.now())
+        api.push_update({"callback_query": {"id": query_id, "from": user.to_json(),
+                                            "inline_message_id": "AAAA", "chat_instance": "1",
+                                            "data": data}})
+        queries.append(query_id)
+    await settle(api)
+    for query_id in queries:
+        answer = api.answer_for(query_id)
+        assert answer is not None and "private chat" in (answer.text or "")
+    assert "error while handling" not in caplog.text

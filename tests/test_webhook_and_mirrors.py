@@ -11,7 +11,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -43,13 +43,14 @@ def api() -> Iterator[BotAPIStandIn]:
 
 
 def start(api: BotAPIStandIn, port: int, *tokens: str, mode: str = "webhook",
-          **extra: str) -> subprocess.Popen[str]:
+          preexec_fn: Callable[[], None] | None = None, **extra: str) -> subprocess.Popen[str]:
     env = {**os.environ, **bot_env(api), "PYTHONPATH": str(ROOT),
            "TELEGRAM_BOT_TOKEN": ",".join(tokens),
            "WEBHOOK_URL": f"http://127.0.0.1:{port}/hook", "WEBHOOK_LISTEN": f"127.0.0.1:{port}",
            "WEBHOOK_SECRET": SECRET, **extra}
     return subprocess.Popen([sys.executable, "-m", "bot", mode], env=env, cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=preexec_fn)
 
 
 def wait_serving(port: int, timeout: float = 20) -> None:
