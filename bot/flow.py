@@ -8,20 +8,25 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rules import FACTS, FactsError, RuleSet, validate_facts
+from rules import FACTS, FactsError, RuleSet, today_in_moscow, validate_facts
 from rules.models import Question
 
 from . import render
 from .html_text import esc
-from .i18n import tr
+from .i18n import Tr, tr
 from .state_codec import State, code_value, value_code
-from .views import NEW_MESSAGE, Button, Page, Screen, View
+from .views import NEW_MESSAGE, Button, Detail, Page, Screen, View
 
 FACT_KEYS: tuple[str, ...] = tuple(FACTS)
 FACT_INDEX: dict[str, int] = {k: i for i, k in enumerate(FACT_KEYS)}
 FRESH = 1  # the VERDICT option of the review's "see the result" (not a re-render): counted once
 PAGE_NAMES = {Page.HELP: "help", Page.PRIVACY: "privacy", Page.SOURCES: "sources",
-              Page.ABOUT: "about", Page.CALLED_UP: "called_up", Page.LANGUAGE: "language"}
+              Page.ABOUT: "about", Page.CALLED_UP: "called_up", Page.LANGUAGE: "language",
+              Page.GET_HELP: "get_help", Page.SUMMONS: "summons"}
+# Not knowing the age means not knowing the birth year or month either (and the year's buttons
+# would otherwise span a century).
+ALSO_UNKNOWN = {"age": ("birth_year", "birth_month"), "birth_year": ("birth_month",)}
+SERVING = "serving_contract"  # already serving or mobilized: a screen about service, no verdict
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,11 @@ def _with(state: State, screen: Screen, question: int = 0, option: int = 0, **ch
           ) -> State:
     return dataclasses.replace(state, screen=int(screen), question=question, option=option,
                                **changes)  # type: ignore[arg-type]
+
+
+def _bare(state: State, screen: Screen, option: int = 0) -> State:
+    """A state that carries no answers: for pages, which do not need them."""
+    return _with(state, screen, option=option, facts={}, dont_know=frozenset())
 
 
 def lang_toggle(state: State) -> Button:
@@ -98,6 +108,8 @@ def press(env: Env, state: State) -> View:
         return review(env, state)
     if screen == Screen.VERDICT:
         return verdict(env, state)
+    if screen == Screen.DETAIL:
+        return detail(env, state)
     if screen == Screen.BACK:
         return _back(env, state)
     return _answer(env, state, screen)
@@ -149,7 +161,7 @@ def _answer(env: Env, state: State, screen: Screen) -> View:
     elif screen == Screen.DONT_KNOW:
         if not q.dont_know:
             return _stale(env, state)
-        for k in q.facts:
+        for k in (*q.facts, *(x for f in q.facts for x in ALSO_UNKNOWN.get(f, ()))):
             facts.pop(k, None)
             dont_know.add(k)
     elif screen == Screen.TOGGLE:
@@ -217,39 +229,46 @@ def _delete(env: Env, state: State) -> View:
 
 def greeting(env: Env, state: State) -> View:
     t = tr(state.lang)
-    here = _with(state, Screen.GREETING)
-    return View([render.greeting(t)], [
-        [Button(t.gettext("▶ Start"), _with(state, Screen.RESTART, facts={},
-                                             dont_know=frozenset()), kind="answer")],
-        [Button(t.gettext("Asking about someone already called up"),
-                _with(state, Screen.PAGE, option=Page.CALLED_UP + NEW_MESSAGE))],
+    state = _bare(state, Screen.GREETING)
+    return View([render.greeting(t, env.rules.typical_total({}, state.as_of))], [
+        [Button(t.gettext("▶ Start"), _bare(state, Screen.RESTART), key="s")],
+        [Button(t.gettext("Already serving or mobilized"),
+                _bare(state, Screen.PAGE, Page.CALLED_UP + NEW_MESSAGE), key="a")],
+        [Button(t.gettext("A summons in hand"),
+                _bare(state, Screen.PAGE, Page.SUMMONS + NEW_MESSAGE), key="m"),
+         Button(t.gettext("Get help"), _bare(state, Screen.PAGE, Page.GET_HELP + NEW_MESSAGE),
+                key="h")],
         [offline_button(state)],
-        [Button(t.gettext("Privacy"), _with(state, Screen.PAGE, option=Page.PRIVACY + NEW_MESSAGE)),
-         lang_toggle(here)],
+        [Button(t.gettext("Privacy"), _bare(state, Screen.PAGE, Page.PRIVACY + NEW_MESSAGE),
+                key="p"),
+         lang_toggle(state)],
     ])
 
 
 def offline_button(state: State) -> Button:
     t = tr(state.lang)
     return Button(t.gettext("📄 A copy that works without Telegram (a file)"),
-                  _with(state, Screen.PAGE, option=Page.OFFLINE + NEW_MESSAGE))
+                  _bare(state, Screen.PAGE, Page.OFFLINE + NEW_MESSAGE))
 
 
 def page(env: Env, state: State, which: Page, new_message: bool = False) -> View:
     if which == Page.OFFLINE:  # the handler sends the document in the person's language
         return View([], new_message=True, offline=True)
     t = tr(state.lang)
-    here = _with(state, Screen.PAGE, option=int(which))
-    text = render.page(t, PAGE_NAMES[which], env.rules, version=env.version, handles=env.handles)
+    state = _bare(state, Screen.PAGE)
+    here = _bare(state, Screen.PAGE, int(which))
+    text = render.page(t, PAGE_NAMES[which], env.rules, version=env.version,
+                       handles=env.handles, as_of=state.as_of)
     buttons: list[list[Button]] = []
     if which == Page.LANGUAGE:
         buttons.append([
-            Button("Русский", dataclasses.replace(_with(state, Screen.GREETING), lang="ru")),
-            Button("English", dataclasses.replace(_with(state, Screen.GREETING), lang="en")),
+            Button("Русский", dataclasses.replace(_bare(state, Screen.GREETING), lang="ru")),
+            Button("English", dataclasses.replace(_bare(state, Screen.GREETING), lang="en")),
         ])
     else:
-        start = _with(state, Screen.RESTART, facts={}, dont_know=frozenset())
-        buttons.append([Button(t.gettext("▶ Start the questions"), start), lang_toggle(here)])
+        start = _bare(state, Screen.RESTART)
+        buttons.append([Button(t.gettext("▶ Start the questions"), start, key="s"),
+                        lang_toggle(here)])
     return View([text], buttons, new_message=new_message)
 
 
@@ -257,6 +276,8 @@ def ask(env: Env, state: State, q: Question | None = None) -> View:
     """Show question `q`, or the planner's next; the review when nothing is left to ask."""
     rs = env.rules
     facts, dont_know = state.facts, state.dont_know
+    if facts.get("military_status") == SERVING:
+        return service(env, state)
     snap = rs.snapshot(facts, state.as_of, dont_know)
     if q is None:
         q = snap.next
@@ -265,7 +286,10 @@ def ask(env: Env, state: State, q: Question | None = None) -> View:
     t = tr(state.lang)
     path, to_come = snap.path, snap.to_come
     number = path.index(q.id) + 1 if q.id in path else len(path) + 1
-    remaining = max(0, to_come - (0 if q.id in path else 1))
+    # "of about M": the interview's length if the rest is answered the most common way, never
+    # more than the bound of what can still be asked, never less than this question's number.
+    total = max(number, min(len(path) + to_come,
+                            rs.typical_total(facts, state.as_of, dont_know)))
     qcode = question_code(q)
     here = _with(state, Screen.ASK, qcode)
     rows: list[list[Button]] = []
@@ -289,10 +313,9 @@ def ask(env: Env, state: State, q: Question | None = None) -> View:
         rows.append([Button(t.gettext("I don't know"), _with(state, Screen.DONT_KNOW, qcode),
                             kind="answer")])
     rows.append([Button(t.gettext("◀ Back"), _with(state, Screen.BACK), key="b"),
-                 Button(t.gettext("↺ Start over"), _with(state, Screen.RESTART, facts={},
-                                                         dont_know=frozenset()), key="r")])
+                 Button(t.gettext("↺ Start over"), _bare(state, Screen.RESTART), key="r")])
     rows.append([lang_toggle(here)])
-    text = render.question(t, q, number, remaining, q.kind == "checklist")
+    text = render.question(t, q, number, total, state.as_of, today_in_moscow())
     return View([text], rows)
 
 
@@ -312,33 +335,92 @@ def review(env: Env, state: State) -> View:
                 answer = t.gettext("None of these")
         rows_text.append((n, q.text.get(state.lang), answer))
         change_buttons.append(Button(f"✏️ {n}", _with(state, Screen.ASK, question_code(q)),
-                                     kind="answer"))
+                                     kind="change"))
     here = _with(state, Screen.REVIEW)
     rows: list[list[Button]] = [
         [Button(t.gettext("✅ See the result"), _with(state, Screen.VERDICT, option=FRESH),
-                kind="answer")]
+                key="v")]
     ]
     rows += [change_buttons[i:i + 5] for i in range(0, len(change_buttons), 5)]
     rows.append([Button(t.gettext("◀ Back"), _with(state, Screen.BACK), key="b"),
-                 Button(t.gettext("↺ Start over"), _with(state, Screen.RESTART, facts={},
-                                                         dont_know=frozenset()), key="r")])
+                 Button(t.gettext("↺ Start over"), _bare(state, Screen.RESTART), key="r")])
     rows.append([lang_toggle(here)])
-    return View([render.review(t, rows_text)], rows)
+    return View([render.review(t, rows_text, state.as_of, today_in_moscow())], rows)
+
+
+def _end_rows(t: Tr, state: State) -> list[list[Button]]:
+    """Start over, delete, privacy: under the verdict and every screen under it."""
+    return [
+        [Button(t.gettext("↺ Start over"), _bare(state, Screen.RESTART), key="r"),
+         Button(t.gettext("🗑 Delete this conversation"), _bare(state, Screen.DELETE), key="d")],
+        [offline_button(state)],
+        [Button(t.gettext("Privacy"), _bare(state, Screen.PAGE, Page.PRIVACY + NEW_MESSAGE),
+                key="p")],
+    ]
+
+
+def _detail_button(t: Tr, state: State, which: Detail, label: str, key: str) -> Button:
+    return Button(label, _with(state, Screen.DETAIL, option=int(which)), key=key)
 
 
 def verdict(env: Env, state: State) -> View:
+    """The verdict: one message on one phone screen, the details one press away."""
     rs = env.rules
+    if state.facts.get("military_status") == SERVING:
+        return service(env, state)
     t = tr(state.lang)
-    v = rs.evaluate(state.facts, state.as_of, state.lang)
-    texts = render.verdict(t, v, rs)
+    v = rs.evaluate(state.facts, state.as_of, state.lang, state.dont_know)
     here = _with(state, Screen.VERDICT)
     rows = [
-        [Button(t.gettext("↺ Start over"), _with(state, Screen.RESTART, facts={},
-                                                  dont_know=frozenset()), key="r")],
-        [Button(t.gettext("🗑 Delete this conversation"), _with(state, Screen.DELETE), key="d")],
-        [offline_button(state)],
-        [Button(t.gettext("Privacy"), _with(state, Screen.PAGE,
-                                            option=Page.PRIVACY + NEW_MESSAGE), key="p"),
-         lang_toggle(here)],
+        [_detail_button(t, state, Detail.GROUNDS, t.gettext("All grounds"), "g"),
+         _detail_button(t, state, Detail.TODO, t.gettext("What to do"), "w")],
+        [_detail_button(t, state, Detail.CAVEATS, t.gettext("Caveats"), "c"),
+         _detail_button(t, state, Detail.HELP, t.gettext("Get help"), "h")],
+        [_detail_button(t, state, Detail.SUMMONS, t.gettext("A summons in hand"), "s")],
+        *_end_rows(t, state),
     ]
-    return View(texts, rows, ends_interview=True, outcome=v.outcome)
+    rows[-1].append(lang_toggle(here))
+    return View([render.verdict(t, v)], rows, ends_interview=True, outcome=v.outcome)
+
+
+def detail(env: Env, state: State) -> View:
+    """A screen under the verdict, in the verdict's place, with the way back to it."""
+    rs = env.rules
+    t = tr(state.lang)
+    try:
+        which = Detail(state.option)
+    except ValueError:
+        return _stale(env, state)
+    if which == Detail.HELP:
+        text = render.help_screen(t, rs)
+    elif which == Detail.SUMMONS:
+        text = render.summons_text(t, rs, state.as_of)
+    else:
+        v = rs.evaluate(state.facts, state.as_of, state.lang, state.dont_know)
+        if which == Detail.GROUNDS:
+            text = render.grounds_screen(t, v)
+        elif which == Detail.TODO:
+            text = render.todo_screen(t, v)
+        else:
+            text = render.caveats_screen(t, v)
+    here = _with(state, Screen.DETAIL, option=int(which))
+    rows = [[Button(t.gettext("◀ Back to the result"), _with(state, Screen.VERDICT), key="b")],
+            *_end_rows(t, state)]
+    rows[-1].append(lang_toggle(here))
+    return View([text], rows, ends_interview=True)
+
+
+def service(env: Env, state: State) -> View:
+    """Already serving or mobilized: what service means now, discharge and complaints; never a
+    call-up verdict."""
+    rs = env.rules
+    t = tr(state.lang)
+    here = _with(state, Screen.VERDICT)
+    rows = [
+        [_detail_button(t, state, Detail.HELP, t.gettext("Get help"), "h"),
+         Button(t.gettext("◀ Change the answer"), _with(state, Screen.BACK), key="b")],
+        *_end_rows(t, state),
+    ]
+    rows[-1].append(lang_toggle(here))
+    return View([render.called_up_text(t, rs, state.as_of)], rows, ends_interview=True,
+                outcome="serving")

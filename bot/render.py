@@ -7,73 +7,100 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from rules import RuleSet, Verdict
+from rules import GroundOut, RuleSet, Verdict, today_in_moscow
 from rules.models import Question
+from rules.verdict import CitationOut
 
-from .html_text import b, esc, i, link, pack
+from .html_text import b, esc, i, link, pack, visible_length
 from .i18n import Tr
+
+VERDICT_LIMIT = 2000  # visible characters (UTF-16 units): the verdict fits one phone screen
+SCREEN_LIMIT = 4096  # Telegram's limit for one message
 
 
 def N_(message: str) -> str:
     return message
 
 
-# Fact keys in words, for "this depends on …".
+# What a verdict may still depend on, as clauses that join after "It depends on" in English and
+# "Ответ зависит от того, …" in Russian ("подходит ли работодатель и включил ли он …").
 FACT_NAMES: dict[str, str] = {
-    "sex": N_("sex"),
-    "birth_date": N_("exact date of birth"),
-    "birth_year": N_("year of birth"),
-    "birth_month": N_("month of birth"),
-    "age": N_("age"),
-    "citizen": N_("citizenship"),
-    "military_status": N_("military registration status"),
-    "rank": N_("military rank"),
-    "fitness": N_("fitness category"),
-    "conviction": N_("criminal record"),
-    "student": N_("form of study"),
+    "sex": N_("whether the person is a man or a woman"),
+    "birth_date": N_("the exact date of birth"),
+    "birth_year": N_("the year of birth"),
+    "birth_month": N_("the month of birth"),
+    "age": N_("the age"),
+    "citizen": N_("whether the person has Russian citizenship"),
+    "military_status": N_("the military registration status"),
+    "rank": N_("the military rank"),
+    "fitness": N_("the fitness category"),
+    "conviction": N_("whether there is a criminal record or a criminal case"),
+    "student": N_("whether and in what form the person studies"),
     "student_program_ok": N_("whether the study programme qualifies"),
-    "children_under_16": N_("number of children under 16"),
-    "raises_children_alone": N_("whether he raises the children without their mother"),
-    "wife_pregnant_22w": N_("whether his wife is at least 22 weeks pregnant"),
-    "disabled_child": N_("whether he has a disabled child"),
-    "cares_for_relative": N_("care of a relative"),
-    "guardian_of_sibling": N_("guardianship of a brother or sister"),
-    "mother_alone_with_4_under_8": N_("whether his mother raises four or more children under 8 alone"),
-    "parliament_member": N_("being a senator or State Duma deputy"),
-    "reserved_by_employer": N_("reservation by the employer"),
-    "sector": N_("where he works"),
+    "children_under_16": N_("how many children under 16 there are"),
+    "raises_children_alone": N_("whether the father raises the children without their mother"),
+    "wife_pregnant_22w": N_("whether the wife is at least 22 weeks pregnant"),
+    "disabled_child": N_("whether there is a child with a disability"),
+    "cares_for_relative": N_("whether the person cares for a relative"),
+    "guardian_of_sibling": N_("whether the person is the guardian of a brother or sister"),
+    "mother_alone_with_4_under_8": N_("whether the mother raises four or more children under 8 "
+                                      "alone"),
+    "parliament_member": N_("whether the person is a senator or a State Duma deputy"),
+    "reserved_by_employer": N_("whether the employer has reserved the person"),
+    "sector": N_("where the person works"),
     "accredited_employer": N_("whether the employer qualifies"),
-    "higher_education": N_("higher education"),
-    "on_employer_list": N_("whether the employer has put him on its list"),
-    "student_programme": N_("the study programme (accredited, postgraduate or neither)"),
-    "student_first_time": N_("whether this level of education is his first"),
+    "higher_education": N_("whether there is a higher-education degree"),
+    "on_employer_list": N_("whether the employer has put the employee on its list"),
+    "student_programme": N_("what kind of study programme it is (accredited, postgraduate or "
+                            "neither)"),
+    "student_first_time": N_("whether this level of education is obtained for the first time"),
 }
 
+# One plain line each; no pronoun, so it reads right for a man, a woman, oneself or a relative.
 OUTCOME_HEADLINE: dict[str, str] = {
-    "not_subject": N_("By the published law, he is not subject to call-up under this mobilization."),
-    "deferral": N_("He has the right to a deferral (otsrochka) under a published act. "
-                   "It is not automatic: he must claim it with documents."),
-    "conditional": N_("Protection is possible, but it rests only on a non-public decision, an "
-                      "employer list or an official statement, not on a published law. "
-                      "A commission may ignore it."),
-    "subject": N_("None of the grounds we know applies: he can be called up if call-up under "
-                  "this decree is under way or resumes."),
-    "undetermined": N_("We cannot tell yet: the answer depends on something not known."),
+    "not_subject": N_("Not subject to call-up under this mobilization, by a published law."),
+    "deferral": N_("Entitled to a deferral (otsrochka) from call-up under a published law."),
+    "conditional": N_("Protection is possible, but it rests on an unpublished decision or an "
+                      "official statement, not on a law: a commission may ignore it."),
+    "subject": N_("Can be called up if call-up under this decree is under way or resumes: none "
+                  "of the grounds we know applies."),
+    "undetermined": N_("We cannot tell yet: the answer depends on what is not known."),
+}
+
+OUTCOME_SHORT: dict[str, str] = {
+    "not_subject": N_("not subject to call-up"),
+    "deferral": N_("deferral"),
+    "conditional": N_("not a published law"),
+}
+
+SOURCE_KINDS: dict[str, str] = {
+    "published": N_("Published laws, decrees and resolutions"),
+    "unpublished": N_("Unpublished directives, decisions and letters, known from reports"),
+    "statement": N_("Official statements and explainers (not law)"),
+}
+
+CONFIDENCE_WORDS: dict[str, str] = {
+    "V": N_("checked against the sources"),
+    "P": N_("partly checked: a detail such as a number or date is unconfirmed"),
+    "M": N_("our reading of the law, not confirmed by a source"),
 }
 
 
 def neutral_header(t: Tr) -> str:
     # The first line is what a lock screen or chat list shows: nothing telling.
-    return b(t.gettext("Reference note"))
+    return b(t.gettext("Note"))
 
 
-def greeting(t: Tr) -> str:
+def greeting(t: Tr, typical: int) -> str:
     lines = [
         neutral_header(t),
         "",
-        esc(t.gettext("This bot checks, in a few button questions, whether a person can be "
-                      "called up under the partial mobilization of 21 September 2022 "
-                      "(Decree No. 647), and which legal grounds protect them.")),
+        esc(t.gettext("This bot checks whether a person can be called up under the partial "
+                      "mobilization of 21 September 2022 (Decree No. 647), and which legal "
+                      "grounds protect them.")),
+        esc(t.ngettext("It takes up to about {n} button question, often fewer.",
+                       "It takes up to about {n} button questions, often fewer.", typical).format(
+            n=typical)),
         "",
         esc(t.gettext("It does not cover regular conscription, electronic summonses or the "
                       "2026 “special training” of reservists. It is not legal advice.")),
@@ -84,29 +111,34 @@ def greeting(t: Tr) -> str:
     return "\n".join(lines)
 
 
-def progress_line(t: Tr, number: int, remaining: int) -> str:
-    text = t.ngettext(
-        "Question {number} · about {remaining} more to go",
-        "Question {number} · about {remaining} more to go",
-        remaining,
-    ).format(number=number, remaining=remaining)
-    if remaining == 0:
-        text = t.gettext("Question {number} · the last one").format(number=number)
-    return esc(text)
+def progress_line(t: Tr, number: int, total: int) -> str:
+    return esc(t.ngettext("Question {number} of about {total}",
+                          "Question {number} of about {total}", total).format(
+        number=number, total=total))
 
 
-def question(t: Tr, q: Question, number: int, remaining: int, checklist_note: bool) -> str:
-    parts = [neutral_header(t), progress_line(t, number, remaining), "", b(q.text.get(t.lang))]
-    if checklist_note:
+def as_of_line(t: Tr, as_of: dt.date, today: dt.date) -> str:
+    if as_of == today:
+        return esc(t.gettext("Checked as of today, {date}.").format(date=t.date(as_of)))
+    return b(t.gettext("Checked as of {date}: answer as things stood on that day.").format(
+        date=t.date(as_of)))
+
+
+def question(t: Tr, q: Question, number: int, total: int, as_of: dt.date,
+             today: dt.date) -> str:
+    parts = [neutral_header(t), progress_line(t, number, total), as_of_line(t, as_of, today), "",
+             b(q.text.get(t.lang))]
+    if q.kind == "checklist":
         parts.append(i(t.gettext("Tick everything that applies, then press “Done”.")))
     if q.help:
         parts += ["", i(q.help.get(t.lang))]
     return "\n".join(parts)
 
 
-def review(t: Tr, rows: Sequence[tuple[int, str, str]]) -> str:
+def review(t: Tr, rows: Sequence[tuple[int, str, str]], as_of: dt.date, today: dt.date) -> str:
     """rows: (number, question text, answer text)."""
-    parts = [neutral_header(t), b(t.gettext("Check your answers")), ""]
+    parts = [neutral_header(t), b(t.gettext("Check your answers")), as_of_line(t, as_of, today),
+             ""]
     for number, text, answer in rows:
         parts.append(f"{number}. {esc(text)}\n    → {b(answer)}")
     parts += ["", esc(t.gettext("Press a numbered button to change that answer, or see the "
@@ -114,84 +146,281 @@ def review(t: Tr, rows: Sequence[tuple[int, str, str]]) -> str:
     return "\n".join(parts)
 
 
-def _citation_line(t: Tr, c: object) -> str:
-    from rules.verdict import CitationOut
+# --- citations -------------------------------------------------------------------------------------
 
-    assert isinstance(c, CitationOut)
+
+def short_date(day: str | None) -> str:
+    return dt.date.fromisoformat(day).strftime("%d.%m.%Y") if day else ""
+
+
+def citation(t: Tr, c: CitationOut, *, confidence: bool = False) -> str:
+    """One citation: the act (linked when its official page is known), what kind of source it
+    is, one date; with `confidence`, how well it is checked, in words."""
     label = link(c.label, c.url) if c.url else esc(c.label)
     bits = [label]
-    if c.date:
-        bits.append(esc(t.date(dt.date.fromisoformat(c.date))))
-    if c.confirmed:
-        bits.append(esc(t.gettext("confirmed in the published text")))
+    date = short_date(c.date)
+    if c.kind == "published":
+        bits.append(esc(t.gettext("published act")))
+    elif c.kind == "statement":
+        bits.append(esc(t.gettext("official statement, not a law")))
+    elif c.by:
+        bits.append(esc(t.gettext("unpublished document, known from {source}").format(
+            source=c.by)))
     else:
-        bits.append(esc(t.gettext("reported, not confirmed in the published text")))
-    if not c.published:
-        bits.append(esc(t.gettext("the act itself is not public")))
-    return "• " + " · ".join(bits)
+        bits.append(esc(t.gettext("unpublished document")))
+    if date and date not in c.label:
+        bits.append(esc(date))
+    if confidence:
+        bits.append(i(t.gettext(CONFIDENCE_WORDS[c.confidence])))
+    return " · ".join(bits)
 
 
-def needs_words(t: Tr, keys: Sequence[str]) -> str:
-    return ", ".join(t.gettext(FACT_NAMES.get(k, k)) for k in keys)
+# --- joins -------------------------------------------------------------------------------------------
 
 
-def verdict(t: Tr, v: Verdict, rs: RuleSet) -> list[str]:
-    """The verdict as messages: the outcome first, each ground whole, then what to do, caveats,
-    the date and rules version, and where to get human help."""
-    head = [b(t.gettext(OUTCOME_HEADLINE[v.outcome]))]
+def join_clauses(t: Tr, clauses: Sequence[str]) -> str:
+    """"a, b and c": the last two joined by "and" ("и"), never by a comma."""
+    items = list(clauses)
+    if len(items) <= 1:
+        return "".join(items)
+    return t.gettext("{first} and {last}").format(first=", ".join(items[:-1]), last=items[-1])
+
+
+def depends_on(t: Tr, keys: Sequence[str]) -> str:
+    clauses = [t.gettext(FACT_NAMES.get(k, k)) for k in keys]
+    return t.gettext("It depends on {things}.").format(things=join_clauses(t, clauses))
+
+
+# --- the verdict: one message --------------------------------------------------------------------
+
+
+def _deciding(v: Verdict) -> list[GroundOut]:
+    """The one or two grounds that decide the outcome: the strongest applying ones; for an open
+    answer, the strongest possible ones."""
+    applying = [g for g in v.grounds if g.status == "applies"]
+    if applying:
+        top = applying[0].outcome
+        return [g for g in applying if g.outcome == top][:2]
+    return [g for g in v.grounds if g.status == "possible"][:2]
+
+
+def verdict(t: Tr, v: Verdict) -> str:
+    """The verdict on one phone screen (at most VERDICT_LIMIT visible characters): the outcome,
+    the deciding grounds with their main citation, up to three next steps, the top caveat."""
+    head = [neutral_header(t), b(t.gettext(OUTCOME_HEADLINE[v.outcome]))]
     if v.outcome in ("conditional", "undetermined") and v.missing:
-        head.append(esc(t.gettext("It depends on: {things}.").format(
-            things=needs_words(t, v.missing))))
-    blocks = ["\n".join(head)]
+        head.append(esc(depends_on(t, v.missing)))
+    grounds: list[str] = []
+    deciding = _deciding(v)
+    for g in deciding:
+        line = f"• {b(g.title)}"
+        if g.status == "possible":
+            line += " — " + esc(t.gettext("may apply"))
+        grounds.append(line + "\n   " + citation(t, g.citations[0]))
+    if v.basis is not None:
+        grounds.append(f"• {b(v.basis.title)}\n   " + citation(t, v.basis.citations[0]))
+    more = len([g for g in v.grounds if g.status == "applies"]) - len(
+        [g for g in deciding if g.status == "applies"])
+    if more > 0:
+        grounds.append(i(t.ngettext("{n} more ground applies: see “All grounds”.",
+                                    "{n} more grounds apply: see “All grounds”.", more).format(
+            n=more)))
+    if v.skipped and v.outcome in ("not_subject", "deferral"):
+        grounds.append(i(t.gettext("Other grounds were not checked because this one settles "
+                                   "the answer.")))
+    steps = [s.text for s in v.steps[:3]]
+    caveat = v.caveats[0].text if v.caveats else None
+    foot = i(t.gettext("As of {date} · rules version {version}").format(
+        date=t.date(dt.date.fromisoformat(v.as_of)), version=v.rules_version))
+
+    def build(grounds: list[str], steps: list[str], caveat: str | None) -> str:
+        blocks = ["\n".join(head)]
+        if grounds:
+            title = t.gettext("Why") if v.outcome != "undetermined" else t.gettext(
+                "What is still open")
+            blocks.append(b(title) + "\n" + "\n".join(grounds))
+        if steps:
+            blocks.append(b(t.gettext("What to do now")) + "\n" + "\n".join(
+                f"{n}. {esc(s)}" for n, s in enumerate(steps, 1)))
+        if caveat:
+            blocks.append(b(t.gettext("Important")) + "\n" + esc(caveat).replace("\n", "\n   "))
+        blocks.append(foot)
+        return "\n\n".join(blocks)
+
+    text = build(grounds, steps, caveat)
+    # Rule base texts can grow: give up detail, least important first, to stay on one screen.
+    while visible_length(text) > VERDICT_LIMIT and (steps or caveat or len(grounds) > 1):
+        if len(steps) > 1:
+            steps = steps[:-1]
+        elif caveat:
+            caveat = None
+        elif len(grounds) > 1:
+            grounds = grounds[:-1]
+        else:
+            steps = []
+        text = build(grounds, steps, caveat)
+    return text
+
+
+def grounds_screen(t: Tr, v: Verdict) -> str:
+    """All grounds: those that apply and those that may, each with its explanation and every
+    citation, and how well each is checked, in words."""
+    blocks = [neutral_header(t) + "\n" + b(t.gettext("All grounds"))]
     applying = [g for g in v.grounds if g.status == "applies"]
     possible = [g for g in v.grounds if g.status == "possible"]
     if applying:
         blocks.append(b(t.gettext("Grounds that apply")))
-    for g in applying:
-        blocks.append(_ground_block(t, g))
+        blocks += [_ground_block(t, g) for g in applying]
+    if v.basis is not None:
+        blocks.append(b(v.basis.title) + "\n" + "\n".join(
+            "• " + citation(t, c, confidence=True) for c in v.basis.citations))
     if possible:
         blocks.append(b(t.gettext("Grounds that may apply")))
-    for g in possible:
-        block = _ground_block(t, g)
-        if g.needs:
-            block += "\n" + i(t.gettext("Depends on: {things}.").format(
-                things=needs_words(t, g.needs)))
-        blocks.append(block)
+        for g in possible:
+            block = _ground_block(t, g)
+            if g.needs:
+                block += "\n" + i(depends_on(t, g.needs))
+            blocks.append(block)
+    if v.skipped:
+        blocks.append(i(t.ngettext(
+            "{n} other ground was not checked: the answers already settle the outcome.",
+            "{n} other grounds were not checked: the answers already settle the outcome.",
+            v.skipped).format(n=v.skipped)))
+    if not applying and not possible and v.basis is None:
+        blocks.append(esc(t.gettext("No ground applies to these answers.")))
+    return _fit(blocks)
+
+
+def _ground_block(t: Tr, g: GroundOut) -> str:
+    kind = t.gettext(OUTCOME_SHORT[g.outcome])
+    lines = [f"{b(g.title)} — {esc(kind)}", esc(g.explanation)]
+    if g.note:
+        lines.append(i(g.note))
+    lines += ["• " + citation(t, c, confidence=True) for c in g.citations]
+    return "\n".join(lines)
+
+
+def todo_screen(t: Tr, v: Verdict) -> str:
+    """What to do: every relevant next step, each applying ground's documents, the advice."""
+    blocks = [neutral_header(t) + "\n" + b(t.gettext("What to do"))]
+    if v.steps:
+        blocks.append("\n".join(f"{n}. {esc(s.text)}" for n, s in enumerate(v.steps, 1)))
+    for g in v.grounds:
+        if g.status == "applies":
+            blocks.append(f"{b(g.title)}\n{esc(g.todo)}")
     if v.advice:
         blocks.append(b(t.gettext("Worth checking")) + "\n" + "\n".join(
             "• " + esc(a.text) for a in v.advice))
-    steps = [t.gettext("Gather the documents named above, originals and copies.")]
-    if v.outcome in ("deferral", "conditional", "undetermined"):
-        steps.append(t.gettext("A deferral is not automatic: the mobilization commission "
-                               "(prizyvnaya komissiya po mobilizatsii) decides."))
-    steps += [
-        t.gettext("If a summons has come: report to the voenkomat or assembly point by its "
-                  "date with the documents, hand in a written request citing the ground, and "
-                  "keep a copy stamped as received."),
-        t.gettext("Do not sign for someone else's summons."),
-    ]
-    if v.outcome in ("conditional", "undetermined"):
-        steps.insert(0, t.gettext("Ask whoever can confirm what is still open: your employer's "
-                                  "HR or military-registration desk, or the voenkomat."))
-    blocks.append(b(t.gettext("What to do next")) + "\n" + "\n".join("☐ " + esc(s) for s in steps))
-    if v.caveats or v.notes:
-        lines = [b(t.gettext("Please keep in mind"))]
-        # A caveat may hold its own list: indent it under its bullet.
-        lines += ["• " + esc(n.text).replace("\n", "\n   ") for n in v.notes]
-        lines += ["• " + esc(c.text).replace("\n", "\n   ") for c in v.caveats]
-        blocks.append("\n".join(lines))
-    blocks.append(resources(t, rs))
-    blocks.append(i(t.gettext("As of {date} · rules version {version}").format(
-        date=t.date(dt.date.fromisoformat(v.as_of)), version=v.rules_version)))
-    # Every message of a split verdict starts with the neutral line (lock screens show it).
-    return pack(blocks, header=neutral_header(t))
+    return _fit(blocks)
 
 
-OUTCOME_SHORT: dict[str, str] = {
-    "not_subject": N_("not subject to call-up"),
-    "deferral": N_("deferral"),
-    "conditional": N_("not a published law"),
+def caveats_screen(t: Tr, v: Verdict) -> str:
+    """The caveats and date notes relevant to these answers and this date, most important
+    first."""
+    blocks = [neutral_header(t) + "\n" + b(t.gettext("Caveats"))]
+    items = [*v.notes, *v.caveats]
+    blocks += ["• " + esc(c.text).replace("\n", "\n   ") for c in items]
+    return _fit(blocks, sep="\n\n")
+
+
+def _fit(blocks: list[str], sep: str = "\n\n") -> str:
+    """One message: blocks as long as they fit Telegram's limit (the first part of `pack`)."""
+    return pack(blocks, limit=SCREEN_LIMIT - 96, sep=sep)[0]
+
+
+# --- help, guides and pages ----------------------------------------------------------------------
+
+
+RESOURCE_KINDS: dict[str, str] = {
+    "lawyers": N_("Lawyers"),
+    "human_rights": N_("Human-rights help"),
+    "already_mobilized": N_("Help for those already mobilized"),
+    "state": N_("State channels"),
 }
+
+
+def help_screen(t: Tr, rs: RuleSet) -> str:
+    """Get help: independent organisations first, grouped by what they do, each with how to
+    reach it, its legal status in Russia with the date and a plain warning where contacting it
+    carries risk; then the state's own channels."""
+    lang = t.lang
+    blocks = [neutral_header(t) + "\n" + b(t.gettext("Where to get help"))]
+    groups: dict[str, list[str]] = {}
+    for res in [*rs.independent, *rs.official]:
+        lines = [b(res.title.get(lang)) + " — " + esc(res.text.get(lang))]
+        contacts = res.contacts()
+        if contacts:
+            lines.append("   " + " · ".join(link(shown, url) if url else esc(shown)
+                                           for shown, url in contacts))
+        if res.legal_status is not None:
+            lines.append("   " + i(res.legal_status.get(lang)))
+        if res.risk and res.warning is not None:
+            lines.append("   ⚠️ " + b(res.warning.get(lang)))
+        lines.append("   " + i(t.gettext("Checked on {date}").format(
+            date=res.checked.strftime("%d.%m.%Y"))))
+        groups.setdefault(res.kind, []).append("\n".join(lines))
+    for kind in ("lawyers", "human_rights", "already_mobilized", "state"):
+        if kind in groups:
+            blocks.append(b(t.gettext(RESOURCE_KINDS[kind])) + "\n" + "\n".join(
+                "• " + entry for entry in groups[kind]))
+    return _fit(blocks)
+
+
+def guide_screen(t: Tr, rs: RuleSet, guide_id: str, as_of: dt.date) -> str | None:
+    """A guide from the rule base (guides.yaml), sections in force on `as_of`; None when the rule
+    base has no such guide."""
+    try:
+        guide = rs.guide(guide_id, as_of)
+    except KeyError:
+        return None
+    lang = t.lang
+    blocks = [neutral_header(t) + "\n" + b(guide.title.get(lang))]
+    for section in guide.sections:
+        lines = [b(section.heading.get(lang))]
+        lines += ["• " + esc(item.get(lang)) for item in section.items]
+        lines += ["   " + citation(t, c) for c in section.cites(lang)]
+        blocks.append("\n".join(lines))
+    return _fit(blocks)
+
+
+def called_up_text(t: Tr, rs: RuleSet, as_of: dt.date) -> str:
+    """Already serving or mobilized: the guide of the rule base, or the short note below until
+    the rule base has one."""
+    guide = guide_screen(t, rs, "already_serving", as_of)
+    if guide is not None:
+        return guide
+    return "\n".join([
+        neutral_header(t), "", b(t.gettext("Someone already serving or mobilized")),
+        esc(t.gettext("Under Decree No. 647 (points 4–5), a mobilized man serves under a "
+                      "contract that runs until the end of the mobilization. He can be "
+                      "discharged only on reaching the age limit, on being found unfit by "
+                      "a military-medical commission, or on a court sentence of "
+                      "imprisonment.")),
+        "",
+        esc(t.gettext("If he was called up although a ground applied to him (age, health, "
+                      "family, studies, reservation), complain in writing to the unit "
+                      "commander, the military prosecutor's office or a court, and keep "
+                      "copies. Discharge on such a complaint is rare.")),
+        esc(t.gettext("To check which grounds applied on the day of the call-up, start the "
+                      "questions with that date, e.g. /check 2022-10-10.")),
+    ])
+
+
+def summons_text(t: Tr, rs: RuleSet, as_of: dt.date) -> str:
+    guide = guide_screen(t, rs, "summons", as_of)
+    if guide is not None:
+        return guide
+    return "\n".join([
+        neutral_header(t), "", b(t.gettext("A summons in hand")),
+        "• " + esc(t.gettext("Read it: a summons names the voenkomat, the date, time and place "
+                             "to report, and is signed and stamped.")),
+        "• " + esc(t.gettext("Do not sign for a summons addressed to someone else.")),
+        "• " + esc(t.gettext("If a ground applies, report with the documents and hand in a "
+                             "written request citing it; keep a copy stamped as received.")),
+        "• " + esc(t.gettext("Going to the voenkomat in person can end with a summons handed "
+                             "over there; send anything else in writing, by registered post "
+                             "with a list of contents.")),
+    ])
 
 
 def group_grounds(t: Tr, rs: RuleSet) -> list[str]:
@@ -207,29 +436,8 @@ def group_grounds(t: Tr, rs: RuleSet) -> list[str]:
     return pack(blocks, sep="\n")
 
 
-def resources(t: Tr, rs: RuleSet) -> str:
-    lines = [b(t.gettext("Where else to get help"))]
-    for res in rs.resources():
-        title = res.title.get(t.lang)
-        line = "• " + (link(title, res.url) if res.url else b(title))
-        lines.append(line + " — " + esc(res.text.get(t.lang)))
-    return "\n".join(lines)
-
-
-def _ground_block(t: Tr, g: object) -> str:
-    from rules.verdict import GroundOut
-
-    assert isinstance(g, GroundOut)
-    kind = t.gettext(OUTCOME_SHORT[g.outcome])
-    todo_label = t.gettext("What to do:")
-    lines = [f"{b(g.title)} — {esc(kind)}", esc(g.explanation), f"{b(todo_label)} {esc(g.todo)}"]
-    if g.note:
-        lines.append(i(g.note))
-    lines += [_citation_line(t, c) for c in g.citations]
-    return "\n".join(lines)
-
-
-def page(t: Tr, which: str, rs: RuleSet, *, version: str, handles: Sequence[str]) -> str:
+def page(t: Tr, which: str, rs: RuleSet, *, version: str, handles: Sequence[str],
+         as_of: dt.date | None = None) -> str:
     if which == "help":
         return "\n".join([
             neutral_header(t), "",
@@ -264,12 +472,15 @@ def page(t: Tr, which: str, rs: RuleSet, *, version: str, handles: Sequence[str]
                                  "Phone number → Nobody).")),
         ])
     if which == "sources":
-        lines = [neutral_header(t), "", b(t.gettext("The acts the answers rest on"))]
-        for act in rs.acts.values():
-            title = act.title.get(t.lang)
-            entry = link(title, act.url) if act.url else esc(title)
-            lines.append("• " + entry)
-        return "\n".join(lines)
+        # Short names, by kind of source: the full titles of every act no longer fit a message.
+        blocks = [neutral_header(t) + "\n" + b(t.gettext("The acts the answers rest on"))]
+        for kind, heading in SOURCE_KINDS.items():
+            entries = [link(a.short.get(t.lang), a.url) if a.url else esc(a.short.get(t.lang))
+                       for a in sorted(rs.acts.values(), key=lambda a: a.date)
+                       if a.label_kind == kind]
+            if entries:
+                blocks.append(b(t.gettext(heading)) + "\n" + "; ".join(entries) + ".")
+        return _fit(blocks)
     if which == "about":
         lines = [neutral_header(t), "",
                  esc(t.gettext("exempt-bot {version} · rules version {rules}").format(
@@ -281,22 +492,11 @@ def page(t: Tr, which: str, rs: RuleSet, *, version: str, handles: Sequence[str]
         lines += ["", b(t.gettext("This bot never asks for documents, a phone number or "
                                   "money."))]
         return "\n".join(lines)
+    day = as_of or today_in_moscow()
     if which == "called_up":
-        return "\n".join([
-            neutral_header(t), "", b(t.gettext("Someone already called up")),
-            esc(t.gettext("Under Decree No. 647 (points 4–5), a mobilized man serves under a "
-                          "contract that runs until the end of the mobilization. He can be "
-                          "discharged only on reaching the age limit, on being found unfit by "
-                          "a military-medical commission, or on a court sentence of "
-                          "imprisonment.")),
-            "",
-            esc(t.gettext("If he was called up although a ground applied to him (age, health, "
-                          "family, studies, reservation), complain in writing to the "
-                          "mobilization commission and the prosecutor's office, or through "
-                          "the state channels below, and keep copies. A court appeal is also "
-                          "possible.")),
-            esc(t.gettext("To check which grounds applied on the day, start the questions "
-                          "with that date, e.g. /check 2022-10-10.")),
-            "", resources(t, rs),
-        ])
+        return called_up_text(t, rs, day)
+    if which == "get_help":
+        return help_screen(t, rs)
+    if which == "summons":
+        return summons_text(t, rs, day)
     return "\n".join([neutral_header(t), "", esc(t.gettext("Choose a language:"))])

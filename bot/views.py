@@ -25,9 +25,22 @@ class Screen(IntEnum):
     PAGE = 9  # a static page: `option` is a Page; +64 opens it as a new message
     TOGGLE = 10  # checklist: tick or untick fact `question`
     CHECK_DONE = 11  # checklist `question`: what is not ticked does not apply
+    DETAIL = 12  # a screen under the verdict: `option` is a Detail; carries the answers
+
+
+class Detail(IntEnum):
+    """The screens one press away from the verdict, shown in its place with a way back."""
+
+    GROUNDS = 0
+    TODO = 1
+    CAVEATS = 2
+    HELP = 3
+    SUMMONS = 4
 
 
 class Page(IntEnum):
+    """Pages that hold no answers (their buttons carry none either)."""
+
     HELP = 0
     PRIVACY = 1
     SOURCES = 2
@@ -35,11 +48,13 @@ class Page(IntEnum):
     CALLED_UP = 4
     LANGUAGE = 5
     OFFLINE = 6  # sends the offline page as a document
+    GET_HELP = 7
+    SUMMONS = 8
 
 
 NEW_MESSAGE = 64  # added to a PAGE's option: open it below instead of replacing this message
 
-ButtonKind = Literal["answer", "nav", "lang", "link"]
+ButtonKind = Literal["answer", "change", "nav", "lang", "link"]  # "change": a numbered review row
 
 
 @dataclass(frozen=True)

@@ -299,10 +299,14 @@ function exemptEngine(C) {
             flatNeeds: g.flat, needs: C.needs[i], advice: C.advice[i]};
   });
   function within(from, until, day) { return (from === null || from <= day) && (until === null || day <= until); }
-  var caveats = D.caveats.map(function (c, j) {
-    return {id: c.id, from: dayOrNull(c.from), until: dayOrNull(c.until), outcomes: c.outcomes, when: C.caveats[j]};
+  // Caveats, date notes and next steps: relevant ones only, by rank (RuleSet._relevant).
+  var texts = [];
+  ["caveats", "notes", "steps"].forEach(function (kind) {
+    D[kind].forEach(function (c, j) {
+      texts.push({id: c.id, kind: kind, from: dayOrNull(c.from), until: dayOrNull(c.until),
+                  outcomes: c.outcomes, when: C[kind][j], rank: c.rank, order: c.order, missing: c.missing});
+    });
   });
-  var notes = D.notes.map(function (n) { return {id: n.id, from: dayOrNull(n.from), until: dayOrNull(n.until)}; });
   var plans = {};
   function plan(day) {
     var p = plans[day];
@@ -314,8 +318,7 @@ function exemptEngine(C) {
     p = plans[day] = {
       grounds: inForce,
       strengths: strengths,
-      caveats: caveats.filter(function (c) { return within(c.from, c.until, day); }),
-      notes: notes.filter(function (n) { return within(n.from, n.until, day); }).map(function (n) { return n.id; })
+      texts: texts.filter(function (c) { return within(c.from, c.until, day); })
     };
     return p;
   }
@@ -350,18 +353,20 @@ function exemptEngine(C) {
     var outcome = best ? OUTCOME[best] : possible ? "undetermined" : "subject";
     var advice = [];
     p.grounds.forEach(function (g) { if (g.advice && st[g.order] === 0 && g.advice(f, age) === TRUE) advice.push(g.id); });
-    var fixed = [], conditional = [];
-    p.caveats.forEach(function (c) {
-      if (c.outcomes !== null && c.outcomes.indexOf(outcome) < 0) return;
-      if (c.when === null) fixed.push(c.id);
-      else if (c.when(f, age) === TRUE) conditional.push(c.id);
+    var shown = p.texts.filter(function (c) {
+      if (c.outcomes !== null && c.outcomes.indexOf(outcome) < 0) return false;
+      if (c.missing !== null && !c.missing.some(function (k) { return missing[k]; })) return false;
+      return c.when === null || c.when(f, age) === TRUE;
     });
-    var noteIds = p.notes.slice();
+    shown.sort(function (a, b) { return a.rank - b.rank || a.order - b.order; });
+    var byKind = {caveats: [], notes: [], steps: []};
+    shown.forEach(function (c) { byKind[c.kind].push(c.id); });
     p.grounds.forEach(function (g) {
-      if (g.retro !== null && day < g.retro && st[g.order]) noteIds.push(g.id + "_retroactive");
+      if (g.retro !== null && day < g.retro && st[g.order]) byKind.notes.push(g.id + "_retroactive");
     });
     return {outcome: outcome, as_of: iso(day), rules_version: D.version, grounds: out, advice: advice,
-            missing: sortedUnique(Object.keys(missing)), caveats: fixed.concat(conditional), notes: noteIds};
+            missing: sortedUnique(Object.keys(missing)), caveats: byKind.caveats, notes: byKind.notes,
+            steps: byKind.steps, skipped: 0};
   }
 
   // --- the interview planner (RuleSet._next, _path, relevant, snapshot) -----------------------
@@ -404,9 +409,13 @@ function exemptEngine(C) {
     var path = pathOf(f, day, dk), wanted = missingOf(f, day), nxt = null;
     function open(k) { return wanted[k] && !(k in f) && !dk[k]; }
     for (var i = 0; i < questions.length && nxt === null; i++) if (questions[i].facts.some(open)) nxt = questions[i];
-    if (wanted.age) ["birth_year", "birth_month", "rank", "sex"].forEach(function (k) { wanted[k] = 1; });
-    if (wanted.birth_year) ["birth_month", "rank", "sex"].forEach(function (k) { wanted[k] = 1; });
-    if (wanted.birth_month) ["rank", "sex"].forEach(function (k) { wanted[k] = 1; });
+    // Finer birth questions count only while the coarser fact is open (not one the person did
+    // not know).
+    var wide = {age: wanted.age && !dk.age, birth_year: wanted.birth_year && !dk.birth_year,
+                birth_month: wanted.birth_month && !dk.birth_month};
+    if (wide.age) ["birth_year", "birth_month", "rank", "sex"].forEach(function (k) { wanted[k] = 1; });
+    if (wide.birth_year) ["birth_month", "rank", "sex"].forEach(function (k) { wanted[k] = 1; });
+    if (wide.birth_month) ["rank", "sex"].forEach(function (k) { wanted[k] = 1; });
     var toCome = questions.filter(function (q) { return q.facts.some(open); }).length;
     return {path: path.map(function (q) { return q.id; }), next: nxt ? nxt.id : null, to_come: toCome};
   }
@@ -417,10 +426,21 @@ function exemptEngine(C) {
     facts: FACT_KEYS.slice(),
     /* The verdict for plain-object facts on asOf ("YYYY-MM-DD", default today in Moscow):
      * {outcome, as_of, rules_version, grounds: [{id, outcome, status, needs}], advice: [ground ids],
-     *  missing, caveats: [ids], notes: [ids]}. Throws a FactsError (.keys, .message) on bad facts. */
-    evaluate: function (facts, asOf) {
-      var day = dayOf(asOf);
-      return assess(implied(validate(facts, day)), day);
+     *  missing, caveats: [ids], notes: [ids], steps: [ids], skipped}: caveats, notes and steps the
+     *  relevant ones by rank. With dontKnow, grounds as RuleSet.evaluate(..., dont_know) lists
+     *  them. Throws a FactsError (.keys, .message) on bad facts. */
+    evaluate: function (facts, asOf, dontKnow) {
+      var day = dayOf(asOf), v = assess(implied(validate(facts, day)), day);
+      if (dontKnow !== undefined && dontKnow !== null) {
+        // Only grounds one of whose open facts was asked (and not known); the rest were skipped
+        // because the answer was settled (RuleSet.evaluate's dont_know).
+        var dk = setOf(dontKnow), all = v.grounds.length;
+        v.grounds = v.grounds.filter(function (g) {
+          return g.status === "applies" || g.needs.some(function (k) { return dk[k]; });
+        });
+        v.skipped = all - v.grounds.length;
+      }
+      return v;
     },
     /* The id of the next question whose answer can still change the verdict, or null. */
     nextQuestion: function (facts, asOf, dontKnow) {

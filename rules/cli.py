@@ -180,6 +180,8 @@ def render_text(v: Verdict) -> str:
         lines.append(f"\nnote: {n.text}")
     for caveat in v.caveats:
         lines.append(f"\ncaveat: {caveat.text}")
+    for step in v.steps:
+        lines.append(f"\nstep: {step.text}")
     return "\n".join(lines)
 
 

@@ -19,7 +19,8 @@ from .verdict import AdviceOut, GroundOut, TextOut
 if TYPE_CHECKING:
     from .engine import CompiledGround, CompiledText
 
-# (best strength, any possible, grounds, missing, advice, caveats with a condition, retro notes)
+# (best strength, any possible, grounds, missing, advice, caveats/notes/steps whose condition
+# holds, retro notes)
 DayResult = tuple[int, bool, list[GroundOut], set[str], list[AdviceOut], list["CompiledText"],
                   list[TextOut]]
 DayFunction = Callable[[Facts, Context, str], DayResult]
@@ -39,7 +40,8 @@ def compile_day(
     ground_out: Callable[[CompiledGround, tuple[str, ...], str], GroundOut],
 ) -> DayFunction:
     """`grounds`: those in force on the day, strongest first. `advised`: (ground, advice) in force.
-    `caveats`: those on `day` that carry a condition. `retro`: ground id -> note per language."""
+    `caveats`: the caveats, notes and steps on `day` that carry a condition. `retro`: ground
+    id -> note per language."""
     ns: dict[str, Any] = {"ground_out": ground_out}
     body: list[str] = []
     exprs: list[str] = []

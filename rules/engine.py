@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +27,7 @@ from .models import (
     Resource,
     RuleTest,
 )
-from .verdict import STRENGTH, CitationOut, GroundOut, TextOut, Verdict
+from .verdict import STRENGTH, BasisOut, CitationOut, GroundOut, TextOut, Verdict
 
 MOSCOW = dt.timezone(dt.timedelta(hours=3), "MSK")  # no DST since 2014
 CONFIDENCE_ORDER: dict[str, int] = {"V": 2, "P": 1, "M": 0}
@@ -45,8 +45,26 @@ def implied(facts: Facts) -> Facts:
     return {**facts, **extra} if extra else facts
 
 
+# The most common answers, for estimating how long an interview will be (not for any verdict):
+# a man in the reserve, fit, without record, studies, children, special duties or employer.
+USUAL: dict[str, Any] = {
+    "sex": "male", "military_status": "reserve", "citizen": True, "rank": "soldier",
+    "fitness": "A", "conviction": "none", "student": "none", "children_under_16": 0,
+    "sector": "none",
+}
+
+
 def _first(item: tuple[int, Any, Any, Any]) -> int:
     return item[0]
+
+
+def _rank_key(c: CompiledText) -> tuple[int, int]:
+    return (c.rank, c.order)
+
+
+def _asked(needs: tuple[str, ...], dont_know: Collection[str]) -> bool:
+    """Whether the person was asked one of these open facts (and did not know it)."""
+    return any(k in dont_know for k in needs)
 
 
 def today_in_moscow() -> dt.date:
@@ -122,7 +140,8 @@ class DayPlan:
 
 @dataclass
 class CompiledText:
-    """A caveat or note with its window, outcomes and condition."""
+    """A caveat, date note or next step with what makes it relevant: its window, outcomes,
+    condition on the facts and (steps) the open facts it helps with; `rank` orders it."""
 
     id: str
     texts: dict[str, TextOut]
@@ -131,11 +150,24 @@ class CompiledText:
     outcomes: frozenset[str] | None
     when: Compiled | None
     source: Condition | None = None
+    kind: str = "caveat"  # "caveat", "note" or "step"
+    rank: int = 50
+    order: int = 0  # position in its file: breaks ties in rank
+    missing: frozenset[str] | None = None
 
     def on(self, day: dt.date) -> bool:
         return (self.start is None or self.start <= day) and (
             self.until is None or day <= self.until
         )
+
+    def shown_for(self, outcome: str, missing: Collection[str]) -> bool:
+        """Relevant for this outcome and these open facts (the condition checked apart)."""
+        return (self.outcomes is None or outcome in self.outcomes) and (
+            self.missing is None or not self.missing.isdisjoint(missing))
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.rank, self.order)
 
 
 class RuleSet:
@@ -151,6 +183,8 @@ class RuleSet:
         questions: list[Question],
         caveats: list[CompiledText],
         notes: list[CompiledText],
+        steps: list[CompiledText],
+        bases: dict[str, dict[str, BasisOut]],
         official: list[Resource],
         independent: list[Resource],
         tests: list[RuleTest],
@@ -169,6 +203,8 @@ class RuleSet:
         self._question_facts = [(q, q.facts) for q in questions]
         self.caveats = caveats
         self.notes = notes
+        self.steps = steps
+        self.bases = bases
         self.official = official
         self.independent = independent
         self.tests = tests
@@ -177,12 +213,10 @@ class RuleSet:
         # verdict itself runs the per-day functions of daycode.py).
         self._statuses = compile_statuses([g.ground.when for g in grounds])
         self._by_day: dict[dt.date, list[CompiledGround]] = {}
-        self._texts_by_day: dict[
-            tuple[dt.date, str, str],
-            tuple[tuple[TextOut, ...], list[CompiledText], tuple[TextOut, ...]],
-        ] = {}
+        self._texts_by_day: dict[tuple[dt.date, str], list[CompiledText]] = {}
         self._ground_out: dict[tuple[int, str, tuple[str, ...]], GroundOut] = {}
         self._plans: dict[dt.date, DayPlan] = {}
+        self._typical: dict[tuple[Any, ...], int] = {}
         self._compiled: dict[tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...]],
                              DayFunction] = {}
         for g in grounds:
@@ -206,34 +240,58 @@ class RuleSet:
             grounds = self._by_day[day] = [g for g in self.grounds if g.in_force(day)]
         return grounds
 
-    def _texts_on(
-        self, day: dt.date, outcome: str, lang: str
-    ) -> tuple[tuple[TextOut, ...], list[CompiledText], tuple[TextOut, ...]]:
-        """Caveats shown whatever the facts, those with a condition, and the date notes."""
-        key = (day, outcome, lang)
+    def _texts_on(self, day: dt.date, outcome: str) -> list[CompiledText]:
+        """Caveats, notes and steps in force on `day` for `outcome` that need no condition on
+        the facts (steps tied to open facts are checked per verdict)."""
+        key = (day, outcome)
         found = self._texts_by_day.get(key)
         if found is None:
             if len(self._texts_by_day) > 4096:
                 self._texts_by_day.clear()
-            on = [c for c in self.caveats if c.on(day) and
-                  (c.outcomes is None or outcome in c.outcomes)]
-            found = self._texts_by_day[key] = (
-                tuple(c.texts[lang] for c in on if c.when is None),
-                [c for c in on if c.when is not None],
-                tuple(n.texts[lang] for n in self.notes if n.on(day)),
-            )
+            found = self._texts_by_day[key] = [
+                c for c in (*self.caveats, *self.notes, *self.steps)
+                if c.on(day) and c.source is None
+                and (c.outcomes is None or outcome in c.outcomes)]
         return found
+
+    def _relevant(self, fixed: list[CompiledText], conditional: list[CompiledText],
+                  outcome: str, missing: Collection[str], lang: str
+                  ) -> tuple[tuple[TextOut, ...], tuple[TextOut, ...], tuple[TextOut, ...]]:
+        """Caveats, notes and steps, each relevant ones only, in rank order."""
+        items = [c for c in fixed if c.missing is None or not c.missing.isdisjoint(missing)]
+        items += [c for c in conditional if c.shown_for(outcome, missing)]
+        items.sort(key=_rank_key)
+        by_kind: dict[str, list[TextOut]] = {"caveat": [], "note": [], "step": []}
+        for c in items:
+            by_kind[c.kind].append(c.texts[lang])
+        return tuple(by_kind["caveat"]), tuple(by_kind["note"]), tuple(by_kind["step"])
+
+    def relevant_plain(self, facts: Facts, day: dt.date, outcome: str, missing: Collection[str],
+                       lang: str
+                       ) -> tuple[tuple[TextOut, ...], tuple[TextOut, ...], tuple[TextOut, ...]]:
+        """The same selection as the verdict's, by the plain condition closures (for the test
+        that holds the generated per-day code to it)."""
+        facts = implied(facts)
+        ctx = Context(day, self.age_limits, facts)
+        conditional = [c for c in (*self.caveats, *self.notes, *self.steps)
+                       if c.on(day) and c.when is not None and c.when.eval(facts, ctx) == TRUE]
+        return self._relevant(self._texts_on(day, outcome), conditional, outcome, missing, lang)
 
     # --- evaluation ---------------------------------------------------------------------------
 
     def evaluate(
-        self, facts: Mapping[str, Any], as_of: dt.date | None = None, lang: str = "en"
+        self, facts: Mapping[str, Any], as_of: dt.date | None = None, lang: str = "en",
+        dont_know: Collection[str] | None = None,
     ) -> Verdict:
-        """The verdict for these facts on `as_of` (default: today in Moscow), texts in `lang`."""
+        """The verdict for these facts on `as_of` (default: today in Moscow), texts in `lang`.
+
+        `dont_know`: the facts the person was asked and did not know. Given, a ground that
+        could still apply is listed only when one of its open facts was asked; the others were
+        skipped by the interview because the outcome was settled (counted in `skipped`)."""
         day = as_of or today_in_moscow()
         if lang not in LANGS:
             raise ValueError(f"lang must be one of {', '.join(LANGS)}")
-        return self._verdict(validate_facts(facts, day), day, lang)
+        return self._verdict(validate_facts(facts, day), day, lang, dont_know)
 
     def _assess(
         self, facts: Facts, day: dt.date
@@ -270,7 +328,8 @@ class RuleSet:
                 missing.update(needs)
         return outcome, found, tuple(sorted(missing)), ctx, statuses
 
-    def _verdict(self, facts: Facts, day: dt.date, lang: str) -> Verdict:
+    def _verdict(self, facts: Facts, day: dt.date, lang: str,
+                 dont_know: Collection[str] | None = None) -> Verdict:
         """The same reasoning as `_assess`, run by the day's generated function (daycode.py)."""
         facts = implied(facts)
         plan = self._plan(day)
@@ -278,13 +337,17 @@ class RuleSet:
             facts, Context(day, self.age_limits, facts), lang)
         outcome = OUTCOME_BY_STRENGTH[best] if best else (
             "undetermined" if any_possible else "subject")
-        fixed, _, notes = self._texts_on(day, outcome, lang)
-        caveats = fixed
-        if conditional:
-            caveats = fixed + tuple(c.texts[lang] for c in conditional
-                                    if c.outcomes is None or outcome in c.outcomes)
+        caveats, notes, steps = self._relevant(self._texts_on(day, outcome), conditional,
+                                               outcome, missing, lang)
         if retro:
             notes = notes + tuple(retro)
+        skipped = 0
+        if dont_know is not None and any_possible:
+            shown = [g for g in grounds if g.status == "applies"
+                     or _asked(g.needs, dont_know)]
+            skipped = len(grounds) - len(shown)
+            grounds = shown
+        basis = self.bases.get(outcome)
         return Verdict.build(
             outcome=outcome,
             as_of=plan.iso,
@@ -294,6 +357,9 @@ class RuleSet:
             missing=tuple(sorted(missing)),
             caveats=caveats,
             notes=notes,
+            steps=steps,
+            basis=basis[lang] if basis else None,
+            skipped=skipped,
         )
 
     def _possible_out(self, cg: CompiledGround, needs: tuple[str, ...], lang: str) -> GroundOut:
@@ -315,7 +381,8 @@ class RuleSet:
                 if g.ground.retroactive is not None and day < g.ground.retroactive.signed
             }
             advised = [(g, g.ground.advice) for g in grounds if g.ground.advice is not None]
-            conditional = [c for c in self.caveats if c.on(day) and c.source is not None]
+            conditional = [c for c in (*self.caveats, *self.notes, *self.steps)
+                           if c.on(day) and c.source is not None]
             # Days between the same date boundaries share one compiled function.
             signature = (tuple(g.order for g in grounds), tuple(retro),
                          tuple(c.id for c in conditional))
@@ -444,11 +511,13 @@ class RuleSet:
                 break
         # Narrowing the birth date can bring up the finer questions, and the rank and sex that
         # decide which limit applies: count them so the bound never grows.
-        if "age" in wanted:
+        # (Not when the person did not know: then nothing finer is asked.)
+        open_ = wanted - dont_know
+        if "age" in open_:
             wanted |= {"birth_year", "birth_month", "rank", "sex"}
-        if "birth_year" in wanted:
+        if "birth_year" in open_:
             wanted |= {"birth_month", "rank", "sex"}
-        if "birth_month" in wanted:
+        if "birth_month" in open_:
             wanted |= {"rank", "sex"}
         to_come = sum(
             1
@@ -456,6 +525,43 @@ class RuleSet:
             if any(k in wanted and k not in valid and k not in dont_know for k in keys)
         )
         return Snapshot([q.id for q in path], nxt, to_come)
+
+    def typical_total(
+        self,
+        facts: Mapping[str, Any],
+        as_of: dt.date | None = None,
+        dont_know: frozenset[str] = frozenset(),
+    ) -> int:
+        """How many questions this interview will take if the rest are answered the most common
+        way (USUAL; otherwise "no", or the first option): the "of about M" of the progress."""
+        day = as_of or today_in_moscow()
+        valid = validate_facts(facts, day)
+        key = (tuple(sorted(valid.items())), dont_know, day)
+        found = self._typical.get(key)
+        if found is not None:
+            return found
+        asked = len(self._path(valid, day, dont_know))
+        partial = dict(valid)
+        extra = 0
+        while (q := self._next(partial, day, dont_know)) is not None and extra < 64:
+            extra += 1
+            for k in q.facts:
+                if k in partial:
+                    continue
+                options = [c.set for c in self.choices(q, partial, day, "en")]
+                usual = USUAL.get(k)
+                pick = next((o for o in options if o.get(k) == usual), None) if usual is not None \
+                    else next((o for o in options if o.get(k) is False), None)
+                if q.kind == "checklist":
+                    partial[k] = False
+                elif k in ("birth_year", "birth_month"):
+                    partial.update(options[-1])  # the youngest: below the age limit
+                else:
+                    partial.update(pick or options[0])
+        if len(self._typical) > 4096:
+            self._typical.clear()
+        total = self._typical[key] = asked + extra
+        return total
 
     # --- what a front end shows ---------------------------------------------------------------
 

@@ -3,8 +3,9 @@
 One source of law, two targets: as daycode.py turns every condition into a Python expression, this
 module turns the same validated conditions into JavaScript expressions over the facts, and writes the
 rule base's engine data (grounds with their dates and strengths, age-limit periods, questions,
-caveat windows) as a JSON literal. The hand-written runtime (offline/engine.js) evaluates them with
-the same reasoning as `RuleSet._assess`; tests/test_offline_engine.py holds the two equal.
+what makes caveats, notes and next steps relevant) as a JSON literal. The hand-written runtime
+(offline/engine.js) evaluates them with the same reasoning as `RuleSet._assess`;
+tests/test_offline_engine.py holds the two equal.
 
 No text a person reads is written here: the page takes texts from the rule base and the catalogs by
 id (offline/build.py).
@@ -17,7 +18,7 @@ import json
 from typing import Any
 
 from .age import TRUE, UNKNOWN
-from .engine import CompiledGround, RuleSet
+from .engine import CompiledGround, CompiledText, RuleSet
 from .facts import FACTS, LEGACY_IMPLIES
 from .models import AgeLimit, AgeLimitPeriod, All, Any_, Condition, FactAtLeast, FactIn, FactIs
 
@@ -110,6 +111,17 @@ def _ground(cg: CompiledGround) -> dict[str, Any]:
     }
 
 
+def _texts(rs: RuleSet) -> list[tuple[str, list[CompiledText]]]:
+    return [("caveats", rs.caveats), ("notes", rs.notes), ("steps", rs.steps)]
+
+
+def _text(c: CompiledText) -> dict[str, Any]:
+    return {"id": c.id, "from": _day(c.start), "until": _day(c.until),
+            "outcomes": sorted(c.outcomes) if c.outcomes is not None else None,
+            "when": c.source is not None, "rank": c.rank, "order": c.order,
+            "missing": sorted(c.missing) if c.missing is not None else None}
+
+
 def engine_data(rs: RuleSet) -> dict[str, Any]:
     """What the runtime needs of the rule base besides the compiled conditions."""
     return {
@@ -123,13 +135,10 @@ def engine_data(rs: RuleSet) -> dict[str, Any]:
             {"id": q.id, "kind": q.kind, "facts": list(q.facts), "dontKnow": q.dont_know}
             for q in rs.questions
         ],
-        "caveats": [
-            {"id": c.id, "from": _day(c.start), "until": _day(c.until),
-             "outcomes": sorted(c.outcomes) if c.outcomes is not None else None,
-             "when": c.source is not None}
-            for c in rs.caveats
-        ],
-        "notes": [{"id": n.id, "from": _day(n.start), "until": _day(n.until)} for n in rs.notes],
+        # Caveats, date notes and next steps with what makes them relevant (engine._relevant):
+        # window, outcomes, a condition (compiled below), the open facts a step helps with, and
+        # the rank and file order that sort them.
+        **{section: [_text(c) for c in items] for section, items in _texts(rs)},
     }
 
 
@@ -138,7 +147,8 @@ def compile_rules(rs: RuleSet, name: str = "EXEMPT_COMPILED") -> str:
 
     statuses(f, age): every ground's status, by rule-base order. needs[i](f, age, ageNeeds): the
     needs of ground i when it is unknown and has no static shortcut. advice[i](f, age): the
-    status of ground i's advice condition. caveats[j](f, age): caveat j's condition."""
+    status of ground i's advice condition. caveats[j], notes[j], steps[j] (f, age): the
+    condition of caveat, note or step j (null without one)."""
     grounds = rs.grounds
     lines = [f"var {name}={{", f"data:{js_literal(engine_data(rs))},"]
     lines.append("statuses:function(f,age){return[" +
@@ -156,11 +166,10 @@ def compile_rules(rs: RuleSet, name: str = "EXEMPT_COMPILED") -> str:
         for cg in grounds
     ]
     lines.append("advice:[" + ",".join(advice) + "],")
-    caveats = [
-        f"function(f,age){{return {expression(c.source)};}}" if c.source is not None else "null"
-        for c in rs.caveats
-    ]
-    lines.append("caveats:[" + ",".join(caveats) + "]")
+    for n, (section, items) in enumerate(_texts(rs)):
+        conds = [f"function(f,age){{return {expression(c.source)};}}" if c.source is not None
+                 else "null" for c in items]
+        lines.append(f"{section}:[" + ",".join(conds) + "]" + ("," if n < 2 else ""))
     lines.append("};")
     return "\n".join(lines) + "\n"
 

@@ -31,10 +31,12 @@ from .models import (
     Resource,
     ResourcesFile,
     RuleTest,
+    Step,
+    StepsFile,
     TestsFile,
 )
 from .textcheck import check_texts
-from .verdict import STRENGTH, CitationOut, TextOut
+from .verdict import STRENGTH, BasisOut, CitationOut, TextOut
 from .yamlload import Loc, RuleBaseError, RuleBaseErrors, YamlDoc, field_path, parse_yaml
 
 DEFAULT_RULES_DIR = Path(__file__).resolve().parent / "data"
@@ -237,6 +239,7 @@ def _build(root: Path, docs: dict[str, YamlDoc], parsed: dict[str, Any],
     questions_file: QuestionsFile = parsed["questions.yaml"]
     caveats_file: CaveatsFile = parsed["caveats.yaml"]
     resources_file: ResourcesFile = parsed["resources.yaml"]
+    steps_file: StepsFile = parsed["steps.yaml"]
     acts = acts_file.acts
 
     def citations_out(doc: YamlDoc, loc: Loc, cites: list[Any]) -> dict[str, tuple[CitationOut, ...]]:
@@ -252,7 +255,8 @@ def _build(root: Path, docs: dict[str, YamlDoc], parsed: dict[str, Any],
                     act=c.act, article=c.article, point=c.point, item=c.item,
                     label=c.label.get(lang), date=date.isoformat() if date else None,
                     url=c.url or act.url, confidence=c.confidence, published=act.published,
-                    confirmed=c.confidence == "V" and c.verbatim,
+                    confirmed=c.confidence == "V" and c.verbatim, kind=act.label_kind,
+                    by=act.by.get(lang) if act.by else None,
                 ))
         return {lang: tuple(v) for lang, v in out.items()}
 
@@ -321,30 +325,47 @@ def _build(root: Path, docs: dict[str, YamlDoc], parsed: dict[str, Any],
     for key in sorted(used - set(asked)):
         errs.add(qdoc, ("questions",), f"fact {key} decides a ground but no question asks it")
 
-    # Caveats and notes
+    # Caveats, notes and next steps
     cdoc = docs["caveats.yaml"]
+    sdoc = docs["steps.yaml"]
     caveats: list[CompiledText] = []
     notes: list[CompiledText] = []
-    sections: list[tuple[str, Sequence[Caveat | Note], list[CompiledText]]] = [
-        ("caveats", caveats_file.caveats, caveats), ("notes", caveats_file.notes, notes)]
-    for kind, items, target in sections:
+    steps: list[CompiledText] = []
+    sections: list[tuple[YamlDoc, str, str, Sequence[Caveat | Note | Step], list[CompiledText]]] = [
+        (cdoc, "caveats", "caveat", caveats_file.caveats, caveats),
+        (cdoc, "notes", "note", caveats_file.notes, notes),
+        (sdoc, "steps", "step", steps_file.steps, steps),
+    ]
+    for doc, section, kind, items, target in sections:
         ids: set[str] = set()
         for i, item in enumerate(items):
-            loc = (kind, i)
+            loc = (section, i)
             if item.id in ids:
-                errs.add(cdoc, (*loc, "id"), f"duplicate id {item.id!r}")
+                errs.add(doc, (*loc, "id"), f"duplicate id {item.id!r}")
             ids.add(item.id)
-            when_src = getattr(item, "when", None)
-            when = _compile(when_src, cdoc, (*loc, "when"), errs) if when_src else None
-            outcomes = getattr(item, "outcomes", None)
+            if item.from_ and item.until and item.from_ > item.until:
+                errs.add(doc, (*loc, "until"), "ends before it starts")
+            when = _compile(item.when, doc, (*loc, "when"), errs) if item.when else None
+            open_facts = getattr(item, "missing", None)
+            for j, key in enumerate(open_facts or []):
+                if key not in FACTS:
+                    errs.add(doc, (*loc, "missing", j), f"unknown fact {key!r}")
             target.append(CompiledText(
                 id=item.id,
                 texts={lang: TextOut.build(id=item.id, text=item.text.get(lang))
                        for lang in LANGS},
                 start=item.from_, until=item.until,
-                outcomes=frozenset(outcomes) if outcomes else None, when=when,
-                source=when_src,
+                outcomes=frozenset(item.outcomes) if item.outcomes else None, when=when,
+                source=item.when, kind=kind, rank=item.rank, order=i,
+                missing=frozenset(open_facts) if open_facts else None,
             ))
+    bases: dict[str, dict[str, BasisOut]] = {}
+    for i, basis in enumerate(steps_file.bases):
+        if basis.outcome in bases:
+            errs.add(sdoc, ("bases", i, "outcome"), f"a second basis for {basis.outcome}")
+        cites = citations_out(sdoc, ("bases", i, "citations"), basis.citations)
+        bases[basis.outcome] = {lang: BasisOut.build(title=basis.title.get(lang),
+                                                     citations=cites[lang]) for lang in LANGS}
 
     # Resources
     rdoc = docs["resources.yaml"]
@@ -385,7 +406,8 @@ def _build(root: Path, docs: dict[str, YamlDoc], parsed: dict[str, Any],
     return RuleSet(
         version=rules_version(root), acts=acts, grounds=grounds,
         age_limits=limits_file.age_limits, questions=questions_file.questions,
-        caveats=caveats, notes=notes, official=resources_file.official,
+        caveats=caveats, notes=notes, steps=steps, bases=bases,
+        official=resources_file.official,
         independent=resources_file.independent, tests=tests, guides=guides,
     )
 

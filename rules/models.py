@@ -71,6 +71,9 @@ Any_.model_rebuild()
 # --- acts and citations -----------------------------------------------------------------------
 
 
+ActKind = Literal["published", "unpublished", "statement"]
+
+
 class Act(Strict):
     title: LText
     short: LText
@@ -78,6 +81,15 @@ class Act(Strict):
     url: Url | None = None
     url_verified: bool = False  # the page at `url` was seen; otherwise it is plausible only
     published: bool
+    # How a citation is labelled: a published law, decree or resolution; an unpublished
+    # directive, decision or letter known from a report; or an official statement or explainer.
+    # Default: "published" when `published`, else "unpublished".
+    kind: ActKind | None = None
+    by: LText | None = None  # who reported an unpublished act, or who made a statement
+
+    @property
+    def label_kind(self) -> ActKind:
+        return self.kind or ("published" if self.published else "unpublished")
 
 
 class Citation(Strict):
@@ -194,20 +206,47 @@ class Question(Strict):
 # --- caveats, notes, resources, tests ---------------------------------------------------------
 
 
+DEFAULT_RANK = 50
+
+
 class Caveat(Strict):
+    """Shown when relevant: in its date window, for one of `outcomes`, and when `when` holds on
+    the facts. `rank` orders the relevant ones (1 first): the verdict shows the first only."""
+
     id: Id
     text: LText
+    rank: int = Field(default=DEFAULT_RANK, ge=1, le=999)
     from_: dt.date | None = Field(default=None, alias="from")
     until: dt.date | None = None
     outcomes: list[Outcome] | None = None
     when: Condition | None = None
 
 
-class Note(Strict):
+class Note(Caveat):
+    """A date note: what the as-of date means (before the decree, a later law)."""
+
+
+class Step(Strict):
+    """A next step (steps.yaml). Relevant like a caveat; also, with `missing`, only when one of
+    those facts is still open in the verdict. The verdict lists the relevant ones by rank."""
+
     id: Id
+    rank: int = Field(ge=1, le=999)
     text: LText
     from_: dt.date | None = Field(default=None, alias="from")
     until: dt.date | None = None
+    outcomes: list[Outcome] | None = None
+    when: Condition | None = None
+    missing: list[str] | None = None
+
+
+class Basis(Strict):
+    """What an outcome rests on when no ground applies: a "subject" verdict cites the rule that
+    makes a reservist subject to call-up."""
+
+    outcome: Literal["subject"]
+    title: LText
+    citations: list[Citation] = Field(min_length=1)
 
 
 ResourceKind = Literal["lawyers", "human_rights", "already_mobilized", "state"]
@@ -321,6 +360,11 @@ class CaveatsFile(Strict):
     notes: list[Note]
 
 
+class StepsFile(Strict):
+    steps: list[Step] = Field(min_length=1)
+    bases: list[Basis] = Field(default_factory=list)
+
+
 class ResourcesFile(Strict):
     official: list[Resource]
     independent: list[Resource]
@@ -341,5 +385,6 @@ FILE_MODELS: dict[str, type[Strict]] = {
     "questions.yaml": QuestionsFile,
     "caveats.yaml": CaveatsFile,
     "resources.yaml": ResourcesFile,
+    "steps.yaml": StepsFile,
     "guides.yaml": GuidesFile,
 }

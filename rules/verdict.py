@@ -53,6 +53,8 @@ class CitationOut(Out):
     confidence: Confidence
     published: bool  # the act itself is public (not a directive, decision or statement)
     confirmed: bool  # [V] and seen in the official text or a verbatim legal-database excerpt
+    kind: str  # "published" act, "unpublished" directive/letter, or official "statement"
+    by: str | None  # who reported the unpublished act, or who made the statement
 
 
 class GroundOut(Out):
@@ -78,15 +80,25 @@ class TextOut(Out):
     text: str
 
 
+class BasisOut(Out):
+    """The rule a verdict rests on when no ground applies (a "subject" verdict)."""
+
+    title: str
+    citations: tuple[CitationOut, ...]
+
+
 class Verdict(Out):
     outcome: Outcome
     as_of: str
     rules_version: str
-    grounds: tuple[GroundOut, ...]
+    grounds: tuple[GroundOut, ...]  # applying, then possible; see `skipped`
     advice: tuple[AdviceOut, ...]
     missing: tuple[str, ...]
-    caveats: tuple[TextOut, ...]
-    notes: tuple[TextOut, ...]
+    caveats: tuple[TextOut, ...]  # only the relevant ones, most important first
+    notes: tuple[TextOut, ...]  # date notes, relevant ones, most important first
+    steps: tuple[TextOut, ...]  # next steps, relevant ones, in rank order
+    basis: BasisOut | None  # for "subject": the rule that makes it so
+    skipped: int  # possible grounds not listed: their facts were never asked (settled before)
 
     @property
     def applying(self) -> tuple[GroundOut, ...]:

@@ -60,11 +60,12 @@ async def test_a_man_of_thirty_in_the_reserve_gets_a_cited_verdict_in_english(
     assert asked[:3] == ["sex", "military_status", "citizen"]
     assert "Check your answers" in p.text()
     await p.press("✅ See the result")
-    shown = p.visible()
-    assert "None of the grounds we know applies" in shown
+    shown = p.text()
+    assert "none of the grounds we know applies" in shown
+    assert "31-FZ Art. 17 p.2" in shown  # what makes a reservist subject to call-up
     assert f"rules version {RS.version}" in shown
-    assert "Where else to get help" in shown
-    assert p.buttons()[:2] == ["↺ Start over", "🗑 Delete this conversation"]
+    assert p.buttons()[:4] == ["All grounds", "What to do", "Caveats", "Get help"]
+    assert "🗑 Delete this conversation" in p.buttons()
 
 
 async def test_the_same_interview_in_russian_ends_with_a_deferral_for_four_children(
@@ -73,9 +74,8 @@ async def test_the_same_interview_in_russian_ends_with_a_deferral_for_four_child
     p = person(api, "ru")
     await p.say("/check")
     await answer_until_review(p, RS, persona("ru", children_under_16="c4plus"), "ru")
-    await p.press("✅ Посмотреть результат" if "✅ Посмотреть результат" in p.buttons()
-                  else p.buttons()[0])
-    shown = p.visible()
+    await p.press(p.buttons()[0])
+    shown = p.text()
     four = RS.ground_by_id["four_children"].ground
     assert four.title.ru in shown
     assert "31-ФЗ" in shown
@@ -115,8 +115,8 @@ async def test_back_review_and_change_an_answer(api: BotAPIStandIn, bot: list[ob
             break
         await p.press(persona("en")[_question(p)])
     await p.press("✅ See the result")
-    assert RS.ground_by_id["unfit"].ground.title.en in p.visible()
-    assert "not subject to call-up under this mobilization" in p.visible()
+    assert RS.ground_by_id["unfit"].ground.title.en in p.text()
+    assert "Not subject to call-up under this mobilization" in p.text()
 
 
 def _question(p: Person) -> str:
@@ -137,9 +137,9 @@ async def test_i_dont_know_leads_to_an_undetermined_verdict_naming_what_is_missi
     await answer_until_review(p, RS, answers, "en")
     assert "I don't know" in p.text()
     await p.press("✅ See the result")
-    shown = p.visible()
+    shown = p.text()
     assert "We cannot tell yet" in shown
-    assert "fitness category" in shown
+    assert "It depends on the fitness category." in shown
     assert "October 10, 2022" in shown
 
 
@@ -160,7 +160,7 @@ async def test_the_checklist_ticks_and_unticks_before_done(api: BotAPIStandIn,
     answers["family_duties"] = f"☐ {care}|☑ {care}|☐ {care}|✔ Done"
     await answer_until_review(p, RS, answers, "en")
     await p.press("✅ See the result")
-    assert RS.ground_by_id["care_of_relative"].ground.title.en in p.visible()
+    assert RS.ground_by_id["care_of_relative"].ground.title.en in p.text()
 
 
 async def test_unknown_text_stickers_photos_and_edits_get_a_short_hint(

@@ -63,13 +63,14 @@ def test_russian_placeholders_match_the_english() -> None:
             assert set(re.findall(r"\{(\w+)\}", text)) == want, english
 
 
-@pytest.mark.parametrize(("n", "word"), [(1, "вопрос"), (2, "вопроса"), (5, "вопросов"),
-                                         (11, "вопросов"), (21, "вопрос"), (24, "вопроса")])
+# "всего около N вопроса/вопросов": after "около" the genitive, singular for 1, 21, 31 …
+@pytest.mark.parametrize(("n", "word"), [(1, "вопроса"), (2, "вопросов"), (5, "вопросов"),
+                                         (11, "вопросов"), (21, "вопроса"), (24, "вопросов")])
 def test_russian_progress_uses_the_right_plural_form(n: int, word: str) -> None:
     t = tr("ru")
-    text = t.ngettext("Question {number} · about {remaining} more to go",
-                      "Question {number} · about {remaining} more to go", n)
-    assert text.format(number=1, remaining=n).endswith(f"{n} {word}")
+    text = t.ngettext("Question {number} of about {total}",
+                      "Question {number} of about {total}", n)
+    assert text.format(number=1, total=n).endswith(f"около {n} {word}")
 
 
 def test_dates_are_written_the_russian_way() -> None:

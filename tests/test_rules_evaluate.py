@@ -583,13 +583,13 @@ def test_english_is_the_default_language(rs: RuleSet) -> None:
 # --- the verdict's JSON ----------------------------------------------------------------------
 
 VERDICT_KEYS = {"outcome", "as_of", "rules_version", "grounds", "advice", "missing", "caveats",
-                "notes"}
+                "notes", "steps", "basis", "skipped"}
 # Section 7 lists id, outcome, status, title, explanation, todo, citations, needs; section 4 adds
 # the confidence label and the interpretation note every ground carries.
 GROUND_KEYS = {"id", "outcome", "status", "title", "explanation", "todo", "citations", "needs",
                "confidence", "note"}
 CITATION_KEYS = {"act", "article", "point", "item", "label", "date", "url", "confidence",
-                 "published", "confirmed"}
+                 "published", "confirmed", "kind", "by"}
 
 
 def test_the_json_verdict_has_exactly_the_keys_of_the_contract(rs: RuleSet) -> None:
@@ -608,7 +608,7 @@ def test_the_json_verdict_has_exactly_the_keys_of_the_contract(rs: RuleSet) -> N
             assert set(c) == CITATION_KEYS
     for a in data["advice"]:
         assert set(a) == {"ground_id", "text"}
-    for c in [*data["caveats"], *data["notes"]]:
+    for c in [*data["caveats"], *data["notes"], *data["steps"]]:
         assert set(c) == {"id", "text"}
     assert data["missing"] == ["fitness"]
 

@@ -36,3 +36,7 @@ def test_the_fast_verdict_equals_the_plain_assessment_on_random_facts() -> None:
                   if cg.in_force(day) and cg.cond.eval(implied(facts), ctx) == 0
                   and cg.advice is not None and cg.advice.eval(implied(facts), ctx) == 2]
         assert [a.ground_id for a in verdict.advice] == advice
+        caveats, notes, steps = rs.relevant_plain(facts, day, outcome, missing, "en")
+        assert verdict.caveats == caveats
+        assert verdict.notes[:len(notes)] == notes  # retroactive notes follow
+        assert verdict.steps == steps

@@ -264,7 +264,7 @@ def test_a_missing_russian_translation_is_an_error(tmp_path: Path) -> None:
 
 
 def test_an_empty_translation_is_an_error(tmp_path: Path) -> None:
-    root, _text = mutate(tmp_path, "caveats.yaml", "  - id: scope\n    text:\n      ru:",
+    root, _text = mutate(tmp_path, "caveats.yaml", "  - id: scope\n    rank: 45\n    text:\n      ru:",
                         '  - id: scope\n    text:\n      en: " "\n      xx:')
     message = load_error(root)
     assert "caveats.yaml:" in message and "caveats[4].text" in message
@@ -368,7 +368,7 @@ def test_the_version_is_8_hex_digits_and_appears_in_every_verdict() -> None:
 
 
 def test_the_version_changes_when_one_yaml_byte_changes(tmp_path: Path) -> None:
-    root, _ = mutate(tmp_path, "caveats.yaml", "# Global caveats", "# Global Caveats")
+    root, _ = mutate(tmp_path, "caveats.yaml", "# Caveats and date notes", "# Caveats and Date notes")
     assert rules_version(root) != rules_version(rules.DEFAULT_RULES_DIR)
     assert rules.load(root).version == rules_version(root)
 

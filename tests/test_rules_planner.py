@@ -20,8 +20,8 @@ DAYS = [dt.date(2022, 10, 10), dt.date(2026, 11, 26), dt.date(2022, 9, 20), dt.d
 CHILD_QUESTIONS = {"children_under_16", "raises_children_alone", "wife_pregnant_22w",
                    "disabled_child"}
 DK = "dont_know"
-NODE_BUDGET = 600  # per day
-RECURSE = 3  # children explored further per node; the others are checked one level deep
+NODE_BUDGET = 1600  # per day (more answers offer "I don't know" now)
+RECURSE = 4  # children explored further per node; the others are checked one level deep
 
 
 @pytest.fixture(scope="module")

@@ -161,7 +161,7 @@ def test_the_whole_list_fits_one_telegram_message(lang: str) -> None:
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_rendered_help_list_fits_one_telegram_message(lang: str) -> None:
     # The Get help screen (issue 7) replaces the list at the end of the verdict.
-    render = getattr(bot.render, "help_screen", None) or bot.render.resources
+    render = bot.render.help_screen
     markup = render(tr(lang), rules.load())
     assert visible_length(markup) <= TELEGRAM_LIMIT
     for res in entries():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,23 +18,25 @@ def chat(stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
 
 
-# sex: man, status: reserve, citizen: yes, age: the youngest band (no rank then), fitness: A,
-# conviction: none, reserved: no, student: none, children: 0, disabled child: no, family duties:
-# Done, sector: none
-ANSWERS = "1\n1\n1\n1\n1\n1\n2\n1\n1\n2\n5\n1\n"
+# s: start from the greeting; sex: man, status: reserve, citizen: yes, age: the youngest band (no
+# rank then), fitness: A, conviction: none, reserved: no, student: none, children: 0, disabled
+# child: no, family duties: Done, sector: none
+ANSWERS = "s\n1\n1\n1\n1\n1\n1\n2\n1\n1\n2\n5\n1\n"
 
 
 def test_english_chat_reaches_a_verdict_and_quits_with_q() -> None:
-    out = chat(ANSWERS + "1\nq\n", "--lang", "en", "--as-of", "2022-10-10")
+    out = chat(ANSWERS + "v\nq\n", "--lang", "en", "--as-of", "2022-10-10")
     assert out.returncode == 0, out.stderr
+    # The greeting comes first, as in Telegram.
+    assert re.search(r"It takes up to about \d+ button questions", out.stdout)
     assert "Who are you asking about?" in out.stdout
     assert "Check your answers" in out.stdout
-    assert "None of the grounds we know applies" in out.stdout
+    assert "Can be called up" in out.stdout
     assert "As of October 10, 2022" in out.stdout
 
 
 def test_russian_chat_reaches_a_verdict_and_ends_at_end_of_input() -> None:
-    out = chat(ANSWERS + "1\n", "--lang", "ru", "--as-of", "2022-10-10")
+    out = chat(ANSWERS + "v\n", "--lang", "ru", "--as-of", "2022-10-10")
     assert out.returncode == 0, out.stderr
     assert "О ком вы спрашиваете?" in out.stdout
     assert "Проверьте ответы" in out.stdout
@@ -41,18 +44,43 @@ def test_russian_chat_reaches_a_verdict_and_ends_at_end_of_input() -> None:
 
 
 def test_invalid_input_reprompts_and_letters_navigate() -> None:
-    out = chat("7\nx\n1\nb\n2\nr\nq\n", "--lang", "en")
+    out = chat("s\n7\nx\n1\nb\n2\nr\nq\n", "--lang", "en")
     assert out.returncode == 0
     assert out.stdout.count("Please type one of the numbers or letters shown.") == 2
     # Back from the second question shows the first again; r starts over.
     assert out.stdout.count("Who are you asking about?") >= 3
 
 
-def test_after_the_verdict_only_letters_act() -> None:
-    out = chat(ANSWERS + "1\n1\nq\n", "--lang", "en", "--as-of", "2022-10-10")
-    assert out.returncode == 0
-    tail = out.stdout.split("None of the grounds we know applies", 1)[1]
-    assert "Please type one of the numbers or letters shown." in tail
+def test_the_number_typed_on_the_review_changes_the_answer_shown_with_that_number() -> None:
+    out = chat(ANSWERS + "5\n", "--lang", "en", "--as-of", "2022-10-10")
+    review = out.stdout.split("Check your answers", 1)[1]
+    line = next(ln for ln in review.split("\n") if ln.startswith("5. "))
+    assert "What is the fitness category" in line
+    assert "What is the fitness category" in review.split("Your choice:", 1)[1]
+
+
+def test_every_screen_under_the_verdict_is_reached_and_leads_back() -> None:
+    out = chat(ANSWERS + "v\ng\nb\nw\nb\nc\nb\nh\nb\ns\nb\np\nb\nq\n", "--lang", "en",
+               "--as-of", "2022-10-10")
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    for title in ("All grounds", "What to do", "Caveats", "Where to get help", "A summons in hand",
+                  "What is kept: nothing."):
+        assert title in text
+    assert text.count("Can be called up") == 7  # the verdict, then back to it six times
+    assert "Please type one of the numbers or letters shown." not in text
+
+
+def test_the_greeting_pages_are_reached_and_lead_back() -> None:
+    out = chat("a\nb\nm\nb\nh\nb\np\nb\ns\nq\n", "--lang", "ru")
+    assert out.returncode == 0, out.stderr
+    assert "Уже служит или мобилизован" in out.stdout
+    assert "Повестка на руках" in out.stdout
+    assert "Где получить помощь" in out.stdout
+    assert "Что сохраняется: ничего." in out.stdout
+    assert out.stdout.count("Понадобится не больше") == 5  # the greeting, then back to it four times
+    assert "О ком вы спрашиваете?" in out.stdout
+    assert "Введите один из показанных" not in out.stdout
 
 
 def test_bare_command_without_a_token_runs_the_chat_and_says_how_to_connect() -> None:
