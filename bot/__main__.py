@@ -29,19 +29,69 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def version_text() -> str:
+    """`exempt-bot --version`: the program and the bundled rule base (cheap: no rules loaded)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from rules.loader import DEFAULT_RULES_DIR, rules_version
+
+    try:
+        program = version("exempt-bot")
+    except PackageNotFoundError:
+        program = "dev"
+    return f"exempt-bot {program} (bundled rules version {rules_version(DEFAULT_RULES_DIR)})"
+
+
+class _Version(argparse.Action):
+    """--version, computed only when asked for."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help="print the version of the program and of its rule base, and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        print(version_text())
+        parser.exit()
+
+
+EPILOG = """without a command: `run` when TELEGRAM_BOT_TOKEN is set, else `chat`.
+Settings come from the environment (see README): TELEGRAM_BOT_TOKEN, BOT_SECRET,
+BOT_ADMIN_IDS, RULES_PATH, BOT_DEFAULT_LANGUAGE, BOT_OFFICIAL_HANDLES, LOG_LEVEL, STATE_DIR,
+WEBHOOK_URL, WEBHOOK_LISTEN, WEBHOOK_SECRET (and TELEGRAM_API_BASE_URL for a local Bot API).
+Each command has its own --help."""
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="exempt-bot", description=__doc__)
-    sub = p.add_subparsers(dest="command")
-    run = sub.add_parser("run", help="poll Telegram (needs TELEGRAM_BOT_TOKEN)")
+    p = argparse.ArgumentParser(prog="exempt-bot", description=__doc__, epilog=EPILOG,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action=_Version)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    run = sub.add_parser(
+        "run", help="poll Telegram (needs TELEGRAM_BOT_TOKEN)",
+        description="Run the bot by long polling: every token in TELEGRAM_BOT_TOKEN, one "
+                    "process. Stops cleanly on SIGTERM or SIGINT; SIGHUP reloads the rule base.")
     run.add_argument("--force", action="store_true",
-                     help="start polling even when a webhook is set for the token")
-    sub.add_parser("webhook", help="register the webhook and serve it (WEBHOOK_URL, "
-                   "WEBHOOK_SECRET, WEBHOOK_LISTEN)")
-    chat = sub.add_parser("chat", help="the same interview in this terminal")
-    chat.add_argument("--lang", choices=("ru", "en"))
-    chat.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today in Moscow)")
-    off = sub.add_parser("offline", help="write the offline page: one HTML file with the whole "
-                         "interview, for when Telegram is not reachable")
+                     help="start polling even when a webhook is set for the token (the webhook "
+                          "is removed)")
+    sub.add_parser(
+        "webhook", help="register the webhook and serve it (WEBHOOK_URL, WEBHOOK_SECRET, "
+                        "WEBHOOK_LISTEN)",
+        description="Register WEBHOOK_URL with Telegram and serve it on WEBHOOK_LISTEN; every "
+                    "request must carry WEBHOOK_SECRET.")
+    chat = sub.add_parser(
+        "chat", help="the same interview in this terminal",
+        description="The same screens as in Telegram, in this terminal: numbers answer, "
+                    "letters press the other buttons, q quits. Nothing is written anywhere.")
+    chat.add_argument("--lang", choices=("ru", "en"),
+                      help="the chat's language (default: BOT_DEFAULT_LANGUAGE)")
+    chat.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
+                      help="check as of this day, e.g. the day of a call-up (default: today in "
+                           "Moscow)")
+    off = sub.add_parser(
+        "offline", help="write the offline page: one HTML file with the whole interview, for "
+                        "when Telegram is not reachable",
+        description="Write one self-contained HTML file with the whole interview and the rule "
+                    "base: it opens from disk in any browser, connects nowhere, stores nothing.")
     off.add_argument("--lang", choices=("ru", "en"), default="ru",
                      help="the language it opens in (both are inside; default ru)")
     off.add_argument("-o", "--output", type=Path, default=Path("spravka.html"),

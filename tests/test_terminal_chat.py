@@ -90,3 +90,28 @@ def test_bare_command_without_a_token_runs_the_chat_and_says_how_to_connect() ->
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0
     assert "TELEGRAM_BOT_TOKEN" in out.stdout
+
+
+def test_version_and_help_name_every_command_and_option() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    env["PYTHONPATH"] = str(ROOT)
+
+    def run(*args: str) -> str:
+        out = subprocess.run([sys.executable, "-m", "bot", *args], env=env, cwd=ROOT,
+                             capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        return out.stdout
+
+    import rules
+
+    assert re.fullmatch(r"exempt-bot \S+ \(bundled rules version [0-9a-f]{8}\)\n",
+                        run("--version"))
+    assert rules.load().version in run("--version")
+    top = run("--help")
+    for command in ("run", "webhook", "chat", "offline"):
+        assert command in top
+        text = run(command, "--help")
+        assert len(text.split("\n\n")) >= 3, text  # usage, a description, the options
+        # Every option says what it does: no option line without its help after it.
+        assert not re.search(r"^  --?[\w-]+(?: \S+)?\n(?!\s{6})", text.split("options:", 1)[1],
+                             re.M), text
