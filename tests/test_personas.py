@@ -177,6 +177,8 @@ def test_someone_who_answers_i_dont_know_everywhere_in_the_terminal_in_russian()
     assert "Точно ответить пока нельзя" in shown
     result = shown[shown.index("Точно ответить пока нельзя"):]
     assert "военный билет" in result  # the papers that answer it, not a visit
+    depends = next(ln for ln in result.splitlines() if ln.startswith("Ответ зависит от того, "))
+    assert depends.count("того,") == 1, depends  # one "от того, ..." governs every clause
     assert result.count("◀ К результату") == 4  # each of the four screens under it was shown
     assert "Введите один из показанных" not in result  # every letter typed was on the screen
     safe(result)
