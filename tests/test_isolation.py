@@ -235,3 +235,21 @@ async def test_buckets_keep_no_chat_id_and_forget_idle_chats() -> None:
     buckets.take(7)
     assert len(buckets) == 1  # chat 42 forgotten after two rotations
     assert buckets.take(42)
+
+
+async def test_the_backlog_holds_at_most_its_waiting_and_in_flight_updates() -> None:
+    from bot.backlog import UpdateQueue
+
+    queue = UpdateQueue(maxsize=3, in_flight=2)
+    for n in range(3):
+        queue.put_nowait(n)
+    # A fourth waits: the producer (polling, a webhook delivery) pauses.
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(queue.put(3), 0.05)
+    taken = [await queue.get(), await queue.get()]
+    # Two taken and unfinished: the consumer (PTB's update fetcher) waits too.
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(queue.get(), 0.05)
+    queue.task_done()
+    assert await asyncio.wait_for(queue.get(), 1) == 2
+    assert taken == [0, 1] and queue.in_flight == 2
