@@ -27,7 +27,7 @@ from rules.jscompile import compile_rules, js_literal
 from rules.models import LANGS, Question
 from rules.verdict import CitationOut
 
-from .messages import MESSAGES, progress
+from .messages import MAX_N, MESSAGES, PLURALS
 
 DEFAULT_NAME = "spravka.html"  # neutral: nothing on a lock screen or in a downloads list
 BUDGET = 350 * 1024
@@ -89,10 +89,10 @@ def rule_base_date(rs: RuleSet) -> dt.date:
     return min(max(days), today_in_moscow())
 
 
-def _cite(t: Tr, c: CitationOut) -> dict[str, Any]:
-    return {"label": c.label, "url": c.url,
-            "date": t.date(dt.date.fromisoformat(c.date)) if c.date else None,
-            "confirmed": c.confirmed, "published": c.published, "confidence": c.confidence}
+def _cite(c: CitationOut) -> dict[str, Any]:
+    """A citation as the bot shows it (render.citation): label, link, kind of source, one date."""
+    return {"label": c.label, "url": c.url, "kind": c.kind, "by": c.by,
+            "date": render.short_date(c.date) or None, "confidence": c.confidence}
 
 
 def _question(q: Question, lang: str) -> dict[str, Any]:
@@ -119,7 +119,7 @@ def _guides(rs: RuleSet, t: Tr) -> dict[str, Any]:
             sections.append({
                 "heading": sec.heading.get(t.lang),
                 "items": [i.get(t.lang) for i in sec.items],
-                "cites": [_cite(t, c) for c in s.citations.get(t.lang, ())],
+                "cites": [_cite(c) for c in s.citations.get(t.lang, ())],
                 "from": sec.from_.isoformat() if sec.from_ else None,
                 "until": sec.until.isoformat() if sec.until else None,
             })
@@ -128,14 +128,29 @@ def _guides(rs: RuleSet, t: Tr) -> dict[str, Any]:
 
 
 def _resources(rs: RuleSet, lang: str) -> list[dict[str, Any]]:
+    """Independent help first, then the state's channels (render.help_screen)."""
     out = []
-    for res in rs.resources():
+    for res in [*rs.independent, *rs.official]:
         status, warning = res.legal_status, res.warning
-        out.append({"title": res.title.get(lang), "text": res.text.get(lang),
+        out.append({"kind": res.kind, "title": res.title.get(lang), "text": res.text.get(lang),
                     "contacts": [list(c) for c in res.contacts()],
                     "status": status.get(lang) if status else None,
-                    "warning": warning.get(lang) if warning else None})
+                    "warning": warning.get(lang) if warning and res.risk else None,
+                    "checked": res.checked.strftime("%d.%m.%Y")})
     return out
+
+
+def _plural(form: Any, t: Tr) -> dict[str, Any]:
+    """A message with a number: its forms, and which form each n = 0..MAX_N takes (from the
+    catalog's own plural rule)."""
+    forms: list[str] = []
+    index = ""
+    for n in range(MAX_N + 1):
+        text = form(t, n)
+        if text not in forms:
+            forms.append(text)
+        index += str(forms.index(text))
+    return {"forms": forms, "index": index}
 
 
 def texts(rs: RuleSet, lang: str, handles: Sequence[str] = ()) -> dict[str, Any]:
@@ -150,20 +165,24 @@ def texts(rs: RuleSet, lang: str, handles: Sequence[str] = ()) -> dict[str, Any]
         grounds[g.id] = {
             "title": g.title.get(lang), "explanation": g.explanation.get(lang),
             "todo": g.todo.get(lang), "note": g.note.get(lang) if g.note else None,
-            "cites": [_cite(t, c) for c in cg.citations[lang]],
+            "cites": [_cite(c) for c in cg.citations[lang]],
         }
         if g.advice:
             advice[g.id] = g.advice.text.get(lang)
         if g.retroactive:
             retro[g.id] = g.retroactive.note.get(lang)
+    bases = {outcome: {"title": basis[lang].title, "cites": [_cite(c) for c in basis[lang].citations]}
+             for outcome, basis in rs.bases.items()}
     messages = {key: t.gettext(msgid) for key, msgid in MESSAGES.items()}
     messages["handles"] = messages["handles"].format(handles=", ".join(handles)) if handles else ""
     return {
         "m": messages,
-        "progress": [progress(t, n) for n in range(len(rs.questions) + 8)],
+        "plural": {key: _plural(form, t) for key, form in PLURALS.items()},
         "outcome": {k: t.gettext(v) for k, v in render.OUTCOME_HEADLINE.items()},
         "outcomeShort": {k: t.gettext(v) for k, v in render.OUTCOME_SHORT.items()},
         "factNames": {k: t.gettext(v) for k, v in render.FACT_NAMES.items() if k in FACTS},
+        "confidence": {k: t.gettext(v) for k, v in render.CONFIDENCE_WORDS.items()},
+        "kinds": {k: t.gettext(v) for k, v in render.RESOURCE_KINDS.items()},
         "date": {"sample": t.date(SAMPLE_DAY), "months": months},
         "questions": {q.id: _question(q, lang) for q in rs.questions},
         "grounds": grounds,
@@ -171,6 +190,8 @@ def texts(rs: RuleSet, lang: str, handles: Sequence[str] = ()) -> dict[str, Any]
         "retro": retro,
         "caveats": {c.id: c.texts[lang].text for c in rs.caveats},
         "notes": {n.id: n.texts[lang].text for n in rs.notes},
+        "steps": {s.id: s.texts[lang].text for s in rs.steps},
+        "bases": bases,
         "resources": _resources(rs, lang),
         "guides": _guides(rs, t),
     }
@@ -181,7 +202,6 @@ def page_data(rs: RuleSet, lang: str, handles: Sequence[str] = ()) -> dict[str, 
         "lang": lang,
         "version": rs.version,
         "ruleDate": rule_base_date(rs).isoformat(),
-        "options": {q.id: [{"id": o.id, "set": o.set} for o in q.options] for q in rs.questions},
         "texts": {code: texts(rs, code, handles) for code in LANGS},
     }
 

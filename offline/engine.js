@@ -299,13 +299,10 @@ function exemptEngine(C) {
             flatNeeds: g.flat, needs: C.needs[i], advice: C.advice[i]};
   });
   function within(from, until, day) { return (from === null || from <= day) && (until === null || day <= until); }
-  // Caveats, date notes and next steps: relevant ones only, by rank (RuleSet._relevant).
-  var texts = [];
-  ["caveats", "notes", "steps"].forEach(function (kind) {
-    D[kind].forEach(function (c, j) {
-      texts.push({id: c.id, kind: kind, from: dayOrNull(c.from), until: dayOrNull(c.until),
-                  outcomes: c.outcomes, when: C[kind][j], rank: c.rank, order: c.order, missing: c.missing});
-    });
+  // Caveats, date notes and next steps (CompiledText): window, outcomes, open facts, condition, rank.
+  var texts = D.texts.map(function (c, j) {
+    return {id: c.id, kind: c.kind, rank: c.rank, order: c.order, from: dayOrNull(c.from), until: dayOrNull(c.until),
+            outcomes: c.outcomes, missing: c.missing, when: C.texts[j]};
   });
   var plans = {};
   function plan(day) {
@@ -327,7 +324,26 @@ function exemptEngine(C) {
     list.forEach(function (k) { if (!seen[k]) { seen[k] = 1; out.push(k); } });
     return out.sort(function (a, b) { return a < b ? -1 : a > b ? 1 : 0; });
   }
-  function assess(f, day) {  // f: validated and implied
+  function touches(c, missing) {  // no open facts named, or one of them is open
+    return c.missing === null || c.missing.some(function (k) { return missing[k]; });
+  }
+  // The relevant caveats, notes and steps, each in rank order (RuleSet._relevant).
+  function relevant(p, f, age, outcome, missing) {
+    var fixed = [], conditional = [];
+    p.texts.forEach(function (c) {
+      if (c.when === null) {
+        if ((c.outcomes === null || c.outcomes.indexOf(outcome) >= 0) && touches(c, missing)) fixed.push(c);
+      } else if (c.when(f, age) === TRUE && (c.outcomes === null || c.outcomes.indexOf(outcome) >= 0) && touches(c, missing)) {
+        conditional.push(c);
+      }
+    });
+    var items = fixed.concat(conditional).map(function (c, i) { return [c, i]; });
+    items.sort(function (a, b) { return a[0].rank - b[0].rank || a[0].order - b[0].order || a[1] - b[1]; });
+    var out = {caveat: [], note: [], step: []};
+    items.forEach(function (x) { out[x[0].kind].push(x[0].id); });
+    return out;
+  }
+  function assess(f, day, dontKnow) {  // f: validated and implied; dontKnow: a set, or null
     var p = plan(day), agePair = null;
     function ageOf() { return agePair || (agePair = ageLimit(f, day)); }
     var age = ageOf()[0];
@@ -353,20 +369,21 @@ function exemptEngine(C) {
     var outcome = best ? OUTCOME[best] : possible ? "undetermined" : "subject";
     var advice = [];
     p.grounds.forEach(function (g) { if (g.advice && st[g.order] === 0 && g.advice(f, age) === TRUE) advice.push(g.id); });
-    var shown = p.texts.filter(function (c) {
-      if (c.outcomes !== null && c.outcomes.indexOf(outcome) < 0) return false;
-      if (c.missing !== null && !c.missing.some(function (k) { return missing[k]; })) return false;
-      return c.when === null || c.when(f, age) === TRUE;
-    });
-    shown.sort(function (a, b) { return a.rank - b.rank || a.order - b.order; });
-    var byKind = {caveats: [], notes: [], steps: []};
-    shown.forEach(function (c) { byKind[c.kind].push(c.id); });
+    var rel = relevant(p, f, age, outcome, missing);
     p.grounds.forEach(function (g) {
-      if (g.retro !== null && day < g.retro && st[g.order]) byKind.notes.push(g.id + "_retroactive");
+      if (g.retro !== null && day < g.retro && st[g.order]) rel.note.push(g.id + "_retroactive");
     });
+    // Given what the person did not know, a possible ground is listed only when one of its open
+    // facts was asked; the others were skipped because the outcome was settled.
+    var skipped = 0;
+    if (dontKnow && possible) {
+      var shown = out.filter(function (g) { return g.status === "applies" || g.needs.some(function (k) { return dontKnow[k]; }); });
+      skipped = out.length - shown.length;
+      out = shown;
+    }
     return {outcome: outcome, as_of: iso(day), rules_version: D.version, grounds: out, advice: advice,
-            missing: sortedUnique(Object.keys(missing)), caveats: byKind.caveats, notes: byKind.notes,
-            steps: byKind.steps, skipped: 0};
+            missing: sortedUnique(Object.keys(missing)), caveats: rel.caveat, notes: rel.note, steps: rel.step,
+            basis: D.bases.indexOf(outcome) >= 0 ? outcome : null, skipped: skipped};
   }
 
   // --- the interview planner (RuleSet._next, _path, relevant, snapshot) -----------------------
@@ -384,7 +401,7 @@ function exemptEngine(C) {
     (list || []).forEach(function (k) { s[k] = 1; });
     return s;
   }
-  function missingOf(f, day) { return setOf(assess(implied(f), day).missing); }
+  function missingOf(f, day) { return setOf(assess(implied(f), day, null).missing); }
   function next(f, day, dk) {
     var wanted = missingOf(f, day);
     for (var i = 0; i < questions.length; i++) {
@@ -409,15 +426,46 @@ function exemptEngine(C) {
     var path = pathOf(f, day, dk), wanted = missingOf(f, day), nxt = null;
     function open(k) { return wanted[k] && !(k in f) && !dk[k]; }
     for (var i = 0; i < questions.length && nxt === null; i++) if (questions[i].facts.some(open)) nxt = questions[i];
-    // Finer birth questions count only while the coarser fact is open (not one the person did
-    // not know).
-    var wide = {age: wanted.age && !dk.age, birth_year: wanted.birth_year && !dk.birth_year,
-                birth_month: wanted.birth_month && !dk.birth_month};
-    if (wide.age) ["birth_year", "birth_month", "rank", "sex"].forEach(function (k) { wanted[k] = 1; });
-    if (wide.birth_year) ["birth_month", "rank", "sex"].forEach(function (k) { wanted[k] = 1; });
-    if (wide.birth_month) ["rank", "sex"].forEach(function (k) { wanted[k] = 1; });
+    // Narrowing the birth date can bring up finer questions, and the rank and sex that decide
+    // the limit: counted so the bound never grows; not when the person did not know.
+    var age = wanted.age && !dk.age, year = wanted.birth_year && !dk.birth_year, month = wanted.birth_month && !dk.birth_month;
+    if (age) ["birth_year", "birth_month", "rank", "sex"].forEach(function (k) { wanted[k] = 1; });
+    if (year) ["birth_month", "rank", "sex"].forEach(function (k) { wanted[k] = 1; });
+    if (month) ["rank", "sex"].forEach(function (k) { wanted[k] = 1; });
     var toCome = questions.filter(function (q) { return q.facts.some(open); }).length;
     return {path: path.map(function (q) { return q.id; }), next: nxt ? nxt.id : null, to_come: toCome};
+  }
+  // The answer buttons' fact values (RuleSet.choices), without labels.
+  function choiceSets(q, f, day) {
+    if (q.kind === "choice") return q.options.map(function (o) { return o.set; });
+    if (q.kind === "checklist") return q.facts.map(function (k) { var s = {}; s[k] = true; return s; });
+    var bands = ageBands(day);
+    if (q.kind === "age") return bands.map(function (b, i) { return {age: i === 0 ? b[1] : b[0]}; });
+    var band = [0, 100];
+    if (typeof f.age === "number") {
+      band = [f.age, f.age];
+      for (var i = 0; i < bands.length; i++) if (bands[i][0] <= f.age && f.age <= bands[i][1]) { band = bands[i]; break; }
+    }
+    var year = ymd(day)[0], out = [];
+    for (var y = year - band[1] - 1; y <= year - band[0]; y++) out.push({birth_year: y});
+    return out;
+  }
+  function typicalTotal(f, day, dk) {  // RuleSet.typical_total
+    var asked = pathOf(f, day, dk).length, partial = copy(f), extra = 0, q;
+    while ((q = next(partial, day, dk)) !== null && extra < 64) {
+      extra += 1;
+      q.facts.forEach(function (k) {
+        if (k in partial) return;
+        var options = choiceSets(q, partial, day), usual = has(D.usual, k) ? D.usual[k] : null, pick = null;
+        for (var i = 0; i < options.length && pick === null; i++) {
+          if (usual !== null ? options[i][k] === usual : options[i][k] === false) pick = options[i];
+        }
+        var chosen = q.kind === "checklist" ? null : k === "birth_year" || k === "birth_month" ? options[options.length - 1] : pick || options[0];
+        if (q.kind === "checklist") partial[k] = false;
+        else for (var s in chosen) partial[s] = chosen[s];
+      });
+    }
+    return asked + extra;
   }
   function plain(f) { var o = {}; for (var k in f) o[k] = f[k]; return o; }
 
@@ -426,21 +474,15 @@ function exemptEngine(C) {
     facts: FACT_KEYS.slice(),
     /* The verdict for plain-object facts on asOf ("YYYY-MM-DD", default today in Moscow):
      * {outcome, as_of, rules_version, grounds: [{id, outcome, status, needs}], advice: [ground ids],
-     *  missing, caveats: [ids], notes: [ids], steps: [ids], skipped}: caveats, notes and steps the
-     *  relevant ones by rank. With dontKnow, grounds as RuleSet.evaluate(..., dont_know) lists
-     *  them. Throws a FactsError (.keys, .message) on bad facts. */
+     *  missing, caveats: [ids], notes: [ids]}. Throws a FactsError (.keys, .message) on bad facts. */
     evaluate: function (facts, asOf, dontKnow) {
-      var day = dayOf(asOf), v = assess(implied(validate(facts, day)), day);
-      if (dontKnow !== undefined && dontKnow !== null) {
-        // Only grounds one of whose open facts was asked (and not known); the rest were skipped
-        // because the answer was settled (RuleSet.evaluate's dont_know).
-        var dk = setOf(dontKnow), all = v.grounds.length;
-        v.grounds = v.grounds.filter(function (g) {
-          return g.status === "applies" || g.needs.some(function (k) { return dk[k]; });
-        });
-        v.skipped = all - v.grounds.length;
-      }
-      return v;
+      var day = dayOf(asOf);
+      return assess(implied(validate(facts, day)), day, dontKnow === undefined || dontKnow === null ? null : setOf(dontKnow));
+    },
+    /* How many questions the interview takes if the rest is answered the most common way. */
+    typicalTotal: function (facts, asOf, dontKnow) {
+      var day = dayOf(asOf);
+      return typicalTotal(validate(facts, day), day, setOf(dontKnow));
     },
     /* The id of the next question whose answer can still change the verdict, or null. */
     nextQuestion: function (facts, asOf, dontKnow) {

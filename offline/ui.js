@@ -46,10 +46,24 @@
   function link(label, url) {
     return url ? h("a", {href: url, target: "_blank", rel: "noopener noreferrer"}, label) : h("span", {}, label);
   }
-  function citeLine(c) {
-    var bits = [c.date, m(c.confirmed ? "confirmed" : "reported")];
-    if (!c.published) bits.push(m("not_public"));
-    return h("li", {"class": "cite"}, link(c.label, c.url), " · " + bits.filter(Boolean).join(" · "));
+  // One citation as the bot shows it (render.citation): the act, what kind of source, one date;
+  // on the detail screens also how well it is checked.
+  function citation(c, confidence) {
+    var bits = [c.kind === "published" ? m("published_act") : c.kind === "statement" ? m("statement") :
+                c.by ? m("unpublished_by", {source: c.by}) : m("unpublished")];
+    if (c.date && c.label.indexOf(c.date) < 0) bits.push(c.date);
+    var out = [link(c.label, c.url), " · " + bits.join(" · ")];
+    if (confidence) out.push(" · ", h("em", {}, T().confidence[c.confidence]));
+    return out;
+  }
+  function citeItem(c, confidence) { return h("li", {"class": "cite"}, citation(c, confidence)); }
+  function plural(key, n, values) {
+    var p = T().plural[key], i = p.index.charAt(Math.min(n, p.index.length - 1));
+    return fill(p.forms[+i], values);
+  }
+  function asOfLine() {
+    var today = S.asOf === E.today(), text = m(today ? "as_of_today" : "as_of_past", {date: fmtDate(S.asOf)});
+    return para(text, today ? "asof" : "asof past");
   }
   function langSwitch() {
     var other = S.lang === "ru" ? "en" : "ru";
@@ -57,7 +71,7 @@
   }
   function screen(children, buttons) {
     var head = h("header", {}, h("strong", {}, m("header")), langSwitch());
-    var asOf = S.asOf !== E.today() ? para(m("offline_as_of", {date: fmtDate(S.asOf)}), "asof") : null;
+    var asOf = null;
     while (app.firstChild) app.removeChild(app.firstChild);
     app.appendChild(head);
     [asOf, h("section", {}, children), h("nav", {}, buttons || [])].forEach(function (x) { if (x) app.appendChild(x); });
@@ -81,7 +95,7 @@
   }
   function choices(qid) {
     var q = E.question(qid), tq = T().questions[qid];
-    if (q.kind === "choice") return P.options[qid].map(function (o) { return {id: o.id, label: tq.options[o.id], set: o.set}; });
+    if (q.kind === "choice") return q.options.map(function (o) { return {id: o.id, label: tq.options[o.id], set: o.set}; });
     if (q.kind === "checklist") return q.facts.map(function (f) { var s = {}; s[f] = true; return {id: f, label: tq.items[f], set: s}; });
     if (q.kind === "age") {
       var bands = E.ageBands(S.asOf);
@@ -153,14 +167,10 @@
   }
   function restart() { S.facts = {}; S.dk = []; S.verdict = false; go("ask"); }
   function navRow() { return row(button(m("back"), back), button(m("restart"), restart)); }
+  var SERVING = "serving_contract";  // already serving or mobilized: a screen about service, no verdict
 
   // --- screens ------------------------------------------------------------------------------------
-  function guideButtons() {
-    var g = T().guides, out = [];
-    if (g.already_serving) out.push(button(m("called_up"), function () { go("guide", "already_serving"); }));
-    if (g.summons) out.push(button(g.summons.title, function () { go("guide", "summons"); }));
-    return out;
-  }
+  function page(name, arg) { return function () { go(name, arg); }; }
   function dateForm() {
     var input = h("input", {type: "date", id: "as-of", value: S.asOf, min: EARLIEST, max: addYears(E.today(), 5)});
     var error = h("p", {"class": "error", role: "alert"});
@@ -176,20 +186,23 @@
   }
   var SCREENS = {
     greeting: function () {
-      screen([para(m("greeting_what")), para(m("greeting_scope")), para(m("offline_what"), "i"),
-              para(m("offline_private"), "i")],
-             [button(m("start"), restart, "primary"), guideButtons(), dateForm(),
-              row(button(m("privacy"), function () { go("privacy"); }), button(m("offline_about"), function () { go("about"); })),
+      S.verdict = false;
+      screen([para(m("greeting_what")), para(plural("typical", E.typicalTotal({}, S.asOf, []), {n: E.typicalTotal({}, S.asOf, [])})),
+              para(m("greeting_scope")), para(m("offline_what"), "i"), para(m("offline_private"), "i")],
+             [button(m("start"), restart, "primary"), button(m("serving"), page("guide", "already_serving")),
+              row(button(m("summons"), page("guide", "summons")), button(m("get_help"), page("help"))),
+              dateForm(),
+              row(button(m("privacy"), page("privacy")), button(m("offline_about"), page("about"))),
               para(m("offline_version", {version: P.version, date: fmtDate(P.ruleDate)}), "i small"), para(m("offline_newer"), "i small")]);
     },
     ask: function (qid) {
+      if (S.facts.military_status === SERVING) return go("service");
       var snap = E.snapshot(S.facts, S.asOf, S.dk), id = qid || snap.next;
       if (!id) return go("review");
       var q = E.question(id), tq = T().questions[id], inPath = snap.path.indexOf(id);
       var number = inPath >= 0 ? inPath + 1 : snap.path.length + 1;
-      var remaining = Math.max(0, snap.to_come - (inPath >= 0 ? 0 : 1));
-      var progress = remaining === 0 ? m("last_question", {number: number}) :
-        fill(T().progress[Math.min(remaining, T().progress.length - 1)], {number: number, remaining: remaining});
+      // "of about M" as the bot says it (flow.ask): the typical length, within the bound.
+      var total = Math.max(number, Math.min(snap.path.length + snap.to_come, E.typicalTotal(S.facts, S.asOf, S.dk)));
       var current = answerLabel(id), rows = [];
       choices(id).forEach(function (c) {
         if (q.kind === "checklist") {
@@ -203,7 +216,7 @@
       if (q.kind === "checklist") rows.push(button(m("done"), function () { checkDone(id); }, "answer primary"));
       if (q.dontKnow) rows.push(button(m("dont_know"), function () { dontKnow(id); }, "answer"));
       rows.push(navRow());
-      screen([para(progress, "progress"), h("h1", {}, tq.text),
+      screen([para(plural("progress", total, {number: number, total: total}), "progress"), asOfLine(), h("h1", {}, tq.text),
               q.kind === "checklist" ? para(m("tick_hint"), "i") : null, para(tq.help, "help")], rows);
     },
     review: function () {
@@ -218,104 +231,122 @@
         items.push(h("li", {}, T().questions[qid].text, h("br"), "→ ", h("strong", {}, a)));
         changes.push(button("✏️ " + (n + 1), function () { go("ask", qid); }, "change"));
       });
-      screen([h("h1", {}, m("review_title")), h("ol", {}, items), para(m("review_hint"))],
+      screen([h("h1", {}, m("review_title")), asOfLine(), h("ol", {}, items), para(m("review_hint"))],
              [button(m("see_result"), function () { S.verdict = true; go("verdict"); }, "primary"),
               h("div", {"class": "row changes"}, changes), navRow()]);
     },
     verdict: function () {
-      var v = E.evaluate(S.facts, S.asOf), tx = T(), body = [h("h1", {"class": "outcome " + v.outcome}, tx.outcome[v.outcome])];
-      if ((v.outcome === "conditional" || v.outcome === "undetermined") && v.missing.length) body.push(para(m("depends_on", {things: needsWords(v.missing)})));
-      var applying = v.grounds.filter(function (g) { return g.status === "applies"; });
-      applying.slice(0, 2).forEach(function (g) {
-        var t = tx.grounds[g.id];
-        body.push(h("div", {"class": "ground"}, h("strong", {}, t.title), " — " + tx.outcomeShort[g.outcome],
-                    h("ul", {}, t.cites.slice(0, 1).map(citeLine))));
+      if (S.facts.military_status === SERVING) return go("service");
+      S.verdict = true;
+      var v = verdict(), tx = T(), body = [h("h1", {"class": "outcome " + v.outcome}, tx.outcome[v.outcome])];
+      if ((v.outcome === "conditional" || v.outcome === "undetermined") && v.missing.length) body.push(para(dependsOn(v.missing)));
+      // The one or two grounds that decide it (render._deciding), each with its main citation.
+      var applying = v.grounds.filter(function (g) { return g.status === "applies"; }), deciding;
+      if (applying.length) deciding = applying.filter(function (g) { return g.outcome === applying[0].outcome; }).slice(0, 2);
+      else deciding = v.grounds.filter(function (g) { return g.status === "possible"; }).slice(0, 2);
+      var why = deciding.map(function (g) {
+        return h("li", {}, h("strong", {}, tx.grounds[g.id].title), g.status === "possible" ? " — " + m("may_apply") : null,
+                 h("br"), citation(tx.grounds[g.id].cites[0]));
       });
-      body.push(h("h2", {}, m("what_next")), h("ul", {"class": "steps"}, steps(v).slice(0, 3).map(function (s) { return h("li", {}, s); })));
-      var top = topCaveat(v);
-      if (top) body.push(h("h2", {}, m("keep_in_mind")), para(top));
-      if (v.grounds.length > Math.min(applying.length, 2)) body.push(para(m("offline_more"), "i"));
+      if (v.basis) why.push(h("li", {}, h("strong", {}, tx.bases[v.basis].title), h("br"), citation(tx.bases[v.basis].cites[0])));
+      var more = applying.length - deciding.filter(function (g) { return g.status === "applies"; }).length;
+      if (why.length) body.push(h("h2", {}, m(v.outcome !== "undetermined" ? "why" : "still_open")), h("ul", {"class": "grounds"}, why));
+      if (more > 0) body.push(para(plural("more_grounds", more, {n: more}), "i"));
+      if (v.skipped && (v.outcome === "not_subject" || v.outcome === "deferral")) body.push(para(m("settled"), "i"));
+      if (v.steps.length) body.push(h("h2", {}, m("do_now")), h("ol", {"class": "steps"}, v.steps.slice(0, 3).map(function (id) { return h("li", {}, tx.steps[id]); })));
+      if (v.caveats.length) body.push(h("h2", {}, m("important")), para(tx.caveats[v.caveats[0]], "caveat"));
       body.push(para(m("as_of_version", {date: fmtDate(v.as_of), version: v.rules_version}), "i"));
       screen(body, [
-        row(button(m("offline_all_grounds"), function () { go("detail", "grounds"); }),
-            button(m("offline_what_to_do"), function () { go("detail", "todo"); })),
-        row(button(m("offline_caveats"), function () { go("detail", "caveats"); }),
-            button(m("offline_get_help"), function () { go("detail", "help"); })),
-        guideButtons(),
-        row(button(m("restart"), restart), button(m("privacy"), function () { go("privacy"); }))
+        row(button(m("all_grounds"), page("detail", "grounds")), button(m("what_to_do"), page("detail", "todo"))),
+        row(button(m("caveats"), page("detail", "caveats")), button(m("get_help"), page("help"))),
+        button(m("summons"), page("guide", "summons")),
+        row(button(m("restart"), restart), button(m("privacy"), page("privacy")))
       ]);
     },
     detail: function (which) {
-      var v = E.evaluate(S.facts, S.asOf);
-      screen(DETAILS[which](v, T()), [button(m("offline_to_result"), function () { go("verdict"); }, "primary")]);
+      screen(DETAILS[which](verdict(), T()), endRows());
     },
-    guide: function (id) {
-      var g = T().guides[id], body = [h("h1", {}, g.title)];
-      g.sections.forEach(function (s) {
-        if ((s.from && s.from > S.asOf) || (s.until && s.until < S.asOf)) return;
-        body.push(h("h2", {}, s.heading), h("ul", {}, s.items.map(function (i) { return h("li", {}, i); })));
-        if (s.cites.length) body.push(h("ul", {"class": "cites"}, s.cites.map(citeLine)));
+    service: function () {  // already serving or mobilized (flow.service): the guide, never a verdict
+      S.verdict = true;
+      screen(guideBody("already_serving"), [row(button(m("get_help"), page("help")), button(m("change_answer"), back)),
+                                            row(button(m("restart"), restart), button(m("privacy"), page("privacy")))]);
+    },
+    guide: function (id) { screen(guideBody(id), endRows()); },
+    help: function () {  // render.help_screen: independent help by what it does, then the state's
+      var tx = T(), groups = {}, body = [h("h1", {}, m("help_title"))];
+      tx.resources.forEach(function (r) {
+        (groups[r.kind] = groups[r.kind] || []).push(h("li", {"class": "resource"}, h("strong", {}, r.title), ". " + r.text,
+          r.contacts.length ? h("div", {}, r.contacts.map(function (c, i) { return [i ? " · " : "", link(c[0], c[1])]; })) : null,
+          r.status ? para(r.status, "i") : null, r.warning ? para("⚠️ " + r.warning, "warning") : null,
+          para(m("checked_on", {date: r.checked}), "i small")));
       });
-      screen(body, [backButton()]);
+      ["lawyers", "human_rights", "already_mobilized", "state"].forEach(function (k) {
+        if (groups[k]) body.push(h("h2", {}, tx.kinds[k]), h("ul", {}, groups[k]));
+      });
+      screen(body, endRows());
     },
     privacy: function () {
-      screen([h("h1", {}, m("privacy")), para(m("offline_private")), para(m("offline_delete"))], [backButton()]);
+      screen([h("h1", {}, m("privacy")), para(m("offline_private")), para(m("offline_delete"))], endRows());
     },
     about: function () {
       screen([h("h1", {}, m("offline_about")), para(m("offline_version", {version: P.version, date: fmtDate(P.ruleDate)})),
-              para(m("offline_newer")), para(m("handles")), para(m("offline_what"))], [backButton()]);
+              para(m("offline_newer")), para(m("handles")), para(m("offline_what"))], endRows());
     }
   };
-  function backButton() {
-    return S.verdict ? button(m("offline_to_result"), function () { go("verdict"); }, "primary")
-                     : button(m("back"), function () { go("greeting"); }, "primary");
+  function verdict() { return E.evaluate(S.facts, S.asOf, S.dk); }
+  // Under the verdict: back to it; elsewhere: back to the greeting. Then start over and privacy.
+  function endRows() {
+    var first = S.verdict ? button(m("to_result"), page("verdict"), "primary") : button(m("back"), page("greeting"), "primary");
+    return [first, row(button(m("restart"), restart), button(m("privacy"), page("privacy")))];
   }
-  function needsWords(keys) { return keys.map(function (k) { return T().factNames[k] || k; }).join(", "); }
-  function steps(v) {  // the bot's checklist under a verdict (render.verdict)
-    var out = [m("step_documents")];
-    if (["deferral", "conditional", "undetermined"].indexOf(v.outcome) >= 0) out.push(m("step_not_automatic"));
-    out.push(m("step_summons"), m("step_not_sign"));
-    return out;
+  function guideBody(id) {
+    var g = T().guides[id], body = [h("h1", {}, g.title)];
+    g.sections.forEach(function (s) {
+      if ((s.from && s.from > S.asOf) || (s.until && s.until < S.asOf)) return;
+      body.push(h("h2", {}, s.heading), h("ul", {}, s.items.map(function (i) { return h("li", {}, i); })));
+      if (s.cites.length) body.push(h("ul", {"class": "cites"}, s.cites.map(function (c) { return citeItem(c, false); })));
+    });
+    return body;
+  }
+  function dependsOn(keys) {  // render.depends_on: clauses joined by commas and a final "and"
+    var clauses = keys.map(function (k) { return T().factNames[k] || k; });
+    var things = clauses.length <= 1 ? clauses.join("") : m("and", {first: clauses.slice(0, -1).join(", "), last: clauses[clauses.length - 1]});
+    return m("depends_on", {things: things});
   }
   function noteText(id) {
     var tx = T();
     return tx.notes[id] || tx.retro[id.replace(/_retroactive$/, "")] || "";
   }
-  function topCaveat(v) {
-    if (v.notes.length) return noteText(v.notes[0]);
-    return v.caveats.length ? T().caveats[v.caveats[v.caveats.length - 1]] : null;
-  }
   function groundBlock(g, tx) {
     var t = tx.grounds[g.id];
     return h("div", {"class": "ground"}, h("h3", {}, t.title + " — " + tx.outcomeShort[g.outcome]), para(t.explanation),
-             para(t.note, "i"), h("ul", {"class": "cites"}, t.cites.map(citeLine)),
-             g.needs.length ? para(m("ground_depends", {things: needsWords(g.needs)}), "i") : null);
+             para(t.note, "i"), h("ul", {"class": "cites"}, t.cites.map(function (c) { return citeItem(c, true); })),
+             g.status === "possible" && g.needs.length ? para(dependsOn(g.needs), "i") : null);
   }
   var DETAILS = {
     grounds: function (v, tx) {
       var a = v.grounds.filter(function (g) { return g.status === "applies"; }), p = v.grounds.filter(function (g) { return g.status === "possible"; });
-      return [h("h1", {}, m("offline_all_grounds")), a.length ? h("h2", {}, m("grounds_apply")) : null,
-              a.map(function (g) { return groundBlock(g, tx); }), p.length ? h("h2", {}, m("grounds_may_apply")) : null,
-              p.map(function (g) { return groundBlock(g, tx); })];
+      var out = [h("h1", {}, m("all_grounds"))];
+      if (a.length) out.push(h("h2", {}, m("grounds_apply")), a.map(function (g) { return groundBlock(g, tx); }));
+      if (v.basis) out.push(h("h3", {}, tx.bases[v.basis].title), h("ul", {"class": "cites"}, tx.bases[v.basis].cites.map(function (c) { return citeItem(c, true); })));
+      if (p.length) out.push(h("h2", {}, m("grounds_may_apply")), p.map(function (g) { return groundBlock(g, tx); }));
+      if (v.skipped) out.push(para(plural("skipped", v.skipped, {n: v.skipped}), "i"));
+      if (!a.length && !p.length && !v.basis) out.push(para(m("no_ground")));
+      return out;
     },
     todo: function (v, tx) {
-      var out = [h("h1", {}, m("offline_what_to_do")), h("ul", {"class": "steps"}, steps(v).map(function (s) { return h("li", {}, s); }))];
+      var out = [h("h1", {}, m("what_to_do"))];
+      if (v.steps.length) out.push(h("ol", {"class": "steps"}, v.steps.map(function (id) { return h("li", {}, tx.steps[id]); })));
       v.grounds.forEach(function (g) {
-        out.push(h("div", {"class": "ground"}, h("h3", {}, tx.grounds[g.id].title), para(tx.grounds[g.id].todo)));
+        if (g.status === "applies") out.push(h("div", {"class": "ground"}, h("h3", {}, tx.grounds[g.id].title), para(tx.grounds[g.id].todo)));
       });
       if (v.advice.length) out.push(h("h2", {}, m("worth_checking")), h("ul", {}, v.advice.map(function (id) { return h("li", {}, tx.advice[id]); })));
       return out;
     },
     caveats: function (v, tx) {
-      return [h("h1", {}, m("offline_caveats")), h("ul", {"class": "caveats"},
+      return [h("h1", {}, m("caveats")), h("ul", {"class": "caveats"},
               v.notes.map(function (id) { return h("li", {}, noteText(id)); }),
               v.caveats.map(function (id) { return h("li", {}, tx.caveats[id]); }))];
-    },
-    help: function (v, tx) {
-      return [h("h1", {}, m("get_help_title")), tx.resources.map(function (r) {
-        return h("div", {"class": "resource"}, h("h3", {}, r.title), para(r.text), para(r.status, "i"), para(r.warning, "warning"),
-                 h("ul", {}, r.contacts.map(function (c) { return h("li", {}, link(c[0], c[1])); })));
-      })];
     }
   };
   show();

@@ -3,9 +3,8 @@
 One source of law, two targets: as daycode.py turns every condition into a Python expression, this
 module turns the same validated conditions into JavaScript expressions over the facts, and writes the
 rule base's engine data (grounds with their dates and strengths, age-limit periods, questions,
-what makes caveats, notes and next steps relevant) as a JSON literal. The hand-written runtime
-(offline/engine.js) evaluates them with the same reasoning as `RuleSet._assess`;
-tests/test_offline_engine.py holds the two equal.
+caveat windows) as a JSON literal. The hand-written runtime (offline/engine.js) evaluates them with
+the same reasoning as `RuleSet._assess`; tests/test_offline_engine.py holds the two equal.
 
 No text a person reads is written here: the page takes texts from the rule base and the catalogs by
 id (offline/build.py).
@@ -18,7 +17,7 @@ import json
 from typing import Any
 
 from .age import TRUE, UNKNOWN
-from .engine import CompiledGround, CompiledText, RuleSet
+from .engine import USUAL, CompiledGround, CompiledText, RuleSet
 from .facts import FACTS, LEGACY_IMPLIES
 from .models import AgeLimit, AgeLimitPeriod, All, Any_, Condition, FactAtLeast, FactIn, FactIs
 
@@ -111,17 +110,6 @@ def _ground(cg: CompiledGround) -> dict[str, Any]:
     }
 
 
-def _texts(rs: RuleSet) -> list[tuple[str, list[CompiledText]]]:
-    return [("caveats", rs.caveats), ("notes", rs.notes), ("steps", rs.steps)]
-
-
-def _text(c: CompiledText) -> dict[str, Any]:
-    return {"id": c.id, "from": _day(c.start), "until": _day(c.until),
-            "outcomes": sorted(c.outcomes) if c.outcomes is not None else None,
-            "when": c.source is not None, "rank": c.rank, "order": c.order,
-            "missing": sorted(c.missing) if c.missing is not None else None}
-
-
 def engine_data(rs: RuleSet) -> dict[str, Any]:
     """What the runtime needs of the rule base besides the compiled conditions."""
     return {
@@ -132,14 +120,26 @@ def engine_data(rs: RuleSet) -> dict[str, Any]:
         "ageLimits": [_limits(p, rs) for p in rs.age_periods],
         "grounds": [_ground(cg) for cg in rs.grounds],
         "questions": [
-            {"id": q.id, "kind": q.kind, "facts": list(q.facts), "dontKnow": q.dont_know}
+            {"id": q.id, "kind": q.kind, "facts": list(q.facts), "dontKnow": q.dont_know,
+             "options": [{"id": o.id, "set": o.set} for o in q.options]}
             for q in rs.questions
         ],
-        # Caveats, date notes and next steps with what makes them relevant (engine._relevant):
-        # window, outcomes, a condition (compiled below), the open facts a step helps with, and
-        # the rank and file order that sort them.
-        **{section: [_text(c) for c in items] for section, items in _texts(rs)},
+        # Caveats, date notes and next steps, with what makes each relevant and its rank.
+        "texts": [
+            {"id": c.id, "kind": c.kind, "rank": c.rank, "order": c.order,
+             "from": _day(c.start), "until": _day(c.until),
+             "outcomes": sorted(c.outcomes) if c.outcomes is not None else None,
+             "missing": sorted(c.missing) if c.missing is not None else None,
+             "when": c.source is not None}
+            for c in _texts(rs)
+        ],
+        "bases": sorted(rs.bases),  # the outcomes that rest on a rule of their own
+        "usual": USUAL,  # the most common answers: the progress line's estimate
     }
+
+
+def _texts(rs: RuleSet) -> list[CompiledText]:
+    return [*rs.caveats, *rs.notes, *rs.steps]
 
 
 def compile_rules(rs: RuleSet, name: str = "EXEMPT_COMPILED") -> str:
@@ -147,8 +147,8 @@ def compile_rules(rs: RuleSet, name: str = "EXEMPT_COMPILED") -> str:
 
     statuses(f, age): every ground's status, by rule-base order. needs[i](f, age, ageNeeds): the
     needs of ground i when it is unknown and has no static shortcut. advice[i](f, age): the
-    status of ground i's advice condition. caveats[j], notes[j], steps[j] (f, age): the
-    condition of caveat, note or step j (null without one)."""
+    status of ground i's advice condition. texts[j](f, age): the condition of caveat, note or
+    step j (data.texts)."""
     grounds = rs.grounds
     lines = [f"var {name}={{", f"data:{js_literal(engine_data(rs))},"]
     lines.append("statuses:function(f,age){return[" +
@@ -166,10 +166,11 @@ def compile_rules(rs: RuleSet, name: str = "EXEMPT_COMPILED") -> str:
         for cg in grounds
     ]
     lines.append("advice:[" + ",".join(advice) + "],")
-    for n, (section, items) in enumerate(_texts(rs)):
-        conds = [f"function(f,age){{return {expression(c.source)};}}" if c.source is not None
-                 else "null" for c in items]
-        lines.append(f"{section}:[" + ",".join(conds) + "]" + ("," if n < 2 else ""))
+    texts = [
+        f"function(f,age){{return {expression(c.source)};}}" if c.source is not None else "null"
+        for c in _texts(rs)
+    ]
+    lines.append("texts:[" + ",".join(texts) + "]")
     lines.append("};")
     return "\n".join(lines) + "\n"
 

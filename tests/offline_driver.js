@@ -17,6 +17,7 @@ const results = cases.map((c) => {
       verdict: E.evaluate(c.facts, c.as_of),
       asked: E.evaluate(c.facts, c.as_of, c.dont_know),
       next: E.nextQuestion(c.facts, c.as_of, c.dont_know),
+      typical: E.typicalTotal(c.facts, c.as_of, c.dont_know),
       snapshot: E.snapshot(c.facts, c.as_of, c.dont_know),
       relevant: E.relevant(c.facts, c.as_of, c.dont_know),
     };

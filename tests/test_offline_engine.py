@@ -1,8 +1,9 @@
 """The offline page's engine equals the Python engine: the rule base compiled to JavaScript
 (rules/jscompile.py) and run by offline/engine.js under Node gives, on random fact sets with unknowns
 at dates across 2022-2028, the same outcome, every ground's status and needs, missing facts, advice,
-caveats, notes and next steps (relevance and rank), the grounds listed once "I don't know"s are taken
-into account, next question, path, progress and relevant answers, and the same errors on bad facts.
+ranked caveats, notes and next steps, the basis, the grounds listed and skipped given what the
+person did not know, next question, path, progress (bound and typical length) and relevant
+answers, and the same errors on bad facts.
 
 Node runs once per batch. Node is required: CI installs it (.ci/run); without it this fails."""
 
@@ -54,35 +55,38 @@ def run_py(rs: RuleSet, case: dict[str, Any]) -> dict[str, Any]:
         v = rs.evaluate(facts, day)
     except FactsError as exc:
         return {"error": {"keys": exc.keys, "message": str(exc)}}
-    asked = rs.evaluate(facts, day, dont_know=dk)
     nxt = rs.next_question(facts, day, dk)
     snap = rs.snapshot(facts, day, dk)
     rel_facts, rel_dk = rs.relevant(facts, day, dk)
     return {
-        "verdict": {
-            "outcome": v.outcome, "as_of": v.as_of, "rules_version": v.rules_version,
-            "grounds": [{"id": g.id, "outcome": g.outcome, "status": g.status,
-                         "needs": list(g.needs)} for g in v.grounds],
-            "advice": [a.ground_id for a in v.advice],
-            "missing": list(v.missing),
-            "caveats": [c.id for c in v.caveats],
-            "notes": [n.id for n in v.notes],
-            "steps": [s.id for s in v.steps],
-            "skipped": v.skipped,
-        },
-        # With the "don't know"s: only the grounds one of whose open facts was asked.
-        "asked": {"grounds": [g.id for g in asked.grounds], "skipped": asked.skipped},
+        "verdict": verdict_ids(v),
+        # As the interview shows it: given what the person did not know.
+        "asked": verdict_ids(rs.evaluate(facts, day, dont_know=dk)),
         "next": nxt.id if nxt else None,
+        "typical": rs.typical_total(facts, day, dk),
         "snapshot": {"path": snap.path, "next": snap.next.id if snap.next else None,
                      "to_come": snap.to_come},
         "relevant": {"facts": rel_facts, "dontKnow": sorted(rel_dk)},
     }
 
 
+def verdict_ids(v: rules.Verdict) -> dict[str, Any]:
+    """Everything the verdict decides, by id (the page takes the texts by these ids)."""
+    return {
+        "outcome": v.outcome, "as_of": v.as_of, "rules_version": v.rules_version,
+        "grounds": [{"id": g.id, "outcome": g.outcome, "status": g.status,
+                     "needs": list(g.needs)} for g in v.grounds],
+        "advice": [a.ground_id for a in v.advice],
+        "missing": list(v.missing),
+        "caveats": [c.id for c in v.caveats],
+        "notes": [n.id for n in v.notes],
+        "steps": [s.id for s in v.steps],
+        "basis": v.outcome if v.basis is not None else None,
+        "skipped": v.skipped,
+    }
+
+
 def normalise(result: dict[str, Any]) -> dict[str, Any]:
-    if "asked" in result and "outcome" in result["asked"]:  # the JS side gives the whole verdict
-        result["asked"] = {"grounds": [g["id"] for g in result["asked"]["grounds"]],
-                           "skipped": result["asked"]["skipped"]}
     if "relevant" in result:  # a set on the Python side: order carries no meaning
         result["relevant"]["dontKnow"] = sorted(result["relevant"]["dontKnow"])
     return result

@@ -145,7 +145,7 @@ def answer_questions(page: Any, iv: Interview, picks: dict[str, Any]) -> None:
 def check_verdict(page: Any, iv: Interview) -> rules.Verdict:
     """The verdict on screen is the Python engine's for the same answers, with its citation."""
     click(page, msg(iv.lang, "see_result"))
-    v = RS.evaluate(iv.facts, iv.as_of, iv.lang)
+    v = RS.evaluate(iv.facts, iv.as_of, iv.lang, frozenset(iv.dont_know))
     t = tr(iv.lang)
     assert page.locator("h1").inner_text() == t.gettext(render.OUTCOME_HEADLINE[v.outcome])
     shown = page.locator("main").inner_text()
@@ -159,8 +159,8 @@ def check_verdict(page: Any, iv: Interview) -> rules.Verdict:
             assert cite.get_attribute("rel") == "noopener noreferrer"
     assert f"{v.rules_version}" in shown
     # The page's API gives the same answer as `rules.evaluate`.
-    api = page.evaluate("([f, d]) => window.exemptRules.evaluate(f, d)",
-                        [iv.facts, iv.as_of.isoformat()])
+    api = page.evaluate("([f, d, k]) => window.exemptRules.evaluate(f, d, k)",
+                        [iv.facts, iv.as_of.isoformat(), sorted(iv.dont_know)])
     assert api["outcome"] == v.outcome
     assert [(g["id"], g["status"]) for g in api["grounds"]] == [(g.id, g.status) for g in v.grounds]
     return v
@@ -207,11 +207,14 @@ def test_a_russian_interview_reaches_a_cited_deferral_offline(browser: Browser) 
     v = check_verdict(page, iv)
     assert v.outcome == "deferral" and v.applying[0].id == "four_children"
     # Details one press away, and back to the result.
-    click(page, msg("ru", "offline_all_grounds"))
+    click(page, msg("ru", "all_grounds"))
     assert RS.ground_by_id["four_children"].ground.explanation.ru in page.locator("main").inner_text()
-    click(page, msg("ru", "offline_to_result"))
-    click(page, msg("ru", "offline_caveats"))
-    click(page, msg("ru", "offline_to_result"))
+    click(page, msg("ru", "to_result"))
+    click(page, msg("ru", "caveats"))
+    click(page, msg("ru", "to_result"))
+    click(page, msg("ru", "what_to_do"))
+    assert v.steps[0].text in page.locator("main").inner_text()
+    click(page, msg("ru", "to_result"))
     click(page, msg("ru", "privacy"))
     assert msg("ru", "offline_private") in page.locator("main").inner_text()
     nothing_stored(browser)
@@ -226,10 +229,10 @@ def test_an_english_interview_as_of_a_past_date_with_unknowns_back_and_a_change(
     day = dt.date(2022, 10, 10)
     page.locator("#as-of").fill(day.isoformat())
     click(page, msg("en", "offline_date_apply"))
-    checking = msg("en", "offline_as_of").format(date=tr("en").date(day))
-    assert checking in page.locator("main").inner_text()
+    checking = msg("en", "as_of_past").format(date=tr("en").date(day))
     click(page, msg("en", "start"))
     iv = Interview("en", day)
+    assert checking in page.locator("main").inner_text()
     # A first answer, taken back.
     click(page, RS.question_by_id["sex"].options[0].label.en)
     click(page, msg("en", "back"))
