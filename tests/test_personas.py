@@ -100,7 +100,12 @@ async def test_a_woman_doctor_in_the_reserve_is_never_spoken_of_as_him(
         assert not re.search(r"(?<!\.)\.\.(?!\.)", screen), f"a doubled full stop:\n{screen}"
     verdict = await finish(p, lang)
     assert RS.ground_by_id["women"].ground.title.get(lang) in verdict
-    safe(verdict)
+    caveats = await detail(p, *(("Caveats", "◀ Back to the result") if lang == "en"
+                                else ("Оговорки", "◀ К результату")))
+    assert "439" not in caveats  # the conscription age of men is not her concern
+    if lang == "en":  # (Russian "он" also stands for a thing, as in "пункт 7 ... он о ...")
+        assert not AS_A_MAN[lang].search(caveats), caveats
+    safe(verdict + caveats)
 
 
 @pytest.mark.asyncio
