@@ -347,7 +347,7 @@ def help_screen(t: Tr, rs: RuleSet) -> str:
     blocks = [neutral_header(t) + "\n" + b(t.gettext("Where to get help"))]
     groups: dict[str, list[str]] = {}
     for res in [*rs.independent, *rs.official]:
-        lines = [b(res.title.get(lang)) + " — " + esc(res.text.get(lang))]
+        lines = [b(res.title.get(lang)) + ". " + esc(res.text.get(lang))]
         contacts = res.contacts()
         if contacts:
             lines.append("   " + " · ".join(link(shown, url) if url else esc(shown)
