@@ -29,6 +29,8 @@ from telegram.ext import (
 )
 
 from bot.app import ALLOWED_UPDATES, CONCURRENT_UPDATES, ForgetfulApplication
+from bot.backlog import UpdateQueue
+from bot.ratelimit import ChatRateLimiter
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -53,8 +55,10 @@ def build(mode: str) -> Application:  # type: ignore[type-arg]
         builder = (builder.application_class(ForgetfulApplication)
                    .defaults(Defaults(parse_mode=ParseMode.HTML, disable_notification=True,
                                       link_preview_options=LinkPreviewOptions(is_disabled=True)))
-                   .rate_limiter(AIORateLimiter(max_retries=3, overall_max_rate=rate))
-                   .concurrent_updates(CONCURRENT_UPDATES))
+                   .rate_limiter(ChatRateLimiter(overall_max_rate=rate, max_retries=3,
+                                                 max_waiting=CONCURRENT_UPDATES // 4))
+                   .concurrent_updates(CONCURRENT_UPDATES)
+                   .update_queue(UpdateQueue()))
     else:
         builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=rate))
     app: Application = builder.build()  # type: ignore[type-arg]

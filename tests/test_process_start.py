@@ -51,7 +51,9 @@ async def test_sighups_while_starting_do_not_end_the_process(api: BotAPIStandIn)
         _, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
     # The SIGHUPs of the start asked for one reload, done once the bot serves.
-    assert err.count("SIGHUP: rules reloaded") == 1, err
+    # HUPs before the loop took over coalesce into one reload; one that lands just after the
+    # handler is installed asks for its own.
+    assert 1 <= err.count("SIGHUP: rules reloaded") <= 2, err
     assert "Traceback" not in err
 
 
@@ -82,7 +84,9 @@ async def test_a_group_language_press_without_a_message_is_refused(
         "chat_instance": "1", "data": "gl:en"}})
     await api.wait_for(lambda: api_bot.callback_queries[query_id].answered, timeout=15)
     answer = api_bot.callback_queries[query_id].answer
-    assert answer is not None and answer.text == "This button is not valid."
+    assert answer is not None
+    # The admission gate answers first: no button of ours works without a private chat.
+    assert answer.text == "These buttons work only in a private chat with the bot."
     await settle(api)
     p = Person(api, people, language_code="en")
     await p.say("/start")

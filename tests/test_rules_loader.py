@@ -255,7 +255,7 @@ def test_a_missing_english_translation_is_an_error(tmp_path: Path) -> None:
 
 def test_a_missing_russian_translation_is_an_error(tmp_path: Path) -> None:
     root, text = mutate(tmp_path, "questions.yaml",
-                        'label: {ru: "Да, гражданин России", en: "Yes, a Russian citizen"}',
+                        'label: {ru: "Да, есть", en: "Yes, a Russian citizen"}',
                         'label: {en: "Yes, a Russian citizen"}')
     line = line_of(text, 'label: {en: "Yes, a Russian citizen"}')
     message = load_error(root)

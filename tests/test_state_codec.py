@@ -586,3 +586,11 @@ def test_value_code_and_code_value_agree_with_the_layout() -> None:
     for key, code in [("sex", 0), ("sex", 3), ("birth_month", 13), ("age", -1), ("nope", 1)]:
         with pytest.raises(ValueError):
             state_codec.code_value(key, code)
+
+
+def test_a_genuine_state_the_bot_cannot_show_is_refused() -> None:
+    sealed = StateCodec([SECRET]).encode(make_state(screen=15), CHAT)
+    picky = StateCodec([SECRET], accept=lambda state: state.screen <= 12)
+    with pytest.raises(InvalidState, match="not a state the bot shows"):
+        picky.decode(sealed, CHAT)
+    assert picky.decode(StateCodec([SECRET]).encode(make_state(), CHAT), CHAT) == make_state()

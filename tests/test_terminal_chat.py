@@ -74,7 +74,7 @@ def test_every_screen_under_the_verdict_is_reached_and_leads_back() -> None:
 def test_the_greeting_pages_are_reached_and_lead_back() -> None:
     out = chat("a\nb\nm\nb\nh\nb\np\nb\ns\nq\n", "--lang", "ru")
     assert out.returncode == 0, out.stderr
-    assert "Уже служит или мобилизован" in out.stdout
+    assert "Уже на службе или мобилизован" in out.stdout
     assert "Повестка на руках" in out.stdout
     assert "Где получить помощь" in out.stdout
     assert "Что сохраняется: ничего." in out.stdout
