@@ -102,7 +102,7 @@ def greeting(t: Tr, typical: int) -> str:
                        "It takes up to about {n} button questions, often fewer.", typical).format(
             n=typical)),
         "",
-        esc(t.gettext("It does not cover regular conscription, electronic summonses or the "
+        esc(t.gettext("It does not cover regular conscription or the "
                       "2026 “special assemblies” of reservists. It is not legal advice.")),
         "",
         i(t.gettext("Nothing you answer is stored: the answers travel in the buttons of this "
