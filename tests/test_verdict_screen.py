@@ -127,12 +127,22 @@ async def finish(p: Person, lang: str) -> str:
     return msg.text or ""
 
 
+NEXT_PAGE = ("Next page", "Следующая страница")
+
+
 async def detail(p: Person, button: str, back: str) -> str:
+    """Open a screen under the verdict, read every page of it, and go back."""
     await p.press(button)
-    text = p.text()
+    pages = [p.text()]
+    while (turn := next((b for b in p.buttons() if b.startswith(NEXT_PAGE)), None)) is not None:
+        await p.press(turn)
+        pages.append(p.text())
+        assert len(pages) < 10
+    for text in pages:
+        assert utf16_len(text) <= 4096
     assert back in p.buttons()
     await p.press(back)
-    return text
+    return "\n".join(pages)
 
 
 def listed_grounds(rs: RuleSet, text: str, lang: str) -> list[str]:
