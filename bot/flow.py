@@ -383,31 +383,47 @@ def verdict(env: Env, state: State) -> View:
     return View([render.verdict(t, v)], rows, ends_interview=True, outcome=v.outcome)
 
 
+PAGE_STEP = 8  # a detail screen's page is carried in `option` above its Detail code
+
+
 def detail(env: Env, state: State) -> View:
-    """A screen under the verdict, in the verdict's place, with the way back to it."""
+    """A screen under the verdict, in the verdict's place, with the way back to it; a long one
+    comes in pages, each one message, turned in place."""
     rs = env.rules
     t = tr(state.lang)
     try:
-        which = Detail(state.option)
+        which = Detail(state.option % PAGE_STEP)
     except ValueError:
         return _stale(env, state)
+    number = state.option // PAGE_STEP
     if which == Detail.HELP:
-        text = render.help_screen(t, rs)
+        texts = [render.help_screen(t, rs)]
     elif which == Detail.SUMMONS:
-        text = render.summons_text(t, rs, state.as_of)
+        texts = [render.summons_text(t, rs, state.as_of)]
     else:
         v = rs.evaluate(state.facts, state.as_of, state.lang, state.dont_know)
         if which == Detail.GROUNDS:
-            text = render.grounds_screen(t, v)
+            texts = render.grounds_screen(t, v)
         elif which == Detail.TODO:
-            text = render.todo_screen(t, v)
+            texts = render.todo_screen(t, v)
         else:
-            text = render.caveats_screen(t, v)
-    here = _with(state, Screen.DETAIL, option=int(which))
-    rows = [[Button(t.gettext("◀ Back to the result"), _with(state, Screen.VERDICT), key="b")],
-            *_end_rows(t, state)]
+            texts = render.caveats_screen(t, v)
+    number = min(number, len(texts) - 1)
+    here = _with(state, Screen.DETAIL, option=int(which) + PAGE_STEP * number)
+    rows = [[Button(t.gettext("◀ Back to the result"), _with(state, Screen.VERDICT), key="b")]]
+    turn = []
+    if number > 0:
+        turn.append(Button(t.gettext("◀ Previous page"), _with(
+            state, Screen.DETAIL, option=int(which) + PAGE_STEP * (number - 1)), key="-"))
+    if number + 1 < len(texts):
+        turn.append(Button(t.gettext("Next page ({page} of {pages}) ▶").format(
+            page=number + 2, pages=len(texts)), _with(
+            state, Screen.DETAIL, option=int(which) + PAGE_STEP * (number + 1)), key="+"))
+    if turn:
+        rows.insert(0, turn)
+    rows += _end_rows(t, state)
     rows[-1].append(lang_toggle(here))
-    return View([text], rows, ends_interview=True)
+    return View([texts[number]], rows, ends_interview=True)
 
 
 def service(env: Env, state: State) -> View:

@@ -102,7 +102,7 @@ def greeting(t: Tr, typical: int) -> str:
                        "It takes up to about {n} button questions, often fewer.", typical).format(
             n=typical)),
         "",
-        esc(t.gettext("It does not cover regular conscription, electronic summonses or the "
+        esc(t.gettext("It does not cover regular conscription or the "
                       "2026 “special assemblies” of reservists. It is not legal advice.")),
         "",
         i(t.gettext("Nothing you answer is stored: the answers travel in the buttons of this "
@@ -262,7 +262,7 @@ def verdict(t: Tr, v: Verdict) -> str:
     return text
 
 
-def grounds_screen(t: Tr, v: Verdict) -> str:
+def grounds_screen(t: Tr, v: Verdict) -> list[str]:
     """All grounds: those that apply and those that may, each with its explanation and every
     citation, and how well each is checked, in words."""
     blocks = [neutral_header(t) + "\n" + b(t.gettext("All grounds"))]
@@ -288,7 +288,7 @@ def grounds_screen(t: Tr, v: Verdict) -> str:
             v.skipped).format(n=v.skipped)))
     if not applying and not possible and v.basis is None:
         blocks.append(esc(t.gettext("No ground applies to these answers.")))
-    return _fit(blocks)
+    return pages(t, blocks)
 
 
 def _ground_block(t: Tr, g: GroundOut) -> str:
@@ -300,7 +300,7 @@ def _ground_block(t: Tr, g: GroundOut) -> str:
     return "\n".join(lines)
 
 
-def todo_screen(t: Tr, v: Verdict) -> str:
+def todo_screen(t: Tr, v: Verdict) -> list[str]:
     """What to do: every relevant next step, each applying ground's documents, the advice."""
     blocks = [neutral_header(t) + "\n" + b(t.gettext("What to do"))]
     if v.steps:
@@ -311,16 +311,26 @@ def todo_screen(t: Tr, v: Verdict) -> str:
     if v.advice:
         blocks.append(b(t.gettext("Worth checking")) + "\n" + "\n".join(
             "• " + esc(a.text) for a in v.advice))
-    return _fit(blocks)
+    return pages(t, blocks)
 
 
-def caveats_screen(t: Tr, v: Verdict) -> str:
+def caveats_screen(t: Tr, v: Verdict) -> list[str]:
     """The caveats and date notes relevant to these answers and this date, most important
     first."""
     blocks = [neutral_header(t) + "\n" + b(t.gettext("Caveats"))]
     items = [*v.notes, *v.caveats]
     blocks += ["• " + esc(c.text).replace("\n", "\n   ") for c in items]
-    return _fit(blocks, sep="\n\n")
+    return pages(t, blocks)
+
+
+def pages(t: Tr, blocks: list[str]) -> list[str]:
+    """A detail screen as pages of one message each (a long list of grounds or caveats): every
+    page starts with the neutral line, and the title block stays on the first."""
+    head = neutral_header(t)
+    first, rest = blocks[0], blocks[1:]
+    title = first.removeprefix(head).lstrip("\n")
+    out = pack([title, *rest], header=head, limit=SCREEN_LIMIT - 196)
+    return out or [first]
 
 
 def _fit(blocks: list[str], sep: str = "\n\n") -> str:
@@ -347,7 +357,7 @@ def help_screen(t: Tr, rs: RuleSet) -> str:
     blocks = [neutral_header(t) + "\n" + b(t.gettext("Where to get help"))]
     groups: dict[str, list[str]] = {}
     for res in [*rs.independent, *rs.official]:
-        lines = [b(res.title.get(lang)) + " — " + esc(res.text.get(lang))]
+        lines = [b(res.title.get(lang)) + ". " + esc(res.text.get(lang))]
         contacts = res.contacts()
         if contacts:
             lines.append("   " + " · ".join(link(shown, url) if url else esc(shown)

@@ -29,7 +29,7 @@ MESSAGES: dict[str, str] = {
     "greeting_what": N_("This bot checks whether a person can be called up under the partial "
                         "mobilization of 21 September 2022 (Decree No. 647), and which legal "
                         "grounds protect them."),
-    "greeting_scope": N_("It does not cover regular conscription, electronic summonses or the "
+    "greeting_scope": N_("It does not cover regular conscription or the "
                          "2026 “special assemblies” of reservists. It is not legal advice."),
     "serving": N_("Already serving or mobilized"),
     "summons": N_("A summons in hand"),

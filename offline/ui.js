@@ -275,7 +275,7 @@
     help: function () {  // render.help_screen: independent help by what it does, then the state's
       var tx = T(), groups = {}, body = [h("h1", {}, m("help_title"))];
       tx.resources.forEach(function (r) {
-        (groups[r.kind] = groups[r.kind] || []).push(h("li", {"class": "resource"}, h("strong", {}, r.title), " — " + r.text,
+        (groups[r.kind] = groups[r.kind] || []).push(h("li", {"class": "resource"}, h("strong", {}, r.title), ". " + r.text,
           r.contacts.length ? h("div", {}, r.contacts.map(function (c, i) { return [i ? " · " : "", link(c[0], c[1])]; })) : null,
           r.status ? para(r.status, "i") : null, r.warning ? para("⚠️ " + r.warning, "warning") : null,
           para(m("checked_on", {date: r.checked}), "i small")));

@@ -101,3 +101,27 @@ def test_citations_say_what_kind_of_source_they_are_with_one_date() -> None:
     statement = render.citation(t, by_act["mod-announcement-2022-09-23"])
     assert "official statement, not a law" in statement
     assert statement.count("23.09.2022") == 1
+
+
+def test_long_detail_screens_come_in_pages_that_each_fit_one_message_and_lose_nothing() -> None:
+    rng = random.Random(7)
+    paged = 0
+    for n in range(600):
+        day = DAYS[n % len(DAYS)]
+        facts = rules.validate_facts(random_facts(rng, day), day)
+        dont_know = frozenset(k for k in rules.FACTS if k not in facts and rng.random() < 0.7)
+        for lang in ("ru", "en"):
+            t = tr(lang)
+            v = RS.evaluate(facts, day, lang, dont_know)
+            for screen, items in ((render.grounds_screen, [g.title for g in v.grounds]),
+                                  (render.caveats_screen, [c.text for c in v.caveats]),
+                                  (render.todo_screen, [s.text for s in v.steps])):
+                shown = screen(t, v)
+                paged += len(shown) > 1
+                for page in shown:
+                    assert visible_length(page) <= 4096
+                    assert page.startswith(render.neutral_header(t))
+                whole = "\n".join(shown)
+                for item in items:
+                    assert esc(item).split("\n")[0] in whole
+    assert paged  # the random answers do produce long screens
