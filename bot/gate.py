@@ -7,8 +7,8 @@ what it drops, so a flood from one chat is shed before it takes an update slot f
   silently, as is the bot being re-added (the same answer again would only repeat itself);
   button presses share a small per-group bucket. What still exceeds the group's 20 a minute is
   dropped by the rate limiter, never queued.
-- State buttons (the interview's) pressed outside a private chat, or without a chat, do nothing
-  but say so.
+- State buttons (the interview's) pressed outside a private chat, and any press without a chat,
+  do nothing but say so.
 
 Memory is keyed by salted hashes of chat ids (`ratelimit.ChatMemory`): no id is kept.
 """
@@ -58,9 +58,8 @@ class Gate:
             return
         chat = update.effective_chat
         if chat is None:
-            query = update.callback_query
-            if query is not None and is_state_data(query.data or ""):
-                # An interview's button pressed without a chat (an inline message).
+            if update.callback_query is not None:
+                # A press without a chat (an inline message): no button of ours works there.
                 await self._answer(update, PRIVATE_ONLY)
                 self._drop()
             return

@@ -19,7 +19,7 @@ TELEGRAM_MESSAGE_LIMIT = 4096  # visible characters (UTF-16 code units after ent
 MARKUP_ALLOWANCE = 60
 PER_SECTION_ALLOWANCE = 30
 PER_ITEM_ALLOWANCE = 3
-PER_CITATION_ALLOWANCE = 16
+PER_CITATION_ALLOWANCE = 44  # the front end adds the kind of source ("official statement, not law")
 
 
 def utf16_len(text: str) -> int:

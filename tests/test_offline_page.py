@@ -256,6 +256,38 @@ def test_an_english_interview_as_of_a_past_date_with_unknowns_back_and_a_change(
     nothing_stored(browser)
 
 
+def headings(page: Any) -> list[str]:
+    return [x.strip() for x in page.locator("main h2").all_inner_texts()]
+
+
+def test_guides_follow_the_date_and_serving_men_get_the_service_screen(browser: Browser) -> None:
+    """A summons in hand shows the guide's sections in force on the day checked; a man already
+    serving gets the already-serving guide, never a call-up verdict."""
+    page = browser.page
+    day = dt.date(2022, 10, 10)
+    page.locator("#as-of").fill(day.isoformat())
+    click(page, msg("ru", "offline_date_apply"))
+    click(page, msg("ru", "summons"))
+    guide = RS.guide("summons", day)
+    assert page.locator("h1").inner_text() == guide.title.ru
+    assert headings(page) == [s.heading.ru for s in guide.sections]
+    today = RS.guide("summons", rules.today_in_moscow())
+    assert len(today.sections) != len(guide.sections)  # the date matters here
+    click(page, msg("ru", "back"))
+    click(page, msg("ru", "start"))
+    click(page, RS.question_by_id["sex"].options[0].label.ru)
+    serving = next(o for o in RS.question_by_id["military_status"].options
+                   if o.set.get("military_status") == "serving_contract")
+    click(page, serving.label.ru)
+    service = RS.guide("already_serving", day)
+    assert page.locator("h1").inner_text() == service.title.ru
+    shown = page.locator("main").inner_text()
+    assert not any(tr("ru").gettext(h) in shown for h in render.OUTCOME_HEADLINE.values())
+    click(page, msg("ru", "change_answer"))
+    assert page.locator("h1").inner_text() == RS.question_by_id["military_status"].text.ru
+    nothing_stored(browser)
+
+
 def test_the_page_cannot_connect_even_when_asked_to(browser: Browser) -> None:
     """The policy, not just the page's good manners: a fetch from inside is refused before any
     request is made."""

@@ -149,6 +149,32 @@ async def test_a_mother_asking_about_her_student_son_of_24_gets_the_decree_s_def
     safe(verdict + grounds)
 
 
+@pytest.mark.asyncio
+async def test_an_it_worker_at_an_accredited_company_is_not_promised_fewer_questions_than_asked(
+    api: BotAPIStandIn, bot: list[object]
+) -> None:
+    """Today, in Russian: the 2022 lists are no protection to count on. His interview is longer
+    than the usual one, so the greeting must not have promised "at most N"."""
+    p = someone(api, "ru")
+    await p.say("/start")
+    greeting = p.text()
+    promised = int(re.findall(r"(\d+) вопрос", greeting)[0])
+    await p.press("▶ Начать проверку")
+    answers = persona("ru", sector="it")
+    answers["accredited_employer"] = label(RS, "accredited_employer", "qualifies", "ru")
+    answers["higher_education"] = label(RS, "higher_education", "has_degree", "ru")
+    answers["on_employer_list"] = label(RS, "on_employer_list", "on_list", "ru")
+    asked = await answer_until_review(p, RS, answers, "ru")
+    assert "on_employer_list" in asked
+    if len(asked) > promised:
+        assert "не больше" not in greeting, (len(asked), greeting)
+    verdict = await finish(p, "ru")
+    assert RS.ground_by_id["it_lists_after_call_up"].ground.title.ru in verdict
+    grounds = await detail(p, "Все основания", "◀ К результату")
+    assert_only_asked_grounds(RS, grounds, asked, "ru")
+    safe(verdict + grounds)
+
+
 def test_someone_who_answers_i_dont_know_everywhere_in_the_terminal_in_russian() -> None:
     """The terminal chat, as piped input: "Не знаю" wherever it is offered, the result, every
     screen under it; no traceback and no visit to the voenkomat to ask."""

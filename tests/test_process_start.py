@@ -25,6 +25,19 @@ def start_bot(api: BotAPIStandIn) -> subprocess.Popen[str]:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def wait_until_it_catches_sighup(proc: subprocess.Popen[str], timeout: float = 20) -> None:
+    status = Path(f"/proc/{proc.pid}/status")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None
+        fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines()
+                      if ":\t" in line)
+        if int(fields.get("SigCgt", "0"), 16) & (1 << (signal.SIGHUP - 1)):
+            return
+        time.sleep(0.005)
+    raise AssertionError("the process never caught SIGHUP")
+
+
 def polling(api: BotAPIStandIn) -> bool:
     return bool(api.calls(method="getUpdates"))
 
@@ -32,7 +45,10 @@ def polling(api: BotAPIStandIn) -> bool:
 async def test_sighups_while_starting_do_not_end_the_process(api: BotAPIStandIn) -> None:
     proc = start_bot(api)
     try:
-        time.sleep(0.3)
+        # The interpreter itself must start before any handler can exist: wait until the
+        # process catches SIGHUP (its first line of `main`), not a fixed 0.3 s that a
+        # loaded machine may not give it.
+        wait_until_it_catches_sighup(proc)
         hups = 0
         deadline = time.monotonic() + 30
         # A SIGHUP every 50 ms through the whole start: imports, rule base, first getUpdates.
@@ -84,8 +100,8 @@ async def test_a_group_language_press_without_a_message_is_refused(
         "chat_instance": "1", "data": "gl:en"}})
     await api.wait_for(lambda: api_bot.callback_queries[query_id].answered, timeout=15)
     answer = api_bot.callback_queries[query_id].answer
+    # The admission gate answers every press without a chat: no button of ours works there.
     assert answer is not None
-    # The admission gate answers first: no button of ours works without a private chat.
     assert answer.text == "These buttons work only in a private chat with the bot."
     await settle(api)
     p = Person(api, people, language_code="en")

@@ -124,3 +124,24 @@ def test_the_loader_requires_both_guides(tmp_path: Path) -> None:
     with pytest.raises(rules.RuleBaseErrors) as info:
         rules.load(root, run_tests=False)
     assert "guide 'already_serving' is missing" in str(info.value)
+
+
+@pytest.mark.parametrize("gid", ["summons", "already_serving"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_bots_guide_screen_shows_every_section_in_one_message(gid: str, lang: str) -> None:
+    # The bot drops blocks that do not fit one message: every section must survive its markup.
+    import html
+    import re
+
+    from bot import render
+    from bot.html_text import b
+    from bot.i18n import tr
+
+    for day in DAYS:
+        guide = RS.guide(gid, day)
+        screen = render.guide_screen(tr(lang), RS, gid, day)
+        assert screen is not None
+        for section in guide.sections:
+            assert b(section.heading.get(lang)) in screen, (gid, lang, day)
+        visible = html.unescape(re.sub(r"<[^>]+>", "", screen))
+        assert utf16_len(visible) <= TELEGRAM_MESSAGE_LIMIT

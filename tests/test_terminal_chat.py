@@ -78,7 +78,7 @@ def test_the_greeting_pages_are_reached_and_lead_back() -> None:
     assert "Повестка на руках" in out.stdout
     assert "Где получить помощь" in out.stdout
     assert "Что сохраняется: ничего." in out.stdout
-    assert out.stdout.count("Понадобится не больше") == 5  # the greeting, then back to it four times
+    assert out.stdout.count("Обычно хватает около") == 5  # the greeting, then back to it four times
     assert "О ком вы спрашиваете?" in out.stdout
     assert "Введите один из показанных" not in out.stdout
 
