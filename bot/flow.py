@@ -288,8 +288,13 @@ def ask(env: Env, state: State, q: Question | None = None) -> View:
     number = path.index(q.id) + 1 if q.id in path else len(path) + 1
     # "of about M": the interview's length if the rest is answered the most common way, never
     # more than the bound of what can still be asked, never less than this question's number.
-    total = max(number, min(len(path) + to_come,
-                            rs.typical_total(facts, state.as_of, dont_know)))
+    typical = rs.typical_total(facts, state.as_of, dont_know)
+    if typical <= number and q.kind != "checklist":
+        # The usual answer would end it here, another may not: take the longest, so "5 of about
+        # 5" is never followed by "6 of about 12" (asked only on such a last question: cheap).
+        typical = max([typical, *(rs.typical_total({**facts, **c.set}, state.as_of, dont_know)
+                                  for c in rs.choices(q, facts, state.as_of, "en"))])
+    total = max(number, min(len(path) + to_come, typical))
     qcode = question_code(q)
     here = _with(state, Screen.ASK, qcode)
     rows: list[list[Button]] = []

@@ -202,7 +202,16 @@
       var q = E.question(id), tq = T().questions[id], inPath = snap.path.indexOf(id);
       var number = inPath >= 0 ? inPath + 1 : snap.path.length + 1;
       // "of about M" as the bot says it (flow.ask): the typical length, within the bound.
-      var total = Math.max(number, Math.min(snap.path.length + snap.to_come, E.typicalTotal(S.facts, S.asOf, S.dk)));
+      var typical = E.typicalTotal(S.facts, S.asOf, S.dk);
+      if (typical <= number && q.kind !== "checklist") {  // as flow.ask: the longest if this looks the last
+        choices(id).forEach(function (c) {
+          var f = {}, k;
+          for (k in S.facts) f[k] = S.facts[k];
+          for (k in c.set) f[k] = c.set[k];
+          typical = Math.max(typical, E.typicalTotal(f, S.asOf, S.dk));
+        });
+      }
+      var total = Math.max(number, Math.min(snap.path.length + snap.to_come, typical));
       var current = answerLabel(id), rows = [];
       choices(id).forEach(function (c) {
         if (q.kind === "checklist") {

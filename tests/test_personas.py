@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import re
 
 import pytest
@@ -106,6 +107,34 @@ async def test_a_woman_doctor_in_the_reserve_is_never_spoken_of_as_him(
     if lang == "en":  # (Russian "он" also stands for a thing, as in "пункт 7 ... он о ...")
         assert not AS_A_MAN[lang].search(caveats), caveats
     safe(verdict + caveats)
+
+
+@pytest.mark.asyncio
+async def test_a_woman_doctor_of_47_an_officer_sees_progress_that_never_leaps(
+    api: BotAPIStandIn, bot: list[object]
+) -> None:
+    """For a woman of 45-49 the rank decides: a private is past the age limit, an officer is not.
+    Progress must not say "question 5 of about 5" and then "question 6 of about 12"."""
+    p = someone(api, "en")
+    await p.say("/check")
+    answers = persona("en", sex="female", age="age_45_49", rank="junior_officer")
+    answers["citizen"] = "I don't know"
+    seen: list[tuple[int, int]] = []
+    for _ in range(30):
+        text = p.text()
+        if "Check your answers" in text:
+            break
+        qid = question_shown(RS, text, "en")
+        assert qid is not None, text
+        found = re.search(r"Question (\d+) of about (\d+)", text)
+        assert found, text
+        seen.append((int(found[1]), int(found[2])))
+        for part in answers[qid].split("|"):
+            await p.press(part)
+    assert len(seen) > 5
+    for (number, total), (_, later) in itertools.pairwise(seen):
+        assert total > number or later <= total, seen  # "N of about N" was the last question
+        assert later - total <= 2, seen  # "about" may slip by a question or two, not leap
 
 
 @pytest.mark.asyncio
