@@ -73,6 +73,17 @@ OUTCOME_SHORT: dict[str, str] = {
     "conditional": N_("not a published law"),
 }
 
+# A ground whose outcome word would mislead: the already serving are not "not subject to call-up"
+# (issue 7); they are in service, and the service screen says what that means.
+GROUND_SHORT: dict[str, str] = {
+    "already_serving": N_("already in service: see “Already serving or mobilized”"),
+}
+
+
+def ground_short(t: Tr, ground_id: str, outcome: str) -> str:
+    return t.gettext(GROUND_SHORT.get(ground_id) or OUTCOME_SHORT[outcome])
+
+
 SOURCE_KINDS: dict[str, str] = {
     "published": N_("Published laws, decrees and resolutions"),
     "unpublished": N_("Unpublished directives, decisions and letters, known from reports"),
@@ -186,8 +197,15 @@ def join_clauses(t: Tr, clauses: Sequence[str]) -> str:
     return t.gettext("{first} and {last}").format(first=", ".join(items[:-1]), last=items[-1])
 
 
-def depends_on(t: Tr, keys: Sequence[str]) -> str:
+def depends_on(t: Tr, keys: Sequence[str], most: int | None = None) -> str:
+    """"It depends on a, b and c." With `most`, only the first `most` facts (the planner's order:
+    those that decide most) and "N more", the full list being on the All grounds screen."""
     clauses = [t.gettext(FACT_NAMES.get(k, k)) for k in keys]
+    if most is not None and len(clauses) > most + 1:
+        rest = len(clauses) - most
+        clauses = [*clauses[:most], t.ngettext(
+            "{n} more thing (see “All grounds”)", "{n} more things (see “All grounds”)",
+            rest).format(n=rest)]
     return t.gettext("It depends on {things}.").format(things=join_clauses(t, clauses))
 
 
@@ -204,12 +222,15 @@ def _deciding(v: Verdict) -> list[GroundOut]:
     return [g for g in v.grounds if g.status == "possible"][:2]
 
 
+DEPENDS_ON_MOST = 3  # facts named in the verdict's "It depends on"; the rest are counted
+
+
 def verdict(t: Tr, v: Verdict) -> str:
     """The verdict on one phone screen (at most VERDICT_LIMIT visible characters): the outcome,
     the deciding grounds with their main citation, up to three next steps, the top caveat."""
     head = [neutral_header(t), b(t.gettext(OUTCOME_HEADLINE[v.outcome]))]
     if v.outcome in ("conditional", "undetermined") and v.missing:
-        head.append(esc(depends_on(t, v.missing)))
+        head.append(esc(depends_on(t, v.missing, most=DEPENDS_ON_MOST)))
     grounds: list[str] = []
     deciding = _deciding(v)
     for g in deciding:
@@ -292,7 +313,7 @@ def grounds_screen(t: Tr, v: Verdict) -> list[str]:
 
 
 def _ground_block(t: Tr, g: GroundOut) -> str:
-    kind = t.gettext(OUTCOME_SHORT[g.outcome])
+    kind = ground_short(t, g.id, g.outcome)
     lines = [f"{b(g.title)} — {esc(kind)}", esc(g.explanation)]
     if g.note:
         lines.append(i(g.note))
@@ -439,7 +460,7 @@ def group_grounds(t: Tr, rs: RuleSet) -> list[str]:
     for cg in rs.grounds:
         g = cg.ground
         cite = g.citations[0].label.get(t.lang)
-        blocks.append(f"• {b(g.title.get(t.lang))} — {esc(t.gettext(OUTCOME_SHORT[g.outcome]))}"
+        blocks.append(f"• {b(g.title.get(t.lang))} — {esc(ground_short(t, g.id, g.outcome))}"
                       f" — {esc(cite)}")
     blocks.append(i(t.gettext("Rules version {version}. Each ground's conditions, documents and "
                               "caveats are in the private check.").format(version=rs.version)))

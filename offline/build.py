@@ -180,6 +180,7 @@ def texts(rs: RuleSet, lang: str, handles: Sequence[str] = ()) -> dict[str, Any]
         "plural": {key: _plural(form, t) for key, form in PLURALS.items()},
         "outcome": {k: t.gettext(v) for k, v in render.OUTCOME_HEADLINE.items()},
         "outcomeShort": {k: t.gettext(v) for k, v in render.OUTCOME_SHORT.items()},
+        "groundShort": {k: t.gettext(v) for k, v in render.GROUND_SHORT.items()},
         "factNames": {k: t.gettext(v) for k, v in render.FACT_NAMES.items() if k in FACTS},
         "confidence": {k: t.gettext(v) for k, v in render.CONFIDENCE_WORDS.items()},
         "kinds": {k: t.gettext(v) for k, v in render.RESOURCE_KINDS.items()},

@@ -91,6 +91,8 @@ PLURALS: dict[str, Callable[[Any, int], str]] = {
     "more_grounds": lambda t, n: str(t.ngettext(
         "{n} more ground applies: see “All grounds”.",
         "{n} more grounds apply: see “All grounds”.", n)),
+    "more_things": lambda t, n: str(t.ngettext(
+        "{n} more thing (see “All grounds”)", "{n} more things (see “All grounds”)", n)),
     "skipped": lambda t, n: str(t.ngettext(
         "{n} other ground was not checked: the answers already settle the outcome.",
         "{n} other grounds were not checked: the answers already settle the outcome.", n)),

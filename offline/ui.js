@@ -248,7 +248,7 @@
       if (S.facts.military_status === SERVING) return go("service");
       S.verdict = true;
       var v = verdict(), tx = T(), body = [h("h1", {"class": "outcome " + v.outcome}, tx.outcome[v.outcome])];
-      if ((v.outcome === "conditional" || v.outcome === "undetermined") && v.missing.length) body.push(para(dependsOn(v.missing)));
+      if ((v.outcome === "conditional" || v.outcome === "undetermined") && v.missing.length) body.push(para(dependsOn(v.missing, 3)));
       // The one or two grounds that decide it (render._deciding), each with its main citation.
       var applying = v.grounds.filter(function (g) { return g.status === "applies"; }), deciding;
       if (applying.length) deciding = applying.filter(function (g) { return g.outcome === applying[0].outcome; }).slice(0, 2);
@@ -317,8 +317,12 @@
     });
     return body;
   }
-  function dependsOn(keys) {  // render.depends_on: clauses joined by commas and a final "and"
+  function dependsOn(keys, most) {  // render.depends_on: clauses joined by commas and a final "and"
     var clauses = keys.map(function (k) { return T().factNames[k] || k; });
+    if (most && clauses.length > most + 1) {  // the first few, then "N more" (render.DEPENDS_ON_MOST)
+      var rest = clauses.length - most;
+      clauses = clauses.slice(0, most).concat([plural("more_things", rest, {n: rest})]);
+    }
     var things = clauses.length <= 1 ? clauses.join("") : m("and", {first: clauses.slice(0, -1).join(", "), last: clauses[clauses.length - 1]});
     return m("depends_on", {things: things});
   }
@@ -328,7 +332,7 @@
   }
   function groundBlock(g, tx) {
     var t = tx.grounds[g.id];
-    return h("div", {"class": "ground"}, h("h3", {}, t.title + " — " + tx.outcomeShort[g.outcome]), para(t.explanation),
+    return h("div", {"class": "ground"}, h("h3", {}, t.title + " — " + (tx.groundShort[g.id] || tx.outcomeShort[g.outcome])), para(t.explanation),
              para(t.note, "i"), h("ul", {"class": "cites"}, t.cites.map(function (c) { return citeItem(c, true); })),
              g.status === "possible" && g.needs.length ? para(dependsOn(g.needs), "i") : null);
   }
