@@ -217,6 +217,7 @@ class RuleSet:
         self._ground_out: dict[tuple[int, str, tuple[str, ...]], GroundOut] = {}
         self._plans: dict[dt.date, DayPlan] = {}
         self._typical: dict[tuple[Any, ...], int] = {}
+        self._paths: dict[tuple[Any, ...], list[Question]] = {}
         self._compiled: dict[tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...]],
                              DayFunction] = {}
         for g in grounds:
@@ -451,6 +452,17 @@ class RuleSet:
         return [q.id for q in self._path(validate_facts(facts, day), day, dont_know)]
 
     def _path(self, facts: Facts, day: dt.date, dont_know: frozenset[str]) -> list[Question]:
+        """The questions asked to reach these answers (not to be changed by the caller: many
+        interviews share their first answers, so paths are kept, a bounded number)."""
+        key = (tuple(sorted(facts.items())), frozenset(dont_know), day)
+        found = self._paths.get(key)
+        if found is None:
+            if len(self._paths) > 8192:
+                self._paths.clear()
+            found = self._paths[key] = self._walk(facts, day, dont_know)
+        return found
+
+    def _walk(self, facts: Facts, day: dt.date, dont_know: frozenset[str]) -> list[Question]:
         asked: list[Question] = []
         partial: Facts = {}
         unknown: set[str] = set()
