@@ -139,7 +139,7 @@ async def test_a_woman_doctor_of_47_an_officer_sees_progress_that_never_leaps(
 
 
 @pytest.mark.asyncio
-async def test_someone_holding_a_summons_reads_what_to_do_in_writing_and_can_go_back(
+async def test_someone_holding_a_summons_reads_what_to_do_in_writing_and_starts_from_there(
     api: BotAPIStandIn, bot: list[object]
 ) -> None:
     p = someone(api, "ru")
