@@ -16,6 +16,7 @@ from bot.terminal import run_chat
 from tests.bot_harness import Person, answer_until_review, question_shown
 from tests.botapi import BotAPIStandIn, TelegramClient, utf16_len
 from tests.test_bot_interview import label, persona
+from tests.test_offline_page import Browser, browser, click, page_file  # noqa: F401 (fixtures)
 from tests.test_verdict_screen import (
     assert_only_asked_grounds,
     detail,
@@ -138,7 +139,7 @@ async def test_a_woman_doctor_of_47_an_officer_sees_progress_that_never_leaps(
 
 
 @pytest.mark.asyncio
-async def test_someone_holding_a_summons_reads_what_to_do_in_writing_and_can_go_back(
+async def test_someone_holding_a_summons_reads_what_to_do_in_writing_and_starts_from_there(
     api: BotAPIStandIn, bot: list[object]
 ) -> None:
     p = someone(api, "ru")
@@ -242,3 +243,23 @@ def test_someone_who_answers_i_dont_know_everywhere_in_the_terminal_in_russian()
     assert result.count("◀ К результату") == 4  # each of the four screens under it was shown
     assert "Введите один из показанных" not in result  # every letter typed was on the screen
     safe(result)
+
+
+def test_a_mother_of_a_son_mobilized_in_2022_checks_on_the_offline_page_as_of_that_autumn(
+    browser: Browser,  # noqa: F811 (the fixture imported above)
+) -> None:
+    """The offline page, on a phone, with the network blocked: she picks 10 October 2022, is told
+    that date is now the one checked, and her son's service gets the screen about service (never
+    "not subject to call-up")."""
+    page = browser.page
+    page.locator("input[type=date]").fill("2022-10-10")
+    click(page, "Проверить на эту дату")
+    assert "10 октября 2022" in page.inner_text("body")  # the choice is visibly taken
+    page.get_by_role("button", name="▶ Начать проверку").click()
+    assert "10 октября 2022" in page.inner_text("body")
+    click(page, label(RS, "sex", "male", "ru", OCT_10))
+    click(page, label(RS, "military_status", "serving_contract", "ru", OCT_10))
+    shown = page.inner_text("body")
+    assert "не подлежит" not in shown.lower()
+    assert "Куда обращаться" in shown and "прокурор" in shown
+    assert not browser.attempted and not browser.errors
