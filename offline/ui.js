@@ -187,7 +187,7 @@
   var SCREENS = {
     greeting: function () {
       S.verdict = false;
-      // A date other than today was chosen below: say so, or pressing "Use this date" shows nothing.
+      // A date other than today was chosen below: say so, or pressing the apply-date button shows nothing.
       screen([S.asOf !== E.today() ? asOfLine() : null, para(m("greeting_what")), para(plural("typical", E.typicalTotal({}, S.asOf, []), {n: E.typicalTotal({}, S.asOf, [])})),
               para(m("greeting_scope")), para(m("offline_what"), "i"), para(m("offline_private"), "i")],
              [button(m("start"), restart, "primary"), button(m("serving"), page("guide", "already_serving")),
