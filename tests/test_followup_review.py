@@ -108,3 +108,58 @@ def test_all_grounds_calls_the_already_serving_ground_service_not_not_subject() 
         listing = "\n".join(render.group_grounds(t, RS))
         line = next(ln for ln in listing.splitlines() if title in ln)
         assert ("already in service" if lang == "en" else "уже на службе") in line, line
+
+
+# --- guides: a past as-of date shows only what was in force then ----------------------------------
+
+GUIDE_DAYS = [dt.date(2022, 9, 21), dt.date(2022, 10, 10), dt.date(2023, 6, 1),
+              dt.date(2025, 1, 1), TODAY]
+# A later fact, as each language writes it, and the day it became true.
+LATER_FACTS = [
+    (("Since April 2023", "С апреля 2023"), dt.date(2023, 4, 14)),  # the law of 14.04.2023
+    (("law of 14.04.2023", "закон от 14.04.2023"), dt.date(2023, 4, 14)),
+    (("269-FZ", "269-ФЗ"), dt.date(2023, 6, 24)),  # service age limit 65/70
+    (("Constitutional Court", "Конституционн"), dt.date(2024, 11, 22)),
+    (("as of February 2026", "на февраль 2026"), dt.date(2026, 2, 13)),
+    (("December 2023", "декабре 2023"), dt.date(2023, 12, 14)),
+    (("Electronic summons", "Электронная повестка"), dt.date(2024, 11, 1)),
+]
+
+
+def guide_text(gid: str, day: dt.date, lang: str) -> str:
+    guide = RS.guide(gid, day)
+    parts = [guide.title.get(lang)]
+    for section in guide.sections:
+        parts.append(section.heading.get(lang))
+        parts += [item.get(lang) for item in section.items]
+        parts += [c.label for c in section.cites(lang)]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("day", GUIDE_DAYS, ids=str)
+def test_the_guides_show_no_fact_later_than_the_day_checked(day: dt.date) -> None:
+    for lang_index, lang in enumerate(("en", "ru")):
+        for gid in ("summons", "already_serving"):
+            text = guide_text(gid, day, lang)
+            for words, since in LATER_FACTS:
+                if day < since:
+                    assert words[lang_index] not in text, (gid, day, words[lang_index])
+        # Each screen still makes sense that day: how a summons is served and what to do; the
+        # grounds for discharge and every complaint route.
+        summons = guide_text("summons", day, lang)
+        serving = guide_text("already_serving", day, lang)
+        if lang == "en":
+            assert "How it may be served" in summons and "What to do now" in summons
+            assert "Decree 647 p.5" in serving and "rare" in serving
+            for route in ("unit commander", "military prosecutor", "court"):
+                assert route in serving
+        else:
+            assert "Как могут вручить" in summons and "Что сделать сейчас" in summons
+            assert "п. 5" in serving and "Командиру части" in serving
+
+
+def test_the_later_facts_are_shown_once_in_force() -> None:
+    for lang_index, lang in enumerate(("en", "ru")):
+        text = guide_text("summons", TODAY, lang) + guide_text("already_serving", TODAY, lang)
+        for words, _since in LATER_FACTS:
+            assert words[lang_index] in text, words[lang_index]
