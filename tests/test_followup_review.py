@@ -48,6 +48,23 @@ def test_the_2022_sector_lists_caveat_comes_first_for_an_it_worker_today() -> No
 # --- the bot's screens --------------------------------------------------------------------------
 
 
+@pytest.mark.asyncio
+async def test_an_it_worker_today_is_first_told_the_2022_lists_cannot_be_relied_on(
+    api: BotAPIStandIn, bot: list[object]
+) -> None:
+    p = person(api, "en")
+    await p.say("/check")
+    answers = persona("en", sector="it")
+    answers["accredited_employer"] = label(RS, "accredited_employer", "qualifies", "en")
+    answers["higher_education"] = label(RS, "higher_education", "has_degree", "en")
+    answers["on_employer_list"] = label(RS, "on_employer_list", "on_list", "en")
+    await answer_until_review(p, RS, answers, "en")
+    verdict = await finish(p, "en")
+    important = verdict[verdict.index("Important"):]
+    lists = next(c for c in RS.caveats if c.id == "sector_lists_2022").texts["en"].text
+    assert lists[:60] in important, important
+
+
 def steps_of(verdict: str, lang: str) -> str:
     start = verdict.index("What to do now" if lang == "en" else "Что делать сейчас")
     end = verdict.find("Important" if lang == "en" else "Важно", start)
@@ -123,6 +140,7 @@ LATER_FACTS = [
     (("as of February 2026", "на февраль 2026"), dt.date(2026, 2, 13)),
     (("December 2023", "декабре 2023"), dt.date(2023, 12, 14)),
     (("Electronic summons", "Электронная повестка"), dt.date(2024, 11, 1)),
+    (("2026 special assemblies", "специальных сборов 2026"), dt.date(2025, 12, 30)),
 ]
 
 
