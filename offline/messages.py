@@ -7,10 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-
-def N_(message: str) -> str:
-    return message
-
+from bot.render import N_  # the marker Babel extracts by (babel.cfg, -k N_)
 
 MESSAGES: dict[str, str] = {
     # The bot's own screens (bot/render.py, bot/flow.py).
