@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -20,6 +21,7 @@ if importlib.util.find_spec("rules") is None:  # pragma: no cover - depends on t
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 # After the path and environment are set up: the harness imports the project and the library.
+import rules  # noqa: E402
 from tests.bot_harness import running_bot  # noqa: E402
 from tests.botapi import BotAPIStandIn  # noqa: E402
 
@@ -36,3 +38,11 @@ def api() -> Iterator[BotAPIStandIn]:
 async def bot(api: BotAPIStandIn) -> AsyncIterator[list[object]]:
     async with running_bot(api) as apps:
         yield apps
+
+
+# A writable copy of the bundled rule base, for tests that reload, upload or break it.
+@pytest.fixture
+def rules_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "rules"
+    shutil.copytree(rules.DEFAULT_RULES_DIR, target)
+    return target

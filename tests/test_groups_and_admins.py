@@ -4,7 +4,6 @@ without a restart, and a broken rules file never takes the bot down."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -22,13 +21,6 @@ from tests.test_bot_interview import RS, label, persona
 pytestmark = pytest.mark.asyncio
 ROOT = Path(__file__).resolve().parent.parent
 BOTNAME = DEFAULT_BOT.username
-
-
-@pytest.fixture
-def rules_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "rules"
-    shutil.copytree(rules.DEFAULT_RULES_DIR, target)
-    return target
 
 
 ADMIN_ID = 900_000_001

@@ -5,7 +5,6 @@ admin's reload, whose reply gives the page's size and build time). Against the B
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -23,13 +22,6 @@ pytestmark = pytest.mark.asyncio
 
 RS = rules.load()
 ADMIN_ID = 900_000_007
-
-
-@pytest.fixture
-def rules_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "rules"
-    shutil.copytree(rules.DEFAULT_RULES_DIR, target)
-    return target
 
 
 @pytest.fixture

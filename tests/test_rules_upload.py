@@ -4,7 +4,6 @@ RULES_PATH is never followed; a reload that fails after the check puts the old f
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -28,13 +27,6 @@ A_TEST = """tests:
             rank: soldier, fitness: D}}
     expect: {{outcome: not_subject, applies: [unfit]}}
 """
-
-
-@pytest.fixture
-def rules_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "rules"
-    shutil.copytree(rules.DEFAULT_RULES_DIR, target)
-    return target
 
 
 @pytest.fixture
