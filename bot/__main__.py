@@ -136,8 +136,9 @@ def _main(argv: list[str] | None) -> int:
 
         return write_page(ruleset, args.output, args.lang, tuple(settings.bot_official_handles))
     if command == "chat":
+        from interview.terminal import run_chat
+
         from .app import bot_version
-        from .terminal import run_chat
 
         if args.command is None:
             print("No TELEGRAM_BOT_TOKEN is set: running the terminal chat. "

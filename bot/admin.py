@@ -9,14 +9,15 @@ from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import BadRequest, TelegramError
 
 import rules
+from interview.html_text import b, esc, i, pack
+from interview.i18n import N_, Tr, tr
+from interview.render import neutral_header
 
 from . import offline_file, send
+from .commands import command_list
 from .handlers import Context, language_of, runtime
-from .html_text import b, esc, i, pack
-from .i18n import Tr, tr
 from .reload import MAX_UPLOAD, ReloadResult, UploadRefused, reload
 from .reload import upload as upload_rules
-from .render import N_, neutral_header
 from .runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -46,8 +47,6 @@ async def refuse(update: Update, context: Context) -> bool:
 
 
 def admin_commands(lang: str) -> list[BotCommand]:
-    from .app import command_list
-
     return command_list(lang) + command_list(lang, ADMIN_COMMANDS)
 
 

@@ -7,7 +7,6 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from telegram import (
-    BotCommand,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
     LinkPreviewOptions,
@@ -28,20 +27,21 @@ from telegram.ext import (
 )
 
 import rules
+from interview.i18n import tr
+from interview.state_codec import State, StateCodec
+from interview.views import NEW_MESSAGE, Page, Screen
 
 from . import admin, handlers
 from . import groups as groups_module
 from .backlog import UpdateQueue
+from .commands import command_list
 from .config import Settings
 from .gate import Gate
 from .group_languages import GroupLanguages
-from .i18n import tr
-from .offline_file import OfflinePages, offline_command
+from .offline_file import offline_command
+from .offline_pages import OfflinePages
 from .ratelimit import ChatRateLimiter
-from .render import N_
 from .runtime import RulesHolder, Runtime, Shared, Stats
-from .state_codec import State, StateCodec
-from .views import NEW_MESSAGE, Page, Screen
 
 log = logging.getLogger(__name__)
 
@@ -189,22 +189,6 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
         handlers.hint,
     ))
     app.add_error_handler(handlers.on_error)
-
-
-PRIVATE_COMMANDS = [
-    ("check", N_("Start the questions")),
-    ("language", N_("Choose Russian or English")),
-    ("help", N_("What this bot does")),
-    ("privacy", N_("What is kept, and how to clean up")),
-    ("sources", N_("The laws the answers rest on")),
-    ("offline", N_("The questions as a file that works without the internet")),
-    ("about", N_("Version and official addresses")),
-]
-
-
-def command_list(lang: str, entries: list[tuple[str, str]] = PRIVATE_COMMANDS) -> list[BotCommand]:
-    t = tr(lang)
-    return [BotCommand(name, t.gettext(text)) for name, text in entries]
 
 
 LANGUAGE_CODES = (("ru", "ru"), ("uk", "ru"), ("be", "ru"), ("kk", "ru"), ("en", "en"),

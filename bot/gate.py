@@ -23,10 +23,10 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from .i18n import pick_language, tr
+from interview.i18n import N_, pick_language, tr
+from interview.state_codec import is_state_data
+
 from .ratelimit import ChatMemory, Clock, TokenBuckets
-from .render import N_
-from .state_codec import is_state_data
 
 log = logging.getLogger(__name__)
 

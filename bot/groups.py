@@ -11,11 +11,12 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.helpers import create_deep_linked_url
 
+from interview.html_text import b, esc
+from interview.i18n import N_, tr
+from interview.render import group_grounds, neutral_header
+
 from . import send
 from .handlers import Context, language_of, runtime
-from .html_text import b, esc
-from .i18n import tr
-from .render import N_, group_grounds, neutral_header
 from .runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -86,7 +87,7 @@ async def grounds(update: Update, context: Context) -> None:
 
 
 async def sources(update: Update, context: Context) -> None:
-    from .render import page
+    from interview.render import page
 
     rt = runtime(context)
     chat = update.effective_chat

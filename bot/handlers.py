@@ -13,16 +13,17 @@ from telegram import Message, Update
 from telegram.error import BadRequest, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
+from interview import flow
+from interview.html_text import esc
+from interview.i18n import pick_language, tr
+from interview.render import neutral_header
+from interview.state_codec import InvalidState, is_state_data
+from interview.views import Page, Screen, View
 from rules import today_in_moscow
 
-from . import flow, offline_file, send
-from .html_text import esc
-from .i18n import pick_language, tr
+from . import offline_file, send
 from .ratelimit import Dropped
-from .render import neutral_header
 from .runtime import Runtime
-from .state_codec import InvalidState, is_state_data
-from .views import Page, Screen, View
 
 log = logging.getLogger(__name__)
 

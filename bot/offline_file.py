@@ -7,52 +7,19 @@ a page built for the rule base in force (`for_rules` checks the version)."""
 from __future__ import annotations
 
 import asyncio
-import threading
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram import Bot, InputFile, Update
 
-from offline.build import DEFAULT_NAME, Page, build_page
-from rules import RuleSet
-from rules.models import LANGS
+from interview.html_text import esc
+from interview.i18n import N_, Tr, pick_language, tr
+from offline.build import DEFAULT_NAME, Page
 
-from .html_text import esc
-from .i18n import Tr, pick_language, tr
-from .render import N_
-
-if TYPE_CHECKING:
-    from .runtime import Runtime
+from .runtime import Runtime
 
 REBUILT = N_("Offline page rebuilt: {sizes}; built at {time} in {ms} ms.")
 CAPTION = N_("Open this file in any browser (tap it, then “Open with…”). It works without the "
              "internet and keeps nothing.")
-
-
-@dataclass
-class OfflinePages:
-    """The page per opening language for one rule base version."""
-
-    handles: Sequence[str] = ()
-    pages: dict[str, Page] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def build(self, rs: RuleSet) -> list[Page]:
-        """Build both languages for `rs` (off the event loop: about 0.1 s)."""
-        built: dict[str, Page] = {lang: build_page(rs, lang, self.handles) for lang in LANGS}
-        with self._lock:
-            self.pages = built
-        return [built[lang] for lang in LANGS]
-
-    def for_rules(self, rs: RuleSet, lang: str) -> Page:
-        with self._lock:
-            page = self.pages.get(lang)
-        if page is None or page.rules_version != rs.version:
-            self.build(rs)
-            with self._lock:
-                page = self.pages[lang]
-        return page
 
 
 async def send_page(bot: Bot, chat_id: int, page: Page) -> int:

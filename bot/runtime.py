@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from interview.flow import Env
+from interview.state_codec import StateCodec
 from rules import RuleSet
 
-from .flow import Env
 from .group_languages import GroupLanguages
-from .offline_file import OfflinePages
-from .state_codec import StateCodec
+from .offline_pages import OfflinePages
 
 
 @dataclass

@@ -14,9 +14,10 @@ from typing import Any
 
 from telegram import Bot
 
+from interview.state_codec import InvalidState, State, is_state_data
+from interview.views import Button
+
 from .runtime import Runtime
-from .state_codec import InvalidState, State, is_state_data
-from .views import Button
 
 JSON = dict[str, Any]
 # What every message gets: HTML, silent, no link previews (a lock screen shows nothing telling).

@@ -20,8 +20,8 @@ from typing import Any
 
 from babel.dates import get_month_names
 
-from bot import render
-from bot.i18n import Tr, tr
+from interview import render
+from interview.i18n import Tr, tr
 from rules import FACTS, RuleSet, today_in_moscow
 from rules.jscompile import compile_rules, js_literal
 from rules.models import LANGS, Question

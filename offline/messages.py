@@ -1,16 +1,17 @@
 """The catalog messages the offline page shows, by key: the page's JavaScript names texts by these
 keys and the build resolves them from the bot's gettext catalogs (locales/), so every text has one
-copy. Where the bot says the same thing, the msgid is the bot's own (bot/render.py, bot/flow.py)."""
+copy. Where the bot says the same thing, the msgid is the interview's own (interview/render.py,
+interview/flow.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from bot.render import N_  # the marker Babel extracts by (babel.cfg, -k N_)
+from interview.i18n import N_  # the marker Babel extracts by (babel.cfg, -k N_)
 
 MESSAGES: dict[str, str] = {
-    # The bot's own screens (bot/render.py, bot/flow.py).
+    # The bot's own screens (interview/render.py, interview/flow.py).
     "header": N_("Note"),
     "start": N_("▶ Start"),
     "back": N_("◀ Back"),

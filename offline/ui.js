@@ -1,4 +1,4 @@
-/* exempt-bot offline page: the interview's screens, as the bot shows them (bot/flow.py).
+/* exempt-bot offline page: the interview's screens, as the bot shows them (interview/flow.py).
  * Every text comes from PAGE.texts (the rule base and the bot's catalogs, put in by offline/build.py),
  * named by id or key. State lives in this closure only: nothing is stored and nothing is sent. */
 (function () {

@@ -17,7 +17,7 @@ from .models import All, FactAtLeast, FactIn, FactIs
 from .verdict import AdviceOut, GroundOut, TextOut
 
 if TYPE_CHECKING:
-    from .engine import CompiledGround, CompiledText
+    from .compiled import CompiledGround, CompiledText
 
 # (best strength, any possible, grounds, missing, advice, caveats/notes/steps whose condition
 # holds, retro notes)

@@ -17,7 +17,8 @@ import json
 from typing import Any
 
 from .age import TRUE, UNKNOWN
-from .engine import USUAL, CompiledGround, CompiledText, RuleSet
+from .compiled import CompiledGround, CompiledText
+from .engine import USUAL, RuleSet
 from .facts import FACTS, LEGACY_IMPLIES
 from .models import AgeLimit, AgeLimitPeriod, All, Any_, Condition, FactAtLeast, FactIn, FactIs
 

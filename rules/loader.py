@@ -11,8 +11,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from .age import RANKS, SEXES
+from .compiled import CompiledGround, CompiledText
 from .conditions import Compiled, ConditionError, compile_condition
-from .engine import CompiledGround, CompiledText, RuleSet, weakest
+from .engine import RuleSet, weakest
 from .facts import BIRTH_KEYS, FACTS, FactsError, check_value
 from .guides import TELEGRAM_MESSAGE_LIMIT, CompiledGuide, CompiledSection
 from .models import (

@@ -16,8 +16,8 @@ import pytest
 
 import rules
 from bot.config import load_settings
-from bot.state_codec import StateCodec
-from bot.views import Screen
+from interview.state_codec import StateCodec
+from interview.views import Screen
 from tests.bot_harness import Person, answer_until_review, bot_env, settle
 from tests.botapi import DEFAULT_TOKEN, BotAPIStandIn, TelegramClient
 from tests.test_bot_interview import RS, label, persona

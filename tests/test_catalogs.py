@@ -10,7 +10,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 import rules
-from bot.i18n import tr
+from interview.i18n import tr
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"gettext": None, "ngettext": (1, 2), "N_": None}
@@ -23,7 +23,7 @@ def catalog(lang: str):
 
 def source_ids() -> set[str]:
     found = set()
-    for package in ("bot", "offline"):  # babel.cfg: the bot and the offline page
+    for package in ("interview", "bot", "offline"):  # babel.cfg: the channels and the interview
         for _file, _line, message, _comments, _context in extract_from_dir(
             str(ROOT / package), method_map=[("**.py", "python")], keywords=KEYWORDS
         ):

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot import state_codec
 from bot.config import load_settings
-from bot.state_codec import InvalidState, State, StateCodec
+from interview import state_codec
+from interview.state_codec import InvalidState, State, StateCodec
 from tests.bot_harness import Person, answer_until_review, bot_env, settle
 from tests.botapi import BotAPIStandIn, MessageRecord, TelegramClient
 from tests.test_bot_interview import RS, persona

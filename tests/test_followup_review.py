@@ -9,8 +9,8 @@ import re
 import pytest
 
 import rules
-from bot import render
-from bot.i18n import tr
+from interview import render
+from interview.i18n import tr
 from tests.bot_harness import answer_until_review, question_shown
 from tests.botapi import BotAPIStandIn, utf16_len
 from tests.test_bot_interview import label, persona

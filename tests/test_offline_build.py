@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import rules
-from bot.i18n import tr
+from interview.i18n import tr
 from offline import cli
 from offline.build import BUDGET, build_html, page_data
 from offline.messages import MESSAGES

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import rules
-from bot.i18n import tr
 from bot.offline_file import CAPTION
+from interview.i18n import tr
 from offline.build import BUDGET, DEFAULT_NAME
 from tests.bot_harness import Person, bot_env, running_bot
 from tests.botapi import BotAPIStandIn, TelegramClient

@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 
 import rules
-from bot import render
-from bot.i18n import tr
+from interview import render
+from interview.i18n import tr
 from offline.build import BUDGET, DEFAULT_NAME
 from offline.messages import MESSAGES
 

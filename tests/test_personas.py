@@ -12,7 +12,7 @@ import re
 import pytest
 
 import rules
-from bot.terminal import run_chat
+from interview.terminal import run_chat
 from tests.bot_harness import Person, answer_until_review, question_shown
 from tests.botapi import BotAPIStandIn, TelegramClient, utf16_len
 from tests.test_bot_interview import label, persona

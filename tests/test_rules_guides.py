@@ -133,9 +133,9 @@ def test_the_bots_guide_screen_shows_every_section_in_one_message(gid: str, lang
     import html
     import re
 
-    from bot import render
-    from bot.html_text import b
-    from bot.i18n import tr
+    from interview import render
+    from interview.html_text import b
+    from interview.i18n import tr
 
     for day in DAYS:
         guide = RS.guide(gid, day)

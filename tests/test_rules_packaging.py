@@ -39,7 +39,7 @@ def source_copy(tmp_path: Path) -> Path:
         shutil.copy(readme, src)
     else:  # the README is not written yet; the metadata needs the file
         (src / "README.md").write_text("exempt-bot\n", encoding="utf-8")
-    for package in ("rules", "bot", "locales", "offline"):
+    for package in ("rules", "interview", "bot", "locales", "offline"):
         if (ROOT / package).is_dir():
             shutil.copytree(ROOT / package, src / package,
                             ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
@@ -88,3 +88,4 @@ def test_the_built_package_ships_the_catalogs_and_the_bot(tmp_path: Path) -> Non
     assert "locales/ru/LC_MESSAGES/messages.po" in names
     assert "locales/en/LC_MESSAGES/messages.po" in names
     assert "bot/__main__.py" in names and "bot/py.typed" in names
+    assert "interview/flow.py" in names and "interview/py.typed" in names

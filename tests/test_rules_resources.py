@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-import bot.render
+import interview.render
 import rules
-from bot.html_text import visible_length
-from bot.i18n import tr
+from interview.html_text import visible_length
+from interview.i18n import tr
 from rules import RuleBaseErrors
 from rules.models import LANGS, Resource
 
@@ -161,7 +161,7 @@ def test_the_whole_list_fits_one_telegram_message(lang: str) -> None:
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_rendered_help_list_fits_one_telegram_message(lang: str) -> None:
     # The Get help screen (issue 7) replaces the list at the end of the verdict.
-    render = bot.render.help_screen
+    render = interview.render.help_screen
     markup = render(tr(lang), rules.load())
     assert visible_length(markup) <= TELEGRAM_LIMIT
     for res in entries():

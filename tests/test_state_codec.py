@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from bot import state_codec
-from bot.state_codec import (
+from interview import state_codec
+from interview.state_codec import (
     CALLBACK_DATA_PATTERN,
     DATE_EPOCH,
     ENCODED_LENGTH,

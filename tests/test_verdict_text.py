@@ -8,9 +8,9 @@ import random
 
 import rules
 from bench.rules_bench import random_facts
-from bot import render
-from bot.html_text import esc, visible_length
-from bot.i18n import tr
+from interview import render
+from interview.html_text import esc, visible_length
+from interview.i18n import tr
 
 RS = rules.load()
 DAYS = [dt.date(2022, 9, 20), dt.date(2022, 10, 10), dt.date(2022, 11, 15), dt.date(2024, 3, 1),

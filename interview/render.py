@@ -12,14 +12,10 @@ from rules.models import Question
 from rules.verdict import CitationOut
 
 from .html_text import b, esc, i, link, pack, visible_length
-from .i18n import Tr
+from .i18n import N_, Tr
 
 VERDICT_LIMIT = 2000  # visible characters (UTF-16 units): the verdict fits one phone screen
 SCREEN_LIMIT = 4096  # Telegram's limit for one message
-
-
-def N_(message: str) -> str:
-    return message
 
 
 # What a verdict may still depend on, as clauses that join after "It depends on" in English and
