@@ -121,6 +121,80 @@ async def test_each_bad_rules_file_is_refused_naming_file_line_and_field(
     assert snapshot(rules_copy) == before
 
 
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under `root` (a temporary file left behind would show too)."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file()}
+
+
+# (name sent, bytes, file as the answer names it, line it must name, what it must say)
+MALFORMED: list[tuple[str, bytes, str, int, str]] = [
+    ("grounds.yaml", b"a: *\n b: [\n", "grounds.yaml", 1, "while scanning an alias"),
+    ("upload_alias.yaml", b"tests:\n  - name: &a x\n  - name: *a\n    facts: [\n",
+     "tests/upload_alias.yaml", 5, "not valid YAML"),
+    ("upload_anchor.yaml", b"tests:\n  - name: &\n", "tests/upload_anchor.yaml", 2,
+     "while scanning an anchor"),
+    ("upload_shared.yaml", b"tests:\n  - &t {name: x}\n  - *t\n", "tests/upload_shared.yaml", 3,
+     "YAML aliases are not allowed"),
+    ("upload_tab.yaml", b"tests:\n\t- name: x\n", "tests/upload_tab.yaml", 2, "tab"),
+    ("upload_flow.yaml", b"tests: [\n  {name: x,\n", "tests/upload_flow.yaml", 3,
+     "not valid YAML"),
+    ("upload_map.yaml", b"tests:\n  - {name: x\n", "tests/upload_map.yaml", 3, "not valid YAML"),
+    ("upload_escape.yaml", b'tests:\n  - name: "bad \\q escape"\n', "tests/upload_escape.yaml", 2,
+     "unknown escape character"),
+    ("upload_utf16.yaml", "tests:\n  - name: x\n".encode("utf-16"), "tests/upload_utf16.yaml", 1,
+     "not UTF-8 text but UTF-16"),
+    ("upload_bom.yaml", b"\xef\xbb\xbftests:\n  - {name: x\n", "tests/upload_bom.yaml", 3,
+     "not valid YAML"),
+    ("upload_binary.yaml", bytes(range(256)) * 4, "tests/upload_binary.yaml", 2, "not UTF-8 text"),
+    ("upload_control.yaml", b"tests:\n  - name: \x00\x01\x02\n", "tests/upload_control.yaml", 2,
+     "character U+0000 is not allowed"),
+    ("upload_surrogate.yaml", b"tests:\n  - name: \xed\xa0\x80\n", "tests/upload_surrogate.yaml",
+     2, "not UTF-8 text"),
+    ("upload_empty.yaml", b"\n", "tests/upload_empty.yaml", 1, "the file is empty"),
+    ("resources.yaml", b"# nothing but a comment\n", "resources.yaml", 1, "the file is empty"),
+]
+
+
+async def test_every_malformed_yaml_file_is_answered_with_file_and_line(
+        api: BotAPIStandIn, bot: list[object], rules_copy: Path) -> None:
+    """Issue 17: whatever the YAML parser raises, an admin's file is answered with file, line and
+    what is wrong, fetched from Telegram as a real document; nothing changes."""
+    admin = Admin(api)
+    before = tree(rules_copy)
+    version = rules.load(rules_copy).version
+    for name, data, file, line, what in MALFORMED:
+        downloads = len(api.downloads())
+        reply = await admin.send((name, data))
+        assert "nothing was changed" in reply, (name, reply[:300])
+        assert f"{file}:{line}: " in reply and what in reply, (name, reply[:600])
+        # Fetched the way Telegram serves a document: getFile, then GET on the file server.
+        assert [d.status for d in api.downloads()[downloads:]] == [200], name
+        assert tree(rules_copy) == before, name
+    everything = "\n".join(admin.replies())
+    assert "something went wrong" not in everything
+    assert len(api.calls(method="getFile")) == len(MALFORMED)
+    await serves(api, version)
+    # The same files put on disk by hand: /reload (and SIGHUP, which calls the same reload)
+    # names them the same way and keeps the rules in force.
+    for _, data, file, line, what in MALFORMED[:2] + MALFORMED[8:13]:
+        path = rules_copy / file
+        path.write_bytes(data)
+        shown = len(admin.replies())
+        admin.people.send_text(admin.chat, admin.user, "/reload")
+        await api.wait_for(lambda n=shown: len(admin.replies()) > n, timeout=30)
+        await settle(api)
+        reply = "\n".join(admin.replies()[shown:])
+        assert "not reloaded" in reply and f"{file}:{line}: " in reply and what in reply, reply
+        if file in before:
+            path.write_bytes(before[file])
+        else:
+            path.unlink()
+    assert tree(rules_copy) == before
+    assert "something went wrong" not in "\n".join(admin.replies())
+    await serves(api, version)
+
+
 async def test_a_symbolic_link_in_rules_path_is_never_followed(
         api: BotAPIStandIn, bot: list[object], rules_copy: Path, tmp_path: Path) -> None:
     outside = tmp_path / "outside.yaml"
