@@ -47,6 +47,14 @@ class Admin:
     def replies(self) -> list[str]:
         return [m.text or "" for m in self.api.chat(self.chat.id).bot_messages]
 
+    async def reload(self) -> str:
+        """/reload; the replies it got."""
+        before = len(self.replies())
+        self.people.send_text(self.chat, self.user, "/reload")
+        await self.api.wait_for(lambda: len(self.replies()) > before, timeout=30)
+        await settle(self.api)
+        return "\n".join(self.replies()[before:])
+
     async def send(self, *files: tuple[str, bytes]) -> str:
         """Send the files at once (no waiting in between); the replies they got."""
         before = len(self.replies())
@@ -180,11 +188,7 @@ async def test_every_malformed_yaml_file_is_answered_with_file_and_line(
     for _, data, file, line, what in MALFORMED[:2] + MALFORMED[8:13]:
         path = rules_copy / file
         path.write_bytes(data)
-        shown = len(admin.replies())
-        admin.people.send_text(admin.chat, admin.user, "/reload")
-        await api.wait_for(lambda n=shown: len(admin.replies()) > n, timeout=30)
-        await settle(api)
-        reply = "\n".join(admin.replies()[shown:])
+        reply = await admin.reload()
         assert "not reloaded" in reply and f"{file}:{line}: " in reply and what in reply, reply
         if file in before:
             path.write_bytes(before[file])
