@@ -5,7 +5,8 @@ the project registers `WEBHOOK_MAX_CONNECTIONS`). So one address never needs mor
 per bot account; an address holding more is not Telegram, and letting it would let one machine fill
 the whole connection cap with idle sockets. Each address (an IPv6 /64, which one machine gets
 whole) therefore gets a share of the cap; beyond it, and beyond the cap, a connection is closed on
-accept. Optionally only Telegram's published webhook source ranges are let in.
+accept. Optionally only Telegram's published webhook source ranges (and loopback, for a local
+health check) are let in.
 
 Both look at the TCP peer. Behind a reverse proxy the peer is the proxy, for Telegram and attacker
 alike: a share would throttle the proxy and the range filter would refuse it, so neither applies
@@ -47,6 +48,12 @@ def from_telegram(host: str) -> bool:
     return isinstance(addr, ipaddress.IPv4Address) and any(addr in net for net in TELEGRAM_RANGES)
 
 
+def local(host: str) -> bool:
+    """A loopback peer: a process on this machine (a health check), never someone remote."""
+    addr = _address(host)
+    return addr is not None and addr.is_loopback
+
+
 def address_key(host: str) -> str:
     """What one share is counted by: the IPv4 address, or the IPv6 /64 around the address."""
     addr = _address(host)
@@ -60,7 +67,7 @@ class Gate:
     """Counts the connections held, in all and per address, and admits or refuses new ones.
 
     `per_address` None: no share (behind a proxy). `telegram_only`: refuse everything outside
-    TELEGRAM_RANGES."""
+    TELEGRAM_RANGES but this machine's own loopback (a local health check)."""
 
     total: int
     per_address: int | None
@@ -73,7 +80,8 @@ class Gate:
     def admit(self, host: str) -> str | None:
         """The key the connection is counted under, or None when it is refused."""
         key = address_key(host)
-        why = ("outside Telegram's ranges" if self.telegram_only and not from_telegram(host)
+        outside = self.telegram_only and not (from_telegram(host) or local(host))
+        why = ("outside Telegram's ranges" if outside
                else "over the connection cap" if self.count >= self.total
                else "over one address's share"
                if self.per_address is not None and self.held.get(key, 0) >= self.per_address
