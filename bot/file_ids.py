@@ -74,6 +74,11 @@ class FileIds:
         with self._lock:
             return len(self._ids)
 
+    def slots(self) -> list[tuple[int, str]]:
+        """(bot account id, document key) of every id kept, least recently used first."""
+        with self._lock:
+            return list(self._ids)
+
     def get(self, bot_id: int, key: str) -> str | None:
         with self._lock:
             file_id = self._ids.get((bot_id, key))
