@@ -73,6 +73,10 @@ def lang_of(html: str) -> str:
     return found.group(1)
 
 
+async def wait_documents(api: BotAPIStandIn, chat_id: int, token: str, count: int) -> None:
+    await api.wait_for(lambda: len(documents(api, chat_id, token)) >= count, timeout=15)
+
+
 def runtime(apps: list[Any], index: int = 0) -> Runtime:
     rt: Runtime = apps[index].bot_data["runtime"]
     return rt
@@ -199,11 +203,9 @@ async def test_each_bot_account_uploads_once_and_uses_only_its_own_ids(
                 for n in range(2):
                     user = people.user(f"U{n}", language_code="ru")
                     chat = people.private_chat(user)
-                    for k in range(2):
+                    for k in range(1, 3):
                         people.send_text(chat, user, "/offline")
-                        await api.wait_for(
-                            lambda c=chat, k=k, t=token: len(documents(api, c.id, t)) > k,
-                            timeout=15)
+                        await wait_documents(api, chat.id, token, k)
             for token in (DEFAULT_TOKEN, SECOND):
                 calls = sends(api, token)
                 assert len(calls) == 4 and all(c.ok for c in calls)
