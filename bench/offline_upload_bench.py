@@ -39,6 +39,12 @@ class Result:
         return value * 1000 / self.requests
 
 
+async def wait_sent(api: BotAPIStandIn, count: int) -> None:
+    """Until `count` sendDocument requests have been answered."""
+    await api.wait_for(lambda: sum(c.done for c in api.calls(None, "sendDocument")) >= count,
+                       timeout=120)
+
+
 async def measure(mode: str, requests: int, people_count: int) -> Result:
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     with BotAPIStandIn() as api:
@@ -59,10 +65,7 @@ async def measure(mode: str, requests: int, people_count: int) -> Result:
                 for n in wave:
                     chat, user = people[n % people_count]
                     client.send_text(chat, user, "/offline")
-                done = wave.stop
-                await api.wait_for(
-                    lambda done=done: sum(c.done for c in api.calls(None, "sendDocument"))
-                    >= done, timeout=120)
+                await wait_sent(api, wave.stop)
             seconds = time.perf_counter() - start
             calls = api.calls(None, "sendDocument")
             failed = [c for c in calls if not c.ok]
