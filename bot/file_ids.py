@@ -5,7 +5,9 @@ language, any other generated document once per content (`Document.of`: a hash o
 A file_id is valid only for the bot account that uploaded it, so the ids are kept per account (its
 numeric id, never its token). Keys name content, never a chat or a person, and nothing is logged
 about who asked. Kept in memory only (a restart uploads each document once more) and bounded:
-the least recently sent document goes first.
+the least recently sent document goes first. A hash of a document's bytes is kept as long as its
+id: meant for documents many people get alike (a template filled in with shared choices), not for
+one holding what a single person wrote.
 """
 
 from __future__ import annotations

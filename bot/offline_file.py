@@ -2,7 +2,8 @@
 verdict): built once per rule base, in both opening languages, so its rules version is the bot's.
 
 Built at start and again after each reload; a person asking between a reload and the rebuild gets
-a page built for the rule base in force (`for_rules` checks the version)."""
+a page built for the rule base in force (`for_rules` checks the version). Uploaded once per rules
+version, language and bot account, then sent by the file_id Telegram returned (file_ids.py)."""
 
 from __future__ import annotations
 
