@@ -158,8 +158,9 @@ async def test_idle_connections_from_one_address_do_not_starve_telegram(
                 status, seconds = health(port, source)
                 assert status == 200 and seconds < 1.0, (source, status, seconds)
             time.sleep(max(0.0, began + 0.6 * n - time.monotonic()))  # across two idle timeouts
+        await api.wait_for(lambda: all(api.last_bot_message(c.id) for c in chats), timeout=10)
         for chat in chats:
-            msg = await api.wait_for(lambda c=chat.id: api.last_bot_message(c), timeout=10)
+            msg = api.last_bot_message(chat.id)
             assert msg is not None and RS.question_by_id["sex"].text.en in (msg.text or "")
         while time.monotonic() < began + HEADER_TIMEOUT + 2.5:
             time.sleep(0.2)
