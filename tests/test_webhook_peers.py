@@ -26,6 +26,7 @@ from tests.test_bot_interview import RS
 from tests.test_webhook_and_mirrors import SECRET, free_port, start, stop, wait_serving
 
 SHARE = 40 + SHARE_SLACK  # WEBHOOK_MAX_CONNECTIONS' default, one bot account
+MARGIN = 12  # descriptors beyond the share: deliveries in flight, the bot's own HTTP pool
 
 
 def request(port: int, source: str, head: bytes, body: bytes = b"") -> tuple[int | None, float]:
@@ -145,8 +146,9 @@ async def test_idle_connections_from_one_address_do_not_starve_telegram(
         flood = Flood(port)
         flood.start()
         time.sleep(0.5)
-        # The flood got the address's share and no more.
-        assert descriptors(proc.pid) <= fds_before + SHARE + 2
+        # The flood got the address's share and no more (the rest of the margin: the bot's own
+        # pooled connections to the Bot API, which may grow while it answers).
+        assert descriptors(proc.pid) <= fds_before + SHARE + MARGIN
         latencies: list[float] = []
         began = time.monotonic()
         for n, (user, chat) in enumerate(zip(users[1:], chats[1:], strict=True), start=1):
@@ -164,7 +166,7 @@ async def test_idle_connections_from_one_address_do_not_starve_telegram(
             assert msg is not None and RS.question_by_id["sex"].text.en in (msg.text or "")
         while time.monotonic() < began + HEADER_TIMEOUT + 2.5:
             time.sleep(0.2)
-        assert descriptors(proc.pid) <= fds_before + SHARE + 2
+        assert descriptors(proc.pid) <= fds_before + SHARE + MARGIN
         rss_after = rss_kib(proc.pid)
         lifetimes = list(flood.lifetimes)
         opened = flood.opened
