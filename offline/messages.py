@@ -44,7 +44,6 @@ MESSAGES: dict[str, str] = {
     "worth_checking": N_("Worth checking"),
     "help_title": N_("Where to get help"),
     "checked_on": N_("Checked on {date}"),
-    "handles": N_("Official addresses of this bot and its mirrors: {handles}"),
     # The page's own.
     "offline_what": N_("This page works without the internet: the questions and the rules are "
                        "inside this file."),
@@ -58,8 +57,9 @@ MESSAGES: dict[str, str] = {
     "offline_date_label": N_("Check as of another date (for example, the day of a call-up):"),
     "offline_date_apply": N_("Use this date"),
     "offline_date_today": N_("Today"),
-    "offline_date_bad": N_("Please give the date as YYYY-MM-DD, between 2022-01-01 and a few "
-                           "years ahead, e.g. /check 2022-10-10."),
+    # The page's own words where the bot's would name a command or call the page a bot.
+    "offline_date_bad": N_("Please choose a date from 1 January 2022 up to a few years ahead."),
+    "handles": N_("Official addresses of the Telegram bot and its mirrors: {handles}"),
     "offline_no_script": N_("This page needs JavaScript to ask the questions. Open the file in "
                             "a browser such as Chrome, Firefox or Safari."),
 }

@@ -194,6 +194,9 @@ function exemptModel(E, P, lang, asOf) {
     to_result: function () { go("verdict"); }
   };
 
+  // How a button looks: the way forward stands out; done and dont_know read as answers.
+  var CLASSES = {start: "primary", see_result: "primary", to_result: "primary", lang: "lang",
+                 done: "answer primary", dont_know: "answer"};
   // The screen's rows as the description lays them out for the page; a slot ("@answers") stands
   // alone in its row and is replaced by the screen's rows for it.
   function rows(kind, flags, slots, actions) {
@@ -207,7 +210,7 @@ function exemptModel(E, P, lang, asOf) {
         }
         var nav = P.screens.nav[id];
         if (!nav || (nav.when && (flags || []).indexOf(nav.when) < 0)) return;
-        row.push({id: id, label: navLabel(id), cls: id === "lang" ? "lang" : "nav", act: (actions || {})[id] || ACTIONS[id]});
+        row.push({id: id, label: navLabel(id), cls: CLASSES[id] || "nav", act: (actions || {})[id] || ACTIONS[id]});
       });
       if (row.length) out.push(row);
     });
@@ -257,7 +260,6 @@ function exemptModel(E, P, lang, asOf) {
       var r = rows("question", flags, {"@answers": answers}, {
         done: function () { checkDone(id); }, dont_know: function () { dontKnow(id); }
       });
-      r.forEach(function (row) { row.forEach(function (b) { if (b.id === "done" || b.id === "dont_know") b.cls = "answer" + (b.id === "done" ? " primary" : ""); }); });
       var progress = plural("progress", total, {number: number, total: total});
       return {kind: "question", question: id, progress: progress, rows: r,
               body: [para(progress, "progress"), asOfLine(), h("h1", {}, tq.text),
@@ -277,9 +279,7 @@ function exemptModel(E, P, lang, asOf) {
       });
       var lines = [];
       for (var i = 0; i < changes.length; i += 5) lines.push(changes.slice(i, i + 5));
-      var r = rows("review", [], {"@changes": lines});
-      r.forEach(function (row) { row.forEach(function (b) { if (b.id === "see_result") b.cls = "primary"; }); });
-      return {kind: "review", rows: r,
+      return {kind: "review", rows: rows("review", [], {"@changes": lines}),
               body: [h("h1", {}, m("review_title")), asOfLine(), h("ol", {}, items), para(m("review_hint"))]};
     },
     verdict: function () {
@@ -303,16 +303,13 @@ function exemptModel(E, P, lang, asOf) {
       if (v.steps.length) body.push(h("h2", {}, m("do_now")), h("ol", {"class": "steps"}, v.steps.slice(0, 3).map(function (id) { return h("li", {}, tx.steps[id]); })));
       if (v.caveats.length) body.push(h("h2", {}, m("important")), para(tx.caveats[v.caveats[0]], "caveat"));
       body.push(para(m("as_of_version", {date: fmtDate(v.as_of), version: v.rules_version}), "i"));
-      var r = rows("verdict");
       var titles = deciding.map(function (g) { return tx.grounds[g.id].title; });
       if (v.basis) titles.push(tx.bases[v.basis].title);
-      return {kind: "verdict", headline: headline, outcome: v.outcome, why: titles, rows: r, body: body};
+      return {kind: "verdict", headline: headline, outcome: v.outcome, why: titles, rows: rows("verdict"), body: body};
     },
     detail: function (which) {
       var body = which === "help" ? helpBody() : which === "summons" ? guideBody("summons") : DETAILS[which](verdict(), T());
-      var r = rows("detail");
-      r.forEach(function (row) { row.forEach(function (b) { if (b.id === "to_result") b.cls = "primary"; }); });
-      return {kind: "detail", detail: which, rows: r, body: body};
+      return {kind: "detail", detail: which, rows: rows("detail"), body: body};
     },
     service: function () {  // already serving or mobilized (flow.service): the guide, never a verdict
       return {kind: "service", rows: rows("service"), body: guideBody("already_serving")};

@@ -47,9 +47,14 @@
     var section = h("section", {});
     view.body.forEach(function (node) { section.appendChild(tree(node)); });
     app.appendChild(section);
-    var nav = h("nav", {});
+    var nav = h("nav", {}), changes = null;
     view.rows.forEach(function (row) {
-      var changes = row[0].cls === "change", el = row.length > 1 || changes ? h("div", {"class": changes ? "row changes" : "row"}) : nav;
+      // The review's numbered buttons flow in one wrapping line: the page is not a keyboard.
+      if (row[0].cls === "change") {
+        if (!changes) nav.appendChild(changes = h("div", {"class": "row changes"}));
+        return row.forEach(function (b) { changes.appendChild(button(b)); });
+      }
+      var el = row.length > 1 ? h("div", {"class": "row"}) : nav;
       row.forEach(function (b) { el.appendChild(b.slot === "date" ? dateForm(b, view) : button(b)); });
       if (el !== nav) nav.appendChild(el);
     });
