@@ -63,8 +63,8 @@ function exemptModel(E, P, lang, asOf) {
   }
 
   // --- answers (RuleSet.choices, answer_label) --------------------------------------------------
-  function bandOf(age) {
-    var bands = E.ageBands(S.asOf);
+  function bandOf(age, asOf) {
+    var bands = E.ageBands(asOf);
     for (var i = 0; i < bands.length; i++) if (bands[i][0] <= age && age <= bands[i][1]) return bands[i];
     return [age, age];
   }
@@ -74,17 +74,18 @@ function exemptModel(E, P, lang, asOf) {
     if (index === count - 1) return fill(b.over, {lo: lo, hi: hi});
     return fill(lo === hi ? b.exact : b.range, {lo: lo, hi: hi});
   }
-  function choices(qid) {
+  function choices(qid, facts, asOf) {  // facts and asOf: the person's unless given
+    facts = facts || S.facts; asOf = asOf || S.asOf;
     var q = E.question(qid), tq = T().questions[qid];
     if (q.kind === "choice") return q.options.map(function (o) { return {id: o.id, label: tq.options[o.id], set: o.set}; });
     if (q.kind === "checklist") return q.facts.map(function (f) { var s = {}; s[f] = true; return {id: f, label: tq.items[f], set: s}; });
     if (q.kind === "age") {
-      var bands = E.ageBands(S.asOf);
+      var bands = E.ageBands(asOf);
       return bands.map(function (b, i) {
         return {id: "age_" + b[0] + "_" + b[1], label: bandLabel(qid, b[0], b[1], i, bands.length), set: {age: i === 0 ? b[1] : b[0]}};
       });
     }
-    var band = typeof S.facts.age === "number" ? bandOf(S.facts.age) : [0, 100], year = +S.asOf.slice(0, 4), out = [];
+    var band = typeof facts.age === "number" ? bandOf(facts.age, asOf) : [0, 100], year = +asOf.slice(0, 4), out = [];
     for (var y = year - band[1] - 1; y <= year - band[0]; y++) out.push({id: "y" + y, label: String(y), set: {birth_year: y}});
     return out;
   }
