@@ -267,7 +267,7 @@ function exemptModel(E, P, lang, asOf) {
                      q.kind === "checklist" ? para(m("tick_hint"), "i") : null, para(tq.help, "help")]};
     },
     review: function () {
-      var path = E.path(S.facts, S.asOf, S.dk), items = [], changes = [];
+      var path = E.path(S.facts, S.asOf, S.dk), items = [], changes = [], given = [];
       path.forEach(function (qid, n) {
         var q = E.question(qid), a;
         if (q.facts.every(function (k) { return S.dk.indexOf(k) >= 0; })) a = navLabel("dont_know");
@@ -275,12 +275,13 @@ function exemptModel(E, P, lang, asOf) {
           a = answerLabel(qid) || "";
           if (q.kind === "checklist" && !a) a = m("none_of_these");
         }
+        given.push(a);
         items.push(h("li", {}, T().questions[qid].text, h("br"), "→ ", h("strong", {}, a)));
         changes.push({label: "✏️ " + (n + 1), cls: "change", act: function () { go("ask", qid); }});
       });
       var lines = [];
       for (var i = 0; i < changes.length; i += 5) lines.push(changes.slice(i, i + 5));
-      return {kind: "review", rows: rows("review", [], {"@changes": lines}),
+      return {kind: "review", answers: given, rows: rows("review", [], {"@changes": lines}),
               body: [h("h1", {}, m("review_title")), asOfLine(), h("ol", {}, items), para(m("review_hint"))]};
     },
     verdict: function () {

@@ -2,7 +2,8 @@
 bot's flow (interview/flow.py, as Telegram and the terminal chat drive it) and in the page's model
 (offline/model.js, the page's script without its DOM renderer, run in V8 from PyPI: mini-racer,
 not a system Node), and every screen must match: which screen, the question asked and its
-progress line, the buttons' labels in order, the verdict's headline and the grounds it names.
+progress line, the buttons' labels in order, the answers on the review, the verdict's headline and
+the grounds it names.
 
 Buttons only one channel offers are left out of the comparison exactly as interview/screens.py
 marks them (the bot's "file" and "delete" buttons and its page turns; the page's date form,
@@ -49,7 +50,8 @@ function probe(v) {
     row.forEach(function (b) { if (!b.slot) buttons.push([b.id || null, b.label]); });
   });
   return {kind: v.kind, question: v.question || null, progress: v.progress || null,
-          headline: v.headline || null, why: v.why || null, buttons: buttons};
+          headline: v.headline || null, why: v.why || null, answers: v.answers || null,
+          buttons: buttons};
 }
 function replay(lang, asOf, presses, shared) {
   var M = exemptModel(E, PAGE, lang, asOf), seen = [probe(M.view())];
@@ -91,6 +93,7 @@ class Screenful:
     headline: str | None
     why: list[str] | None
     labels: list[str]
+    answers: list[str] | None = None  # the review's, in order
 
 
 # --- the bot --------------------------------------------------------------------------------------
@@ -138,13 +141,15 @@ class Bot:
         texts = [to_plain(t) for t in self.view.texts]
         asking = next((b.state for b in self.buttons()
                        if b.state and b.state.screen in QUESTION_SCREENS), None)
-        question = progress = headline = why = None
+        question = progress = headline = why = answers = None
         if asking is not None:
             q = flow.question_of(RS, asking.question)
             assert q is not None
             kind, question, progress = "question", q.id, texts[0].splitlines()[1]
         elif "see_result" in navs:
             kind = "review"
+            answers = [html.unescape(a) for a in
+                       re.findall(r"^ +→ <b>(.*?)</b>$", self.view.texts[0], flags=re.M)]
         elif self.view.outcome == "serving":
             kind = "service"
         elif self.view.outcome is not None:
@@ -161,7 +166,7 @@ class Bot:
         else:
             kind = "other"
         return Screenful(kind, question, progress, headline, why,
-                         [b.label for b in self.buttons()])
+                         [b.label for b in self.buttons()], answers)
 
 
 # --- the page -------------------------------------------------------------------------------------
@@ -176,7 +181,7 @@ def page_screens(js: MiniRacer, lang: str, as_of: dt.date, presses: list[int | s
                                  f"{json.dumps(presses)}, {json.dumps(everyone)})")))
     return [r["error"] if "error" in r else Screenful(
         r["kind"], r["question"], r["progress"], r["headline"], r["why"],
-        [label for bid, label in r["buttons"] if shared(bid)]) for r in raw]
+        [label for bid, label in r["buttons"] if shared(bid)], r["answers"]) for r in raw]
 
 
 # --- the walk -------------------------------------------------------------------------------------
