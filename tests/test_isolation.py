@@ -19,7 +19,8 @@ from tests.bot_harness import settle
 from tests.botapi import DEFAULT_BOT, BotAPIStandIn, TelegramClient, UserInfo
 from tests.test_bot_interview import RS
 
-pytestmark = pytest.mark.asyncio
+# Latencies: measured while no other test runs (parallel workers, tests/conftest.py).
+pytestmark = [pytest.mark.asyncio, pytest.mark.serial]
 BOTNAME = DEFAULT_BOT.username
 LATENCY = 1.0  # seconds: the bound for another person's /start
 

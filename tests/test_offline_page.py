@@ -3,7 +3,9 @@ system's, driven by Playwright) opens it from disk with every request blocked, a
 through interviews in Russian and in English to a cited verdict; nothing is stored and no request
 is even attempted.
 
-Chromium is required: CI installs Debian's `chromium` (.ci/run); without it these tests fail."""
+Without a Chromium on the machine the browser tests are skipped with one line naming the package to
+install; CI installs Debian's `chromium` and sets EXEMPT_REQUIRE_BROWSER=1 (.ci/run), which turns
+that skip into a failure."""
 
 from __future__ import annotations
 
@@ -33,11 +35,15 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 PHONE: Any = {"width": 360, "height": 740}  # a small phone, as Playwright's ViewportSize
 
 
+MISSING = "Chromium not found: install Debian's `chromium` package (apt-get install chromium)"
+
+
 def chromium() -> str:
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if found is None:
-        pytest.fail("Chromium is not installed: the offline page's browser tests need Debian's "
-                    "`chromium` package (.ci/run installs it)")
+        if os.environ.get("EXEMPT_REQUIRE_BROWSER", "") not in ("", "0"):
+            pytest.fail(MISSING + "; EXEMPT_REQUIRE_BROWSER is set", pytrace=False)
+        pytest.skip(MISSING)
     return found
 
 
