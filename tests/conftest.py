@@ -24,6 +24,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 # After the path and environment are set up: the harness imports the project and the library.
 import rules  # noqa: E402
+from tests import browser  # noqa: E402
 from tests.bot_harness import running_bot  # noqa: E402
 from tests.botapi import BotAPIStandIn  # noqa: E402
 
@@ -75,3 +76,11 @@ def rules_copy(tmp_path: Path) -> Path:
     target = tmp_path / "rules"
     shutil.copytree(rules.DEFAULT_RULES_DIR, target)
     return target
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line, however many browser tests were skipped, saying what to install."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", [])
+               if browser.MISSING in str(getattr(r, "longrepr", ""))]
+    if skipped:
+        terminalreporter.write_line(f"{len(skipped)} browser tests skipped: {browser.MISSING}")

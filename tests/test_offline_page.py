@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -27,24 +26,13 @@ from interview import render
 from interview.i18n import tr
 from offline.build import BUDGET, DEFAULT_NAME
 from offline.messages import MESSAGES
+from tests.browser import chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 RS = rules.load()
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]
 PHONE: Any = {"width": 360, "height": 740}  # a small phone, as Playwright's ViewportSize
-
-
-MISSING = "Chromium not found: install Debian's `chromium` package (apt-get install chromium)"
-
-
-def chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        if os.environ.get("EXEMPT_REQUIRE_BROWSER", "") not in ("", "0"):
-            pytest.fail(MISSING + "; EXEMPT_REQUIRE_BROWSER is set", pytrace=False)
-        pytest.skip(MISSING)
-    return found
 
 
 @pytest.fixture(scope="module")
