@@ -88,7 +88,7 @@ async def test_a_woman_s_steps_cite_the_ministry_s_statements_not_a_deferral(
 @pytest.mark.asyncio
 @pytest.mark.parametrize(("lang", "dont_know", "more"), [
     ("en", "I don't know", re.compile(r" and (\d+) more things")),
-    ("ru", "Не знаю", re.compile(r" и ещё от (\d+) обстоятельств"))])
+    ("ru", "Не знаю", re.compile(r" и ещё от (\d+) обстоятельств"))], ids=["en", "ru"])
 async def test_i_dont_know_everywhere_names_three_facts_and_counts_the_rest(
     api: BotAPIStandIn, bot: list[object], lang: str, dont_know: str, more: re.Pattern[str]
 ) -> None:
