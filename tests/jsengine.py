@@ -38,6 +38,10 @@ class JSEngine:
         source = script.read_text(encoding="utf-8") if isinstance(script, Path) else script
         self._v8.eval(source)
 
+    def value(self, expression: str, timeout: float = 600.0) -> Any:
+        """An expression's value in the context, decoded from JSON."""
+        return self._v8.execute(expression, timeout_sec=timeout)
+
     def call(self, function: str, *args: Any, timeout: float = 600.0) -> Any:
         """Call a function of the context (such as "E.evaluate") with JSON arguments; returns its
         result decoded from JSON."""
