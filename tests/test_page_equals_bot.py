@@ -23,7 +23,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from py_mini_racer import MiniRacer
 
 import rules
 from interview import flow, screens
@@ -31,6 +30,7 @@ from interview.html_text import to_plain
 from interview.state_codec import State
 from interview.views import Button, Screen, View
 from offline.build import model_script
+from tests.jsengine import JSEngine
 
 RS = rules.load()
 ENV = flow.Env(RS, "test", ())
@@ -67,20 +67,17 @@ function replay(lang, asOf, presses, shared) {
   } catch (e) {
     seen.push({error: String(e && e.stack || e)});
   }
-  return JSON.stringify(seen);
+  return seen;
 }
 """
 
 
 @pytest.fixture(scope="module")
-def page() -> Iterator[MiniRacer]:
-    js = MiniRacer()
-    try:
-        js.eval(model_script(RS, "ru"))
-        js.eval("var E = exemptEngine(EXEMPT_COMPILED), M = null;" + REPLAY)
+def page() -> Iterator[JSEngine]:
+    """The page's script but its renderer (the data, the engine, the model) in one V8 context."""
+    with JSEngine(RS) as js:
+        js.load(model_script(RS, "ru") + "\nE = exemptEngine(EXEMPT_COMPILED);" + REPLAY)
         yield js
-    finally:
-        js.close()  # explicitly: a context left to the garbage collector can hang the exit
 
 
 @dataclass
@@ -172,13 +169,12 @@ class Bot:
 # --- the page -------------------------------------------------------------------------------------
 
 
-def page_screens(js: MiniRacer, lang: str, as_of: dt.date, presses: list[int | str]
+def page_screens(js: JSEngine, lang: str, as_of: dt.date, presses: list[int | str]
                  ) -> list[Screenful | str]:
     """The page's screens for the same presses: the n-th shared button, or "back_page"."""
     # Buttons with no id (answers, numbered changes) and those every channel shows count.
     everyone = [None, *(bid for bid in screens.NAV if screens.channel_of(bid) is None)]
-    raw = json.loads(str(js.eval(f"replay({json.dumps(lang)}, {json.dumps(as_of.isoformat())}, "
-                                 f"{json.dumps(presses)}, {json.dumps(everyone)})")))
+    raw = js.call("replay", lang, as_of.isoformat(), presses, everyone)
     return [r["error"] if "error" in r else Screenful(
         r["kind"], r["question"], r["progress"], r["headline"], r["why"],
         [label for bid, label in r["buttons"] if shared(bid)], r["answers"]) for r in raw]
@@ -198,7 +194,7 @@ def weight(button: Button) -> float:
             "start_questions": 2.0, "back": 1.2, "change_answer": 2.0}.get(button.nav, 1.0)
 
 
-def walk(js: MiniRacer, seed: int) -> tuple[str, list[tuple[str, Screenful]],
+def walk(js: JSEngine, seed: int) -> tuple[str, list[tuple[str, Screenful]],
                                              list[Screenful | str]]:
     """A random walk through the bot, then the same presses on the page: (where it started, the
     bot's screens with the button pressed on each, the page's screens)."""
@@ -239,7 +235,7 @@ def test_the_page_offers_exactly_what_the_description_allows() -> None:
             assert all(b.startswith("@") or b in screens.NAV for b in row), (kind, row)
 
 
-def test_random_walks_see_the_same_screens_on_the_page_and_in_the_bot(page: MiniRacer) -> None:
+def test_random_walks_see_the_same_screens_on_the_page_and_in_the_bot(page: JSEngine) -> None:
     kinds: dict[str, int] = {}
     outcomes: set[str | None] = set()
     steps = 0
@@ -259,17 +255,17 @@ def test_random_walks_see_the_same_screens_on_the_page_and_in_the_bot(page: Mini
     print(f"{WALKS} walks, {steps} screens: {kinds}")
 
 
-def test_the_page_never_calls_itself_a_bot(page: MiniRacer) -> None:
+def test_the_page_never_calls_itself_a_bot(page: JSEngine) -> None:
     """Nothing the page shows says "bot" (or «бот») but where it names the Telegram bot as
     somewhere else: where a newer copy comes from, and its official addresses."""
     for lang in ("ru", "en"):
-        texts: dict[str, str] = json.loads(str(page.eval(f"JSON.stringify(PAGE.texts.{lang}.m)")))
+        texts: dict[str, str] = page.value(f"PAGE.texts.{lang}.m")
         elsewhere = [texts["offline_newer"], texts["handles"]]
         for key, text in texts.items():
             if text not in elsewhere:
                 assert not re.search(r"\bbots?\b|\bбот", text, flags=re.I), (lang, key, text)
         # What the page's own screens show: the greeting, privacy, about (and a bad date).
-        shown = json.loads(str(page.eval(f"""(function () {{
+        shown = page.value(f"""(function () {{
             var M = exemptModel(E, PAGE, '{lang}', E.today()), out = [M.view()];
             var find = function (id) {{
               return [].concat.apply([], M.view().rows).filter(function (b) {{ return b.id === id; }})[0];
@@ -279,8 +275,8 @@ def test_the_page_never_calls_itself_a_bot(page: MiniRacer) -> None:
               M.press(find("back_page"));
             }});
             out.push({{error: M.setAsOf("1999-01-01")}});
-            return JSON.stringify(out);
-        }})()""")))
+            return out;
+        }})()""")
         assert [v.get("kind") for v in shown] == ["greeting", "page", "page", None]
         words = json.dumps(shown, ensure_ascii=False)
         for text in elsewhere:
