@@ -12,24 +12,31 @@ from dataclasses import dataclass
 
 from .age import FALSE, TRUE, UNKNOWN, AgeLimits
 from .facts import FACTS, Facts
-from .models import AgeLimit, All, Any_, Condition, FactAtLeast, FactIn, FactIs
+from .models import AgeLimit, All, Any_, Condition, ConscriptionAge, FactAtLeast, FactIn, FactIs
 
 
 class Context:
     """One evaluation: the day and the age-limit result, computed at most once."""
 
-    __slots__ = ("_age", "as_of", "facts", "limits")
+    __slots__ = ("_age", "_cons", "as_of", "facts", "limits")
 
     def __init__(self, as_of: dt.date, limits: AgeLimits, facts: Facts) -> None:
         self.as_of = as_of
         self.limits = limits
         self.facts = facts
         self._age: tuple[int, tuple[str, ...]] | None = None
+        self._cons: tuple[int, tuple[str, ...], int, tuple[str, ...]] | None = None
 
     def age(self) -> tuple[int, tuple[str, ...]]:
         if self._age is None:
             self._age = self.limits.evaluate(self.facts, self.as_of)
         return self._age
+
+    def conscription(self) -> tuple[int, tuple[str, ...], int, tuple[str, ...]]:
+        """(under the minimum, its needs, over the maximum, its needs) of conscription age."""
+        if self._cons is None:
+            self._cons = self.limits.conscription.evaluate(self.facts, self.as_of)
+        return self._cons
 
 
 Eval = Callable[[Facts, Context], int]
@@ -41,6 +48,9 @@ class Compiled:
     eval: Eval
     needs: Needs  # the unknown facts of the undecided leaves; call only when eval gave UNKNOWN
     facts: frozenset[str]  # every fact the condition reads
+
+
+BIRTH_FACTS = frozenset({"birth_date", "birth_year", "birth_month", "age"})
 
 
 class ConditionError(ValueError):
@@ -70,6 +80,12 @@ def _compile(cond: Condition, loc: tuple[str | int, ...]) -> Compiled:
         keys = frozenset({"sex", "rank", "birth_date", "birth_year", "birth_month", "age",
                           "military_status"})
         return Compiled(lambda f, c: c.age()[0], lambda f, c: c.age()[1], keys)
+    if isinstance(cond, ConscriptionAge):
+        if cond.conscription_age == "under":
+            return Compiled(lambda f, c: c.conscription()[0], lambda f, c: c.conscription()[1],
+                            BIRTH_FACTS)
+        return Compiled(lambda f, c: c.conscription()[2], lambda f, c: c.conscription()[3],
+                        BIRTH_FACTS)
     if isinstance(cond, All):
         return _compile_group([_compile(p, (*loc, "all", i)) for i, p in enumerate(cond.all)],
                               loc, is_all=True)
@@ -197,6 +213,8 @@ def expression(cond: Condition, consts: dict[str, object]) -> str:
                 f"{TRUE} if v_{cond.fact} >= {int(cond.at_least)} else 0)")
     if isinstance(cond, AgeLimit):
         return "age_status"
+    if isinstance(cond, ConscriptionAge):
+        return f"cons_{cond.conscription_age}"
     if isinstance(cond, All):
         return "min(" + ", ".join(expression(p, consts) for p in cond.all) + ")"
     if isinstance(cond, Any_):
@@ -212,6 +230,8 @@ def compile_statuses(conds: list[Condition]) -> Callable[[Facts, Context], tuple
     lines = ["def statuses(f, ctx, min=min, max=max):", "    g = f.get"]
     if any("age_status" in e for e in exprs):
         lines.append("    age_status = ctx.age()[0]")
+    if any("cons_" in e for e in exprs):
+        lines.append("    cons_under, _, cons_over, _ = ctx.conscription()")
     lines += [f"    v_{k} = g({k!r})" for k in used]
     lines.append("    return (" + "".join(f"\n        {e}," for e in exprs) + "\n    )")
     namespace: dict[str, object] = dict(consts)

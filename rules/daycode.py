@@ -112,6 +112,8 @@ def compile_day(
     head = ["def run(f, ctx, lang, min=min, max=max):", "    g = f.get"]
     if "age_status" in source:
         head.append("    age_status = ctx.age()[0]")
+    if "cons_" in source:
+        head.append("    cons_under, _, cons_over, _ = ctx.conscription()")
     head += [f"    v_{k} = g({k!r})" for k in used]
     exec("\n".join(head) + "\n" + source, ns)
     return ns["run"]  # type: ignore[no-any-return]

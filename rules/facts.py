@@ -75,6 +75,9 @@ FACTS: dict[str, FactSpec] = {
         # `student_program_ok`, which stays valid input (see LEGACY_IMPLIES).
         FactSpec("student_programme", "enum", ("accredited", "postgraduate", "unaccredited")),
         FactSpec("student_first_time", "bool"),
+        # Issue 14: conscription and assemblies. Military service goes against his beliefs or
+        # religion, or he belongs to a small indigenous people (113-FZ Art. 2).
+        FactSpec("conscientious_objector", "bool"),
     )
 }
 
