@@ -20,7 +20,18 @@ from .age import TRUE, UNKNOWN
 from .compiled import CompiledGround, CompiledText
 from .engine import USUAL, RuleSet
 from .facts import FACTS, LEGACY_IMPLIES
-from .models import AgeLimit, AgeLimitPeriod, All, Any_, Condition, FactAtLeast, FactIn, FactIs
+from .models import (
+    MECHANISMS,
+    AgeLimit,
+    AgeLimitPeriod,
+    All,
+    Any_,
+    Condition,
+    ConscriptionAge,
+    FactAtLeast,
+    FactIn,
+    FactIs,
+)
 
 
 def js_literal(value: Any) -> str:
@@ -42,8 +53,9 @@ def _fact(key: str) -> str:
 
 def expression(cond: Condition) -> str:
     """The condition as one JavaScript expression over `f` (the facts, a null-prototype object)
-    and `age` (the age-limit status): 0 false, 1 unknown, 2 true (Kleene: all = min, any = max),
-    exactly as conditions.expression."""
+    and `age` (the age-limit status) and `cons` (conscription age: [under, its needs, over, its
+    needs]): 0 false, 1 unknown, 2 true (Kleene: all = min, any = max), exactly as
+    conditions.expression."""
     if isinstance(cond, FactIs):
         v = _fact(cond.fact)
         return f"({v}===undefined?{UNKNOWN}:{v}==={_value(cond.is_)}?{TRUE}:0)"
@@ -59,6 +71,8 @@ def expression(cond: Condition) -> str:
         return f"({v}===undefined?{unknown}:{v}>={int(cond.at_least)}?{TRUE}:0)"
     if isinstance(cond, AgeLimit):
         return "age"
+    if isinstance(cond, ConscriptionAge):
+        return "cons[0]" if cond.conscription_age == "under" else "cons[2]"
     if isinstance(cond, All):
         return "Math.min(" + ",".join(expression(p) for p in cond.all) + ")"
     if isinstance(cond, Any_):
@@ -74,6 +88,8 @@ def needs_expression(cond: Condition) -> str:
         return f"[{_value(cond.fact)}]"
     if isinstance(cond, AgeLimit):
         return "ageNeeds()"
+    if isinstance(cond, ConscriptionAge):
+        return "cons[1]" if cond.conscription_age == "under" else "cons[3]"
     parts = cond.all if isinstance(cond, All) else cond.any
     return "[].concat(" + ",".join(
         f"{expression(p)}==={UNKNOWN}?{needs_expression(p)}:[]" for p in parts) + ")"
@@ -108,6 +124,9 @@ def _ground(cg: CompiledGround) -> dict[str, Any]:
         "static": list(cg.static_needs) or None,
         "flat": list(cg.flat_needs) or None,
         "advice": g.advice is not None,
+        "mechanism": g.mechanism,
+        "scope": g.scope,
+        "deadline": [g.deadline.id, g.deadline.rule] if g.deadline else None,
     }
 
 
@@ -119,6 +138,9 @@ def engine_data(rs: RuleSet) -> dict[str, Any]:
         # Old keys still accepted: [key, value, {today's key: value}] (facts.LEGACY_IMPLIES).
         "legacy": [[k, v, implied] for (k, v), implied in LEGACY_IMPLIES.items()],
         "ageLimits": [_limits(p, rs) for p in rs.age_periods],
+        "conscriptionAge": [[_day(p.valid_from), _day(p.valid_until), p.minimum, p.maximum]
+                            for p in rs.conscription_periods],
+        "mechanisms": list(MECHANISMS),
         "grounds": [_ground(cg) for cg in rs.grounds],
         "questions": [
             {"id": q.id, "kind": q.kind, "facts": list(q.facts), "dontKnow": q.dont_know,
@@ -131,10 +153,11 @@ def engine_data(rs: RuleSet) -> dict[str, Any]:
              "from": _day(c.start), "until": _day(c.until),
              "outcomes": sorted(c.outcomes) if c.outcomes is not None else None,
              "missing": sorted(c.missing) if c.missing is not None else None,
-             "when": c.source is not None}
+             "when": c.source is not None, "mechanism": c.mechanism}
             for c in _texts(rs)
         ],
         "bases": sorted(rs.bases),  # the outcomes that rest on a rule of their own
+        "mechanismBases": {m: sorted(b) for m, b in rs.mechanism_bases.items()},
         "usual": USUAL,  # the most common answers: the progress line's estimate
     }
 
@@ -146,29 +169,31 @@ def _texts(rs: RuleSet) -> list[CompiledText]:
 def compile_rules(rs: RuleSet, name: str = "EXEMPT_COMPILED") -> str:
     """JavaScript that defines `var <name>`: the engine data and the compiled conditions.
 
-    statuses(f, age): every ground's status, by rule-base order. needs[i](f, age, ageNeeds): the
-    needs of ground i when it is unknown and has no static shortcut. advice[i](f, age): the
-    status of ground i's advice condition. texts[j](f, age): the condition of caveat, note or
-    step j (data.texts)."""
+    statuses(f, age, cons): every ground's status, by rule-base order. needs[i](f, age, ageNeeds,
+    cons): the needs of ground i when it is unknown and has no static shortcut. advice[i](f, age,
+    cons): the status of ground i's advice condition. texts[j](f, age, cons): the condition of
+    caveat, note or step j (data.texts)."""
     grounds = rs.grounds
     lines = [f"var {name}={{", f"data:{js_literal(engine_data(rs))},"]
-    lines.append("statuses:function(f,age){return[" +
+    lines.append("statuses:function(f,age,cons){return[" +
                  ",".join(expression(cg.ground.when) for cg in grounds) + "];},")
     needs = []
     for cg in grounds:
         if cg.static_needs or cg.flat_needs:
             needs.append("null")
         else:
-            needs.append(f"function(f,age,ageNeeds){{return {needs_expression(cg.ground.when)};}}")
+            needs.append(
+                f"function(f,age,ageNeeds,cons){{return {needs_expression(cg.ground.when)};}}")
     lines.append("needs:[" + ",".join(needs) + "],")
     advice = [
-        f"function(f,age){{return {expression(cg.ground.advice.when)};}}"
+        f"function(f,age,cons){{return {expression(cg.ground.advice.when)};}}"
         if cg.ground.advice is not None else "null"
         for cg in grounds
     ]
     lines.append("advice:[" + ",".join(advice) + "],")
     texts = [
-        f"function(f,age){{return {expression(c.source)};}}" if c.source is not None else "null"
+        f"function(f,age,cons){{return {expression(c.source)};}}" if c.source is not None
+        else "null"
         for c in _texts(rs)
     ]
     lines.append("texts:[" + ",".join(texts) + "]")
