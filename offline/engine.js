@@ -155,6 +155,8 @@ function exemptEngine(C) {
       if ("birth_month" in facts && facts.birth_month !== born[1]) throw FactsError(["birth_date", "birth_month"], "birth_month contradicts birth_date");
       if (day !== null && parseDay(facts.birth_date) > day) throw FactsError(["birth_date"], "birth_date is after the as-of date");
     }
+    if (facts.reserve_contract === true && facts.military_status !== undefined && facts.military_status !== "reserve")
+      throw FactsError(["military_status", "reserve_contract"], "reserve_contract: true needs military_status: reserve");
     if (typeof facts.birth_year === "number" && day !== null && facts.birth_year > ymd(day)[0])
       throw FactsError(["birth_year"], "birth_year is after the as-of date");
     return facts;
@@ -440,9 +442,9 @@ function exemptEngine(C) {
     } else {
       var byId = {};
       p.grounds.forEach(function (g) { byId[g.id] = g; });
-      out.forEach(function (o) {
+      out.forEach(function (o) { if (o.status === "applies" && byId[o.id].scope) concerns = false; });
+      if (concerns) out.forEach(function (o) {
         var g = byId[o.id];
-        if (o.status === "applies" && g.scope) concerns = false;
         if (g.deadline) dates.push([g.deadline[0], iso(DATE_RULES[g.deadline[1]](day))]);
       });
       if (concerns && mech === "conscription" && typeof f.birth_date === "string") {

@@ -328,7 +328,7 @@ class RuleSet:
         scope = self._scope_ids
         concerns = not any(g.status == "applies" and g.id in scope for g in grounds)
         dates: list[DateOut] = []
-        for g in grounds:
+        for g in grounds if concerns else ():
             deadline = self.ground_by_id[g.id].ground.deadline
             if deadline is not None:
                 dates.append(DateOut.build(

@@ -78,6 +78,15 @@ FACTS: dict[str, FactSpec] = {
         # Issue 14: conscription and assemblies. Military service goes against his beliefs or
         # religion, or he belongs to a small indigenous people (113-FZ Art. 2).
         FactSpec("conscientious_objector", "bool"),
+        # Lives permanently abroad: "deregistered" from the military register on leaving, or
+        # still "registered"; "no": lives in Russia.
+        FactSpec("abroad", "enum", ("no", "deregistered", "registered")),
+        # A reservist's contract to stay in the mobilization human reserve (e.g. BARS).
+        FactSpec("reserve_contract", "bool"),
+        # 53-FZ Art. 23 exemptions from conscription: a scientific degree (candidate or doctor of
+        # sciences); a father or brother who died in military service or at assemblies.
+        FactSpec("academic_degree", "bool"),
+        FactSpec("relative_died_in_service", "bool"),
     )
 }
 
@@ -194,6 +203,10 @@ def _check_contradictions(facts: Facts, as_of: dt.date | None) -> None:
             raise FactsError(["birth_date", "birth_month"], "birth_month contradicts birth_date")
         if as_of is not None and day > as_of:
             raise FactsError(["birth_date"], "birth_date is after the as-of date")
+    if facts.get("reserve_contract") is True and facts.get("military_status") not in (
+            None, "reserve"):
+        raise FactsError(["military_status", "reserve_contract"],
+                         "reserve_contract: true needs military_status: reserve")
     year = facts.get("birth_year")
     if isinstance(year, int) and as_of is not None and year > as_of.year:
         raise FactsError(["birth_year"], "birth_year is after the as-of date")
