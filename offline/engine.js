@@ -413,6 +413,15 @@ function exemptEngine(C) {
   // One mechanism's verdict for one day (RuleSet._verdict for mobilization, _mechanism for the others).
   function mechanism(mech, f, day, dontKnow, st, age, ageNeeds, cons) {
     var p = plan(day, mech), best = 0, possible = false, out = [], missing = {};
+    if (mech !== "mobilization") {
+      // Outside the mechanism: only what puts him outside it (RuleSet._out_of_scope).
+      var hits = p.grounds.filter(function (g) { return g.scope && st[g.order] === TRUE; });
+      if (hits.length) {
+        return {outcome: "not_subject", concerns: false, until: null,
+                grounds: hits.map(function (g) { return {id: g.id, outcome: g.outcome, status: "applies", needs: []}; }),
+                advice: [], missing: [], caveats: [], notes: [], steps: [], basis: null, dates: [], skipped: 0};
+      }
+    }
     p.grounds.forEach(function (g) { if (st[g.order] === TRUE && g.strength > best) best = g.strength; });
     p.strengths.forEach(function (strength) {
       var pos = [];
@@ -442,12 +451,11 @@ function exemptEngine(C) {
     } else {
       var byId = {};
       p.grounds.forEach(function (g) { byId[g.id] = g; });
-      out.forEach(function (o) { if (o.status === "applies" && byId[o.id].scope) concerns = false; });
-      if (concerns) out.forEach(function (o) {
+      out.forEach(function (o) {
         var g = byId[o.id];
         if (g.deadline) dates.push([g.deadline[0], iso(DATE_RULES[g.deadline[1]](day))]);
       });
-      if (concerns && mech === "conscription" && typeof f.birth_date === "string") {
+      if (mech === "conscription" && typeof f.birth_date === "string") {
         var born = parseDay(f.birth_date);
         if (outcome === "not_subject") {
           if (out.some(function (o) { return o.id === "conscription_under_age" && o.status === "applies"; }))

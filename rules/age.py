@@ -212,6 +212,9 @@ class ConscriptionAges:
     def __init__(self, periods: list[ConscriptionAgePeriod]) -> None:
         self.periods = periods
         self._over: dict[dt.date, tuple[Interval, ...]] = {}
+        # By the birth facts and the day: the hot path sees the same few again and again.
+        self._results: dict[tuple[object, ...], tuple[int, tuple[str, ...], int,
+                                                      tuple[str, ...]]] = {}
 
     def _in_force(self, day: dt.date) -> ConscriptionAgePeriod | None:
         for p in self.periods:
@@ -234,6 +237,17 @@ class ConscriptionAges:
     def evaluate(self, facts: Facts, day: dt.date) -> tuple[int, tuple[str, ...], int,
                                                             tuple[str, ...]]:
         """(status of `under`, its needs, status of `over`, its needs)."""
+        g = facts.get
+        key = (g("birth_date"), g("birth_year"), g("birth_month"), g("age"), day)
+        found = self._results.get(key)
+        if found is None:
+            if len(self._results) > 8192:
+                self._results.clear()
+            found = self._results[key] = self._evaluate(facts, day)
+        return found
+
+    def _evaluate(self, facts: Facts, day: dt.date) -> tuple[int, tuple[str, ...], int,
+                                                             tuple[str, ...]]:
         births, narrower = birth_interval(facts, day)
         needs = (narrower,) if narrower else ()
         p = self._in_force(day)

@@ -222,6 +222,22 @@ def expression(cond: Condition, consts: dict[str, object]) -> str:
     raise ConditionError((), "unknown condition")  # pragma: no cover
 
 
+def needs_expression(cond: Condition, consts: dict[str, object]) -> str:
+    """The unknown facts of the undecided leaves as one Python expression giving a list, as
+    Compiled.needs gives them (evaluate only when the condition is unknown): a leaf names its
+    fact, an age leaf its own keys, a group the needs of its unknown parts, in order."""
+    if isinstance(cond, FactIs | FactIn | FactAtLeast):
+        return f"[{cond.fact!r}]"
+    if isinstance(cond, AgeLimit):
+        return "list(ctx.age()[1])"
+    if isinstance(cond, ConscriptionAge):
+        return f"list(ctx.conscription()[{1 if cond.conscription_age == 'under' else 3}])"
+    parts = cond.all if isinstance(cond, All) else cond.any
+    return "(" + " + ".join(
+        f"({needs_expression(p, consts)} if {expression(p, consts)} == {UNKNOWN} else [])"
+        for p in parts) + ")"
+
+
 def compile_statuses(conds: list[Condition]) -> Callable[[Facts, Context], tuple[int, ...]]:
     """One function giving the status of every condition, in order."""
     consts: dict[str, object] = {}

@@ -11,7 +11,7 @@ from .age import TRUE, UNKNOWN, AgeLimits
 from .compiled import CompiledGround, CompiledText
 from .conditions import Context, compile_statuses
 from .dates import RULES as DATE_RULES
-from .daycode import DayFunction, compile_day
+from .daycode import DayFunction, ScopeFunction, compile_day, compile_scope
 from .facts import Facts, validate_facts
 from .guides import CompiledGuide, GuideOut
 from .models import (
@@ -129,7 +129,7 @@ class RuleSet:
         self.ground_by_id = {g.ground.id: g for g in grounds}
         self.by_mechanism: dict[str, list[CompiledGround]] = {
             m: [g for g in grounds if g.ground.mechanism == m] for m in MECHANISMS}
-        self._scope_ids = frozenset(g.ground.id for g in grounds if g.ground.scope)
+        self._deadlines = {g.ground.id: g.ground.deadline for g in grounds if g.ground.deadline}
         self.age_limits = AgeLimits(age_limits, conscription_age)
         self.age_periods = age_limits
         self.conscription_periods = conscription_age or []
@@ -141,6 +141,14 @@ class RuleSet:
         self.caveats = caveats
         self.notes = notes
         self.steps = steps
+        # Mechanisms whose texts depend on open facts (Step.missing): their texts are not cached.
+        self._text_missing: dict[str, bool] = {m: any(c.missing is not None and c.mechanism == m
+                                     for c in (*caveats, *notes, *steps)) for m in MECHANISMS}
+        self._scoped: dict[tuple[dt.date, str], ScopeFunction] = {}
+        self._scope_code: dict[tuple[int, ...], ScopeFunction] = {}
+        self._outside: dict[tuple[str, tuple[str, ...], str], MechanismOut] = {}
+        self._fixed_texts: dict[tuple[dt.date, str, str, str], tuple[
+            tuple[TextOut, ...], tuple[TextOut, ...], tuple[TextOut, ...]]] = {}
         self.bases = bases  # mobilization's (Verdict.basis)
         self.mechanism_bases = mechanism_bases or {"mobilization": bases}
         self.official = official
@@ -265,6 +273,10 @@ class RuleSet:
                 found.append((cg.sort_possible, cg, UNKNOWN, needs))
         outcome = OUTCOME_BY_STRENGTH[best] if best else (
             "undetermined" if any_possible else "subject")
+        if mech != "mobilization" and any(s == TRUE and cg.ground.scope for _, cg, s, _ in found):
+            # Outside the mechanism: only what puts him outside it (RuleSet._out_of_scope).
+            return ("not_subject", [x for x in found if x[2] == TRUE and x[1].ground.scope], (),
+                    ctx, statuses)
         missing: set[str] = set()
         for _, cg, status, needs in found:
             if status == UNKNOWN and cg.strength > best:
@@ -316,25 +328,66 @@ class RuleSet:
             mechanisms=mechanisms,
         )
 
+    def _scope(self, day: dt.date, mech: str) -> ScopeFunction:
+        """The mechanism's scope test on `day`: the applying scope grounds, in verdict order."""
+        key = (day, mech)
+        found = self._scoped.get(key)
+        if found is None:
+            if len(self._scoped) > 4096:
+                self._scoped.clear()
+            grounds = sorted((g for g in self._in_force(day, mech) if g.ground.scope),
+                             key=lambda g: (-g.strength, g.order))
+            ids = tuple(g.order for g in grounds)
+            found = self._scope_code.get(ids)
+            if found is None:
+                found = self._scope_code[ids] = compile_scope(grounds)
+            self._scoped[key] = found
+        return found
+
+    def _out_of_scope(self, mech: str, hits: tuple[str, ...], lang: str) -> MechanismOut:
+        """A mechanism that does not concern the person: only the grounds that put him outside
+        it, nothing missing, no texts (a front end does not list it)."""
+        key = (mech, hits, lang)
+        out = self._outside.get(key)
+        if out is None:
+            out = self._outside[key] = MechanismOut.build(
+                id=mech, outcome="not_subject", concerns=False, until=None,
+                grounds=tuple(self.ground_by_id[i].applies_out[lang] for i in hits),
+                missing=(), caveats=(), notes=(), steps=(), basis=None, dates=())
+        return out
+
     def _mechanism(self, mech: str, facts: Facts, ctx: Context, day: dt.date, lang: str,
                    dont_know: Collection[str] | None) -> MechanismOut:
         """One mechanism besides mobilization, by its day's generated function."""
+        hits = self._scope(day, mech)(facts, ctx)
+        if hits:
+            return self._out_of_scope(mech, hits, lang)
         best, any_possible, grounds, missing, _, conditional, _ = self._plan(day, mech).run(
             facts, ctx, lang)
         outcome = OUTCOME_BY_STRENGTH[best] if best else (
             "undetermined" if any_possible else "subject")
-        caveats, notes, steps = self._relevant(self._texts_on(day, outcome, mech), conditional,
-                                               outcome, missing, lang)
-        scope = self._scope_ids
-        concerns = not any(g.status == "applies" and g.id in scope for g in grounds)
+        if conditional or self._text_missing[mech]:
+            caveats, notes, steps = self._relevant(self._texts_on(day, outcome, mech),
+                                                   conditional, outcome, missing, lang)
+        else:  # the same texts for every verdict with this outcome on this day
+            key = (day, outcome, mech, lang)
+            texts = self._fixed_texts.get(key)
+            if texts is None:
+                if len(self._fixed_texts) > 4096:
+                    self._fixed_texts.clear()
+                texts = self._fixed_texts[key] = self._relevant(
+                    self._texts_on(day, outcome, mech), [], outcome, (), lang)
+            caveats, notes, steps = texts
+        concerns = True  # (no scope ground applies: checked above)
         dates: list[DateOut] = []
-        for g in grounds if concerns else ():
-            deadline = self.ground_by_id[g.id].ground.deadline
+        deadlines = self._deadlines
+        for g in grounds if deadlines else ():
+            deadline = deadlines.get(g.id)
             if deadline is not None:
                 dates.append(DateOut.build(
                     id=deadline.id, date=DATE_RULES[deadline.rule](day).isoformat(),
                     text=deadline.text.get(lang)))
-        until = self._until(mech, outcome, grounds, facts, day) if concerns else None
+        until = self._until(mech, outcome, grounds, facts, day)
         if dont_know is not None and any_possible:
             grounds = [g for g in grounds if g.status == "applies" or _asked(g.needs, dont_know)]
         basis = self.mechanism_bases.get(mech, {}).get(outcome)
@@ -427,9 +480,10 @@ class RuleSet:
         asking when its answer can change any mechanism's outcome."""
         facts = implied(facts)
         ctx = Context(day, self.age_limits, facts)
-        wanted: set[str] = set()
-        for mech in MECHANISMS:
-            wanted |= self._plan(day, mech).run(facts, ctx, "en")[3]
+        wanted = set(self._plan(day).run(facts, ctx, "en")[3])
+        for mech in MECHANISMS[1:]:
+            if not self._scope(day, mech)(facts, ctx):  # outside it, nothing is missing
+                wanted |= self._plan(day, mech).run(facts, ctx, "en")[3]
         return wanted
 
     def _next(self, facts: Facts, day: dt.date, dont_know: frozenset[str]) -> Question | None:
