@@ -360,16 +360,18 @@ function exemptEngine(C) {
 
   // --- the verdict's reasoning for one day (rules/daycode.py) ---------------------------------
   var grounds = D.grounds.map(function (g, i) {
-    return {id: g.id, outcome: g.outcome, strength: g.strength, order: g.order, from: dayOrNull(g.from),
-            until: dayOrNull(g.until), retro: dayOrNull(g.retro), staticNeeds: g["static"],
-            flatNeeds: g.flat, needs: C.needs[i], advice: C.advice[i], mechanism: g.mechanism,
-            scope: g.scope, deadline: g.deadline};
+    // Keys at their default are left out of the data (jscompile._compact).
+    return {id: g.id, outcome: g.outcome, strength: g.strength, order: g.order, from: dayOrNull(g.from || null),
+            until: dayOrNull(g.until || null), retro: dayOrNull(g.retro || null), staticNeeds: g["static"] || null,
+            flatNeeds: g.flat || null, needs: C.needs[i], advice: C.advice[i], mechanism: g.mechanism || "mobilization",
+            scope: !!g.scope, deadline: g.deadline || null};
   });
   function within(from, until, day) { return (from === null || from <= day) && (until === null || day <= until); }
   // Caveats, date notes and next steps (CompiledText): window, outcomes, open facts, condition, rank.
   var texts = D.texts.map(function (c, j) {
-    return {id: c.id, kind: c.kind, rank: c.rank, order: c.order, from: dayOrNull(c.from), until: dayOrNull(c.until),
-            outcomes: c.outcomes, missing: c.missing, when: C.texts[j], mechanism: c.mechanism};
+    return {id: c.id, kind: c.kind, rank: c.rank, order: c.order, from: dayOrNull(c.from || null),
+            until: dayOrNull(c.until || null), outcomes: c.outcomes || null, missing: c.missing || null,
+            when: C.texts[j], mechanism: c.mechanism || "mobilization"};
   });
   var plans = {};
   function plan(day, mech) {

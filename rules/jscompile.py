@@ -110,9 +110,16 @@ def _limits(period: AgeLimitPeriod, rs: RuleSet) -> dict[str, Any]:
     return out
 
 
+def _compact(item: dict[str, Any]) -> dict[str, Any]:
+    """Without the keys at their defaults (null, false, mobilization): the page carries less;
+    the runtime reads an absent key as its default."""
+    return {k: v for k, v in item.items()
+            if v is not None and v is not False and v != "mobilization"}
+
+
 def _ground(cg: CompiledGround) -> dict[str, Any]:
     g = cg.ground
-    return {
+    return _compact({
         "id": g.id,
         "outcome": g.outcome,
         "strength": cg.strength,
@@ -123,11 +130,10 @@ def _ground(cg: CompiledGround) -> dict[str, Any]:
         # The same shortcuts as the Python engine, which decide the order of `needs`.
         "static": list(cg.static_needs) or None,
         "flat": list(cg.flat_needs) or None,
-        "advice": g.advice is not None,
         "mechanism": g.mechanism,
         "scope": g.scope,
         "deadline": [g.deadline.id, g.deadline.rule] if g.deadline else None,
-    }
+    })
 
 
 def engine_data(rs: RuleSet) -> dict[str, Any]:
@@ -149,11 +155,11 @@ def engine_data(rs: RuleSet) -> dict[str, Any]:
         ],
         # Caveats, date notes and next steps, with what makes each relevant and its rank.
         "texts": [
-            {"id": c.id, "kind": c.kind, "rank": c.rank, "order": c.order,
-             "from": _day(c.start), "until": _day(c.until),
-             "outcomes": sorted(c.outcomes) if c.outcomes is not None else None,
-             "missing": sorted(c.missing) if c.missing is not None else None,
-             "when": c.source is not None, "mechanism": c.mechanism}
+            _compact({"id": c.id, "kind": c.kind, "rank": c.rank, "order": c.order,
+                      "from": _day(c.start), "until": _day(c.until),
+                      "outcomes": sorted(c.outcomes) if c.outcomes is not None else None,
+                      "missing": sorted(c.missing) if c.missing is not None else None,
+                      "mechanism": c.mechanism})
             for c in _texts(rs)
         ],
         "bases": sorted(rs.bases),  # the outcomes that rest on a rule of their own
