@@ -599,7 +599,10 @@ function exemptEngine(C) {
     facts: FACT_KEYS.slice(),
     /* The verdict for plain-object facts on asOf ("YYYY-MM-DD", default today in Moscow):
      * {outcome, as_of, rules_version, grounds: [{id, outcome, status, needs}], advice: [ground ids],
-     *  missing, caveats: [ids], notes: [ids]}. Throws a FactsError (.keys, .message) on bad facts. */
+     *  missing, caveats: [ids], notes: [ids], steps: [ids], basis, skipped,
+     *  mechanisms: {mobilization|conscription|assemblies: {outcome, concerns, until, grounds,
+     *  missing, caveats, notes, steps, basis, dates: [[id, "YYYY-MM-DD"]]}}} (rules.MechanismOut by
+     *  ids). Throws a FactsError (.keys, .message) on bad facts. */
     evaluate: function (facts, asOf, dontKnow) {
       var day = dayOf(asOf);
       return assess(implied(validate(facts, day)), day, dontKnow === undefined || dontKnow === null ? null : setOf(dontKnow));
