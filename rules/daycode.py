@@ -119,16 +119,19 @@ def compile_day(
     return ns["run"]  # type: ignore[no-any-return]
 
 
-ScopeFunction = Callable[[Facts, Context], tuple[str, ...]]
+ScopeFunction = Callable[[Facts, Context], tuple[tuple[str, ...], ...]]
 
 
-def compile_scope(grounds: Sequence[CompiledGround]) -> ScopeFunction:
-    """The ids of the scope grounds (in this order) that apply, as one generated function."""
-    body = ["    hits = ()"]
-    for cg in grounds:
-        body.append(f"    if {expression(cg.ground.when, {})} == 2:\n"
-                    f"        hits += ({cg.ground.id!r},)")
-    body.append("    return hits")
+def compile_scope(mechanisms: Sequence[Sequence[CompiledGround]]) -> ScopeFunction:
+    """For each mechanism's scope grounds (in this order), the ids of those that apply: one
+    generated function for all mechanisms, so the facts are read once."""
+    body: list[str] = []
+    for m, grounds in enumerate(mechanisms):
+        body.append(f"    h{m} = ()")
+        for cg in grounds:
+            body.append(f"    if {expression(cg.ground.when, {})} == 2:\n"
+                        f"        h{m} += ({cg.ground.id!r},)")
+    body.append("    return (" + "".join(f"h{m}, " for m in range(len(mechanisms))) + ")")
     source = "\n".join(body)
     used = sorted(k for k in FACTS if f"v_{k} " in source)
     head = ["def scope(f, ctx, min=min, max=max):", "    g = f.get"]

@@ -21,6 +21,7 @@ from .models import (
     AgeLimitPeriod,
     Confidence,
     ConscriptionAgePeriod,
+    Deadline,
     Question,
     Resource,
     RuleTest,
@@ -30,6 +31,7 @@ from .verdict import STRENGTH, BasisOut, DateOut, GroundOut, MechanismOut, TextO
 MOSCOW = dt.timezone(dt.timedelta(hours=3), "MSK")  # no DST since 2014
 CONFIDENCE_ORDER: dict[str, int] = {"V": 2, "P": 1, "M": 0}
 OUTCOME_BY_STRENGTH: dict[int, str] = {v: k for k, v in reversed(STRENGTH.items())}
+OTHER_MECHANISMS = MECHANISMS[1:]  # besides mobilization, whose answer is the verdict's own
 
 
 def implied(facts: Facts) -> Facts:
@@ -129,7 +131,9 @@ class RuleSet:
         self.ground_by_id = {g.ground.id: g for g in grounds}
         self.by_mechanism: dict[str, list[CompiledGround]] = {
             m: [g for g in grounds if g.ground.mechanism == m] for m in MECHANISMS}
-        self._deadlines = {g.ground.id: g.ground.deadline for g in grounds if g.ground.deadline}
+        self._deadlines: dict[str, dict[str, Deadline]] = {m: {g.ground.id: g.ground.deadline for g in grounds
+                               if g.ground.deadline and g.ground.mechanism == m}
+                           for m in MECHANISMS}
         self.age_limits = AgeLimits(age_limits, conscription_age)
         self.age_periods = age_limits
         self.conscription_periods = conscription_age or []
@@ -144,8 +148,8 @@ class RuleSet:
         # Mechanisms whose texts depend on open facts (Step.missing): their texts are not cached.
         self._text_missing: dict[str, bool] = {m: any(c.missing is not None and c.mechanism == m
                                      for c in (*caveats, *notes, *steps)) for m in MECHANISMS}
-        self._scoped: dict[tuple[dt.date, str], ScopeFunction] = {}
-        self._scope_code: dict[tuple[int, ...], ScopeFunction] = {}
+        self._scoped: dict[dt.date, ScopeFunction] = {}
+        self._scope_code: dict[tuple[tuple[int, ...], ...], ScopeFunction] = {}
         self._outside: dict[tuple[str, tuple[str, ...], str], MechanismOut] = {}
         self._fixed_texts: dict[tuple[dt.date, str, str, str], tuple[
             tuple[TextOut, ...], tuple[TextOut, ...], tuple[TextOut, ...]]] = {}
@@ -311,8 +315,13 @@ class RuleSet:
             id="mobilization", outcome=outcome, concerns=True, until=None, grounds=grounds_t,
             missing=missing_t, caveats=caveats, notes=notes, steps=steps, basis=basis_out,
             dates=())}
-        for mech in MECHANISMS[1:]:
-            mechanisms[mech] = self._mechanism(mech, facts, ctx, day, lang, dont_know)
+        outside = self._outside
+        for mech, hits in zip(OTHER_MECHANISMS, self._scope(day)(facts, ctx), strict=True):
+            if hits:
+                out = outside.get((mech, hits, lang))
+                mechanisms[mech] = out if out is not None else self._out_of_scope(mech, hits, lang)
+            else:
+                mechanisms[mech] = self._mechanism(mech, facts, ctx, day, lang, dont_know)
         return Verdict.build(
             outcome=outcome,
             as_of=plan.iso,
@@ -328,20 +337,20 @@ class RuleSet:
             mechanisms=mechanisms,
         )
 
-    def _scope(self, day: dt.date, mech: str) -> ScopeFunction:
-        """The mechanism's scope test on `day`: the applying scope grounds, in verdict order."""
-        key = (day, mech)
-        found = self._scoped.get(key)
+    def _scope(self, day: dt.date) -> ScopeFunction:
+        """The scope test of every mechanism besides mobilization on `day`: for each (in
+        OTHER_MECHANISMS order) the ids of its applying scope grounds, in verdict order."""
+        found = self._scoped.get(day)
         if found is None:
             if len(self._scoped) > 4096:
                 self._scoped.clear()
-            grounds = sorted((g for g in self._in_force(day, mech) if g.ground.scope),
-                             key=lambda g: (-g.strength, g.order))
-            ids = tuple(g.order for g in grounds)
+            lists = [sorted((g for g in self._in_force(day, m) if g.ground.scope),
+                            key=lambda g: (-g.strength, g.order)) for m in OTHER_MECHANISMS]
+            ids = tuple(tuple(g.order for g in gs) for gs in lists)
             found = self._scope_code.get(ids)
             if found is None:
-                found = self._scope_code[ids] = compile_scope(grounds)
-            self._scoped[key] = found
+                found = self._scope_code[ids] = compile_scope(lists)
+            self._scoped[day] = found
         return found
 
     def _out_of_scope(self, mech: str, hits: tuple[str, ...], lang: str) -> MechanismOut:
@@ -358,10 +367,8 @@ class RuleSet:
 
     def _mechanism(self, mech: str, facts: Facts, ctx: Context, day: dt.date, lang: str,
                    dont_know: Collection[str] | None) -> MechanismOut:
-        """One mechanism besides mobilization, by its day's generated function."""
-        hits = self._scope(day, mech)(facts, ctx)
-        if hits:
-            return self._out_of_scope(mech, hits, lang)
+        """One mechanism besides mobilization that concerns the person (no scope ground applies:
+        see `_scope`), by its day's generated function."""
         best, any_possible, grounds, missing, _, conditional, _ = self._plan(day, mech).run(
             facts, ctx, lang)
         outcome = OUTCOME_BY_STRENGTH[best] if best else (
@@ -380,7 +387,7 @@ class RuleSet:
             caveats, notes, steps = texts
         concerns = True  # (no scope ground applies: checked above)
         dates: list[DateOut] = []
-        deadlines = self._deadlines
+        deadlines = self._deadlines[mech]
         for g in grounds if deadlines else ():
             deadline = deadlines.get(g.id)
             if deadline is not None:
@@ -481,8 +488,8 @@ class RuleSet:
         facts = implied(facts)
         ctx = Context(day, self.age_limits, facts)
         wanted = set(self._plan(day).run(facts, ctx, "en")[3])
-        for mech in MECHANISMS[1:]:
-            if not self._scope(day, mech)(facts, ctx):  # outside it, nothing is missing
+        for mech, hits in zip(OTHER_MECHANISMS, self._scope(day)(facts, ctx), strict=True):
+            if not hits:  # outside it, nothing is missing
                 wanted |= self._plan(day, mech).run(facts, ctx, "en")[3]
         return wanted
 

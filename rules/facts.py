@@ -97,16 +97,16 @@ LEGACY_IMPLIES: dict[tuple[str, str | bool | int], dict[str, str | bool | int]] 
     ("student_program_ok", True): {"student_programme": "accredited", "student_first_time": True},
 }
 
-# (key, exact Python type) -> the values that are valid without further checks. A bool is not an
-# int here (True == 1), which is why the type is part of the key.
-_FAST: dict[tuple[str, type], frozenset[object] | range] = {}
+# key -> (exact Python type, the values that are valid without further checks). A bool is not an
+# int here (True == 1), which is why the exact type is checked.
+_FAST: dict[str, tuple[type, frozenset[object] | range]] = {}
 for _spec in FACTS.values():
     if _spec.kind == "enum":
-        _FAST[(_spec.key, str)] = frozenset(_spec.values)
+        _FAST[_spec.key] = (str, frozenset(_spec.values))
     elif _spec.kind == "bool":
-        _FAST[(_spec.key, bool)] = frozenset((True, False))
+        _FAST[_spec.key] = (bool, frozenset((True, False)))
     elif _spec.kind == "int":
-        _FAST[(_spec.key, int)] = range(_spec.minimum, _spec.maximum + 1)
+        _FAST[_spec.key] = (int, range(_spec.minimum, _spec.maximum + 1))
 
 # Keys that describe when he was born; the age-limit condition reads them together.
 BIRTH_KEYS = ("birth_date", "birth_year", "birth_month", "age")
@@ -157,10 +157,10 @@ def validate_facts(raw: Mapping[str, Any], as_of: dt.date | None = None) -> Fact
     facts: Facts = {}
     fast = _FAST
     for key, value in raw.items():
-        # The common case in one lookup: (exact type, allowed values) of a valid value.
-        allowed = fast.get((key, type(value)))
-        if allowed is not None and value in allowed:
-            facts[key] = value
+        # The common case in one lookup: the exact type and allowed values of a valid value.
+        known = fast.get(key)
+        if known is not None and type(value) is known[0] and value in known[1]:
+            facts[key] = raw[key]  # (`value` as typed: the exact-type test narrowed it to object)
         elif value is None:
             if key not in FACTS:
                 raise FactsError([key], f"{key}: unknown fact")
