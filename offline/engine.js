@@ -416,8 +416,8 @@ function exemptEngine(C) {
   function mechanism(mech, f, day, dontKnow, st, age, ageNeeds, cons) {
     var p = plan(day, mech), best = 0, possible = false, out = [], missing = {};
     if (mech !== "mobilization") {
-      // Outside the mechanism: only what puts him outside it (RuleSet._out_of_scope).
-      var hits = p.grounds.filter(function (g) { return g.scope && st[g.order] === TRUE; });
+      // Outside the mechanism: the first reason, in verdict order (RuleSet._out_of_scope).
+      var hits = p.grounds.filter(function (g) { return g.scope && st[g.order] === TRUE; }).slice(0, 1);
       if (hits.length) {
         return {outcome: "not_subject", concerns: false, until: null,
                 grounds: hits.map(function (g) { return {id: g.id, outcome: g.outcome, status: "applies", needs: []}; }),

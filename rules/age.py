@@ -128,13 +128,14 @@ class AgeLimits:
             }
         return table
 
-    def evaluate(self, facts: Facts, day: dt.date) -> tuple[int, tuple[str, ...]]:
+    def evaluate(self, facts: Facts, day: dt.date,
+                 born: tuple[Interval, str | None] | None = None) -> tuple[int, tuple[str, ...]]:
         """Status of "past the age limit" for the facts, and the unknown keys deciding it."""
         if facts.get("military_status") == "serving_contract":
             # Reserve limits (53-FZ Art. 53) govern reservists; a serviceman's limits are those
             # of service (Art. 49; during mobilization 269-FZ): a discharge matter, not call-up.
             return FALSE, ()
-        births, narrower = birth_interval(facts, day)
+        births, narrower = born or birth_interval(facts, day)
         sex = facts.get("sex")
         rank = facts.get("rank")
         table = self._table(day)
@@ -212,9 +213,8 @@ class ConscriptionAges:
     def __init__(self, periods: list[ConscriptionAgePeriod]) -> None:
         self.periods = periods
         self._over: dict[dt.date, tuple[Interval, ...]] = {}
-        # By the birth facts and the day: the hot path sees the same few again and again.
-        self._results: dict[tuple[object, ...], tuple[int, tuple[str, ...], int,
-                                                      tuple[str, ...]]] = {}
+        self._youngest: dict[dt.date, dt.date] = {}
+        self._none_in_force: set[dt.date] = set()
 
     def _in_force(self, day: dt.date) -> ConscriptionAgePeriod | None:
         for p in self.periods:
@@ -234,26 +234,25 @@ class ConscriptionAges:
                 for p in self.periods if p.valid_from is None or p.valid_from <= day)
         return found
 
-    def evaluate(self, facts: Facts, day: dt.date) -> tuple[int, tuple[str, ...], int,
-                                                            tuple[str, ...]]:
-        """(status of `under`, its needs, status of `over`, its needs)."""
-        g = facts.get
-        key = (g("birth_date"), g("birth_year"), g("birth_month"), g("age"), day)
-        found = self._results.get(key)
-        if found is None:
-            if len(self._results) > 8192:
-                self._results.clear()
-            found = self._results[key] = self._evaluate(facts, day)
-        return found
-
-    def _evaluate(self, facts: Facts, day: dt.date) -> tuple[int, tuple[str, ...], int,
-                                                             tuple[str, ...]]:
-        births, narrower = birth_interval(facts, day)
+    def evaluate(self, facts: Facts, day: dt.date,
+                 born: tuple[Interval, str | None] | None = None
+                 ) -> tuple[int, tuple[str, ...], int, tuple[str, ...]]:
+        """(status of `under`, its needs, status of `over`, its needs). `born`: the facts'
+        birth interval and narrower key (birth_interval), when already known."""
+        births, narrower = born or birth_interval(facts, day)
         needs = (narrower,) if narrower else ()
-        p = self._in_force(day)
-        if p is None:  # no conscription age in force: nobody is within it
+        youngest = self._youngest.get(day)
+        if youngest is None:
+            if len(self._youngest) > 4096:
+                self._youngest.clear()
+            p = self._in_force(day)
+            # Born after this day: under the minimum (no period in force: nobody is within it).
+            youngest = self._youngest[day] = (
+                latest_birth_reaching(day, p.minimum) if p is not None else MIN_BIRTH)
+            if p is None:
+                self._none_in_force.add(day)
+        if day in self._none_in_force:
             return FALSE, (), TRUE, ()
-        youngest = latest_birth_reaching(day, p.minimum)  # born after this: under the minimum
         lo, hi = births
         under = TRUE if lo > youngest else FALSE if hi <= youngest else UNKNOWN
         over = _status(self.over_births(day), births)

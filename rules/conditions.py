@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .age import FALSE, TRUE, UNKNOWN, AgeLimits
+from .age import FALSE, TRUE, UNKNOWN, AgeLimits, birth_interval
 from .facts import FACTS, Facts
 from .models import AgeLimit, All, Any_, Condition, ConscriptionAge, FactAtLeast, FactIn, FactIs
 
@@ -18,7 +18,7 @@ from .models import AgeLimit, All, Any_, Condition, ConscriptionAge, FactAtLeast
 class Context:
     """One evaluation: the day and the age-limit result, computed at most once."""
 
-    __slots__ = ("_age", "_cons", "as_of", "facts", "limits")
+    __slots__ = ("_age", "_born", "_cons", "as_of", "facts", "limits")
 
     def __init__(self, as_of: dt.date, limits: AgeLimits, facts: Facts) -> None:
         self.as_of = as_of
@@ -26,16 +26,23 @@ class Context:
         self.facts = facts
         self._age: tuple[int, tuple[str, ...]] | None = None
         self._cons: tuple[int, tuple[str, ...], int, tuple[str, ...]] | None = None
+        self._born: tuple[tuple[dt.date, dt.date], str | None] | None = None
+
+    def born(self) -> tuple[tuple[dt.date, dt.date], str | None]:
+        """The birth interval the facts allow and the key that would narrow it (age.py)."""
+        if self._born is None:
+            self._born = birth_interval(self.facts, self.as_of)
+        return self._born
 
     def age(self) -> tuple[int, tuple[str, ...]]:
         if self._age is None:
-            self._age = self.limits.evaluate(self.facts, self.as_of)
+            self._age = self.limits.evaluate(self.facts, self.as_of, self.born())
         return self._age
 
     def conscription(self) -> tuple[int, tuple[str, ...], int, tuple[str, ...]]:
         """(under the minimum, its needs, over the maximum, its needs) of conscription age."""
         if self._cons is None:
-            self._cons = self.limits.conscription.evaluate(self.facts, self.as_of)
+            self._cons = self.limits.conscription.evaluate(self.facts, self.as_of, self.born())
         return self._cons
 
 

@@ -123,22 +123,23 @@ ScopeFunction = Callable[[Facts, Context], tuple[tuple[str, ...], ...]]
 
 
 def compile_scope(mechanisms: Sequence[Sequence[CompiledGround]]) -> ScopeFunction:
-    """For each mechanism's scope grounds (in this order), the ids of those that apply: one
-    generated function for all mechanisms, so the facts are read once."""
+    """For each mechanism's scope grounds (in this order), the first that applies, as a tuple of
+    its id (empty when none does): one generated function for all mechanisms. The age leaves are
+    computed only when reached (a woman never needs her conscription age)."""
     body: list[str] = []
     for m, grounds in enumerate(mechanisms):
         body.append(f"    h{m} = ()")
-        for cg in grounds:
-            body.append(f"    if {expression(cg.ground.when, {})} == 2:\n"
-                        f"        h{m} += ({cg.ground.id!r},)")
+        for n, cg in enumerate(grounds):
+            test = (expression(cg.ground.when, {})
+                    .replace("age_status", "ctx.age()[0]")
+                    .replace("cons_under", "ctx.conscription()[0]")
+                    .replace("cons_over", "ctx.conscription()[2]"))
+            body.append(f"    {'if' if n == 0 else 'elif'} {test} == 2:\n"
+                        f"        h{m} = ({cg.ground.id!r},)")
     body.append("    return (" + "".join(f"h{m}, " for m in range(len(mechanisms))) + ")")
     source = "\n".join(body)
     used = sorted(k for k in FACTS if f"v_{k} " in source)
     head = ["def scope(f, ctx, min=min, max=max):", "    g = f.get"]
-    if "age_status" in source:
-        head.append("    age_status = ctx.age()[0]")
-    if "cons_" in source:
-        head.append("    cons_under, _, cons_over, _ = ctx.conscription()")
     head += [f"    v_{k} = g({k!r})" for k in used]
     ns: dict[str, Any] = {}
     exec("\n".join(head) + "\n" + source, ns)

@@ -277,10 +277,10 @@ class RuleSet:
                 found.append((cg.sort_possible, cg, UNKNOWN, needs))
         outcome = OUTCOME_BY_STRENGTH[best] if best else (
             "undetermined" if any_possible else "subject")
-        if mech != "mobilization" and any(s == TRUE and cg.ground.scope for _, cg, s, _ in found):
-            # Outside the mechanism: only what puts him outside it (RuleSet._out_of_scope).
-            return ("not_subject", [x for x in found if x[2] == TRUE and x[1].ground.scope], (),
-                    ctx, statuses)
+        outside = [x for x in found if x[2] == TRUE and x[1].ground.scope]
+        if mech != "mobilization" and outside:
+            # Outside the mechanism: the first reason, in verdict order (RuleSet._out_of_scope).
+            return "not_subject", [min(outside, key=_first)], (), ctx, statuses
         missing: set[str] = set()
         for _, cg, status, needs in found:
             if status == UNKNOWN and cg.strength > best:
@@ -354,8 +354,8 @@ class RuleSet:
         return found
 
     def _out_of_scope(self, mech: str, hits: tuple[str, ...], lang: str) -> MechanismOut:
-        """A mechanism that does not concern the person: only the grounds that put him outside
-        it, nothing missing, no texts (a front end does not list it)."""
+        """A mechanism that does not concern the person: only the (first) ground that puts him
+        outside it, nothing missing, no texts (a front end does not list it)."""
         key = (mech, hits, lang)
         out = self._outside.get(key)
         if out is None:
