@@ -56,19 +56,17 @@ def expression(cond: Condition) -> str:
     and `age` (the age-limit status) and `cons` (conscription age: [under, its needs, over, its
     needs]): 0 false, 1 unknown, 2 true (Kleene: all = min, any = max), exactly as
     conditions.expression."""
+    # Through the three helpers of compile_rules (I, N, L): the page carries less.
     if isinstance(cond, FactIs):
-        v = _fact(cond.fact)
-        return f"({v}===undefined?{UNKNOWN}:{v}==={_value(cond.is_)}?{TRUE}:0)"
+        return f"I({_fact(cond.fact)},{_value(cond.is_)})"
     if isinstance(cond, FactIn):
-        v = _fact(cond.fact)
         whole = set(cond.in_) >= set(FACTS[cond.fact].values)
         unknown = TRUE if whole else UNKNOWN
-        test = "||".join(f"{v}==={_value(x)}" for x in sorted(set(cond.in_)))
-        return f"({v}===undefined?{unknown}:({test})?{TRUE}:0)"
+        members = ",".join(_value(x) for x in sorted(set(cond.in_)))
+        return f"N({_fact(cond.fact)},[{members}],{unknown})"
     if isinstance(cond, FactAtLeast):
-        v = _fact(cond.fact)
         unknown = TRUE if cond.at_least <= FACTS[cond.fact].minimum else UNKNOWN
-        return f"({v}===undefined?{unknown}:{v}>={int(cond.at_least)}?{TRUE}:0)"
+        return f"L({_fact(cond.fact)},{int(cond.at_least)},{unknown})"
     if isinstance(cond, AgeLimit):
         return "age"
     if isinstance(cond, ConscriptionAge):
@@ -180,7 +178,13 @@ def compile_rules(rs: RuleSet, name: str = "EXEMPT_COMPILED") -> str:
     cons): the status of ground i's advice condition. texts[j](f, age, cons): the condition of
     caveat, note or step j (data.texts)."""
     grounds = rs.grounds
-    lines = [f"var {name}={{", f"data:{js_literal(engine_data(rs))},"]
+    # I: a fact is a value; N: a fact is one of values (`u` when unknown: 2 if the list is every
+    # value); L: an integer fact is at least n. 0 false, 1 unknown, 2 true.
+    helpers = (
+        f"function I(v,x){{return v===undefined?{UNKNOWN}:v===x?{TRUE}:0;}}"
+        f"function N(v,xs,u){{return v===undefined?u:xs.indexOf(v)>=0?{TRUE}:0;}}"
+        f"function L(v,n,u){{return v===undefined?u:v>=n?{TRUE}:0;}}")
+    lines = [f"var {name}=(function(){{{helpers}return{{", f"data:{js_literal(engine_data(rs))},"]
     lines.append("statuses:function(f,age,cons){return[" +
                  ",".join(expression(cg.ground.when) for cg in grounds) + "];},")
     needs = []
@@ -203,7 +207,7 @@ def compile_rules(rs: RuleSet, name: str = "EXEMPT_COMPILED") -> str:
         for c in _texts(rs)
     ]
     lines.append("texts:[" + ",".join(texts) + "]")
-    lines.append("};")
+    lines.append("};})();")
     return "\n".join(lines) + "\n"
 
 

@@ -228,3 +228,19 @@ def test_an_assembly_summons_reaches_only_reservists(rs: RuleSet) -> None:
     for status in FACTS["military_status"].values:
         m = rs.evaluate({**RESERVIST, "military_status": status, "age": 35}, TODAY)
         assert m.mechanisms["assemblies"].concerns == (status == "reserve"), status
+
+
+def test_a_conscripts_steps_say_what_to_do_and_never_send_him_to_the_voenkomat(
+        rs: RuleSet) -> None:
+    v = rs.evaluate(COMPLETE_CONSCRIPT | {"birth_date": "2005-01-01"}, TODAY, lang="ru")
+    cons = v.mechanisms["conscription"]
+    assert cons.outcome == "subject"
+    assert [s.id for s in cons.steps] == ["conscription_watch_register"]
+    before = rs.evaluate(COMPLETE_CONSCRIPT | {"birth_date": "2005-01-01"}, dt.date(2024, 10, 31))
+    assert before.mechanisms["conscription"].steps == ()  # no register of summonses yet
+    student = rs.evaluate(CONSCRIPT | {"birth_date": "2005-01-01", "student": "full_time"}, TODAY)
+    assert "conscription_study_certificate" in [s.id for s in student.mechanisms[
+        "conscription"].steps]
+    for m in v.mechanisms.values():
+        for step in m.steps:
+            assert "уточн" not in step.text  # never "go and clarify"
