@@ -339,7 +339,8 @@ class RuleSet:
 
     def _scope(self, day: dt.date) -> ScopeFunction:
         """The scope test of every mechanism besides mobilization on `day`: for each (in
-        OTHER_MECHANISMS order) the ids of its applying scope grounds, in verdict order."""
+        OTHER_MECHANISMS order) the id of its first applying scope ground in verdict order, as a
+        tuple (empty: the mechanism concerns the person)."""
         found = self._scoped.get(day)
         if found is None:
             if len(self._scoped) > 4096:
