@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from rules import FACTS, FactsError, RuleSet, today_in_moscow, validate_facts
 from rules.models import Question
 
-from . import render
+from . import notice_screens, render
 from .html_text import esc
 from .i18n import Tr, tr
 from .state_codec import State, code_value, value_code
@@ -112,6 +112,8 @@ def press(env: Env, state: State) -> View:
         return detail(env, state)
     if screen == Screen.BACK:
         return _back(env, state)
+    if screen == Screen.NOTICE:
+        return notice_screens.press(rs, state) or _stale(env, state)
     return _answer(env, state, screen)
 
 
@@ -232,6 +234,7 @@ def greeting(env: Env, state: State) -> View:
     state = _bare(state, Screen.GREETING)
     return View([render.greeting(t, env.rules.typical_total({}, state.as_of))], [
         [Button(t.gettext("▶ Start"), _bare(state, Screen.RESTART), key="s")],
+        [Button(t.gettext(notice_screens.TITLE), notice_screens.start(state), key="n")],
         [Button(t.gettext("Already serving or mobilized"),
                 _bare(state, Screen.PAGE, Page.CALLED_UP + NEW_MESSAGE), key="a")],
         [Button(t.gettext("A summons in hand"),

@@ -18,6 +18,8 @@ from .facts import BIRTH_KEYS, FACTS, FactsError, check_value
 from .guides import TELEGRAM_MESSAGE_LIMIT, CompiledGuide, CompiledSection
 from .models import (
     FILE_MODELS,
+    NoticesFile,
+    NoticeTest,
     LANGS,
     ActsFile,
     AgeLimitsFile,
@@ -36,6 +38,7 @@ from .models import (
     StepsFile,
     TestsFile,
 )
+from .notice import NoticeBook, build_notices, check_notice_test, check_test_refs
 from .textcheck import check_texts
 from .verdict import STRENGTH, BasisOut, CitationOut, TextOut
 from .yamlload import Loc, RuleBaseError, RuleBaseErrors, YamlDoc, field_path, parse_yaml
@@ -380,6 +383,8 @@ def _build(root: Path, docs: dict[str, YamlDoc], parsed: dict[str, Any],
 
     # Guides
     guides = _build_guides(docs["guides.yaml"], parsed["guides.yaml"], citations_out, errs)
+    notices_file: NoticesFile = parsed["notices.yaml"]
+    notices = build_notices(docs["notices.yaml"], notices_file, citations_out, errs)
 
     # Tests refer to grounds and facts
     tests: list[RuleTest] = []
@@ -401,6 +406,12 @@ def _build(root: Path, docs: dict[str, YamlDoc], parsed: dict[str, Any],
                 if key not in FACTS:
                     errs.add(tdoc, (*loc, "expect", "missing"), f"unknown fact {key!r}")
             tests.append(t)
+        for i, nt in enumerate(value.notice_tests):
+            if nt.name in names:
+                errs.add(tdoc, ("notice_tests", i, "name"), f"duplicate test name {nt.name!r}")
+            names.add(nt.name)
+            check_test_refs(tdoc, ("notice_tests", i), notices, nt, errs)
+            notices.tests.append(nt)
 
     if errs.errors:
         return None
@@ -410,6 +421,7 @@ def _build(root: Path, docs: dict[str, YamlDoc], parsed: dict[str, Any],
         caveats=caveats, notes=notes, steps=steps, bases=bases,
         official=resources_file.official,
         independent=resources_file.independent, tests=tests, guides=guides,
+        notices=notices,
     )
 
 
@@ -500,6 +512,19 @@ def run_rule_tests(ruleset: RuleSet, docs: dict[str, YamlDoc] | None = None) -> 
                 failures.append(RuleBaseError(
                     name, doc.line_of(loc), field_path(loc), f"{test.name}: {problem}"
                 ))
+        failures += _run_notice_tests(ruleset.notices, name, doc)
+    return failures
+
+
+def _run_notice_tests(book: NoticeBook | None, name: str, doc: YamlDoc) -> list[RuleBaseError]:
+    failures: list[RuleBaseError] = []
+    for i, raw in enumerate(doc.data.get("notice_tests") or [] if book else []):
+        test = NoticeTest.model_validate(raw, by_alias=True)
+        problem = check_notice_test(book, test) if book else None
+        if problem:
+            loc: Loc = ("notice_tests", i)
+            failures.append(RuleBaseError(
+                name, doc.line_of(loc), field_path(loc), f"{test.name}: {problem}"))
     return failures
 
 

@@ -1,0 +1,241 @@
+""""What is this notice?": three button questions (where it came from, what it calls to, the day
+it was posted or handed over) and the answer from the rule base (rules/notice.py).
+
+The answers travel in the button's state like every other answer, in two fields and nothing
+else (facts stay empty):
+
+    question = source * 8 + purpose   (each 0 = not answered yet, else its 1-based place in
+                                       notices.yaml, where entries are appended, never reordered)
+    option   = 0                      the date question, its first page of days
+               1 .. 61                posted or handed over (option - 1) days before the as-of date
+               62                     the date is not known
+               + 64                   (on an answer) the second screen: what the law requires
+               125 .. 127             the date question, page 1 .. 3 (older days)
+
+Dates are counted back from the state's as-of date, so a press the next morning shows the same
+answer as the evening before; the screen says which day it counts from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from rules import RuleSet, today_in_moscow
+from rules.notice import NoticeAnswers, NoticeBook, NoticeError, NoticeLineOut, NoticeOut
+
+from . import render
+from .html_text import b, esc, i
+from .i18n import N_, Tr, tr
+from .state_codec import State
+from .views import NEW_MESSAGE, Button, Page, Screen, View
+
+MAX_DAYS_AGO = 60  # the date question offers the last 60 days and "I don't know"
+UNKNOWN_DATE = 62
+SECOND = 64  # added to an answer's option: the "what the law requires" screen
+PICKER = 124  # PICKER + n: the date question's page n (1..3); page 0 is option 0
+DAYS_PER_PAGE = 16
+DAYS_PER_ROW = 4
+SLOT = 8  # question = source * SLOT + purpose
+
+TITLE = N_("What is this notice?")
+
+
+@dataclasses.dataclass(frozen=True)
+class Answers:
+    source: int  # 0 = not yet, else 1-based
+    purpose: int
+    date: int  # option without SECOND: 0 / PICKER+n = asking, 1..61 days ago + 1, 62 unknown
+    second: bool
+
+    @classmethod
+    def of(cls, state: State) -> Answers:
+        option = state.option
+        second = SECOND <= option < PICKER
+        return cls(state.question // SLOT, state.question % SLOT,
+                   option - SECOND if second else option, second)
+
+    def state(self, base: State, **changes: int | bool) -> State:
+        a = dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+        option = a.date + (SECOND if a.second and 1 <= a.date <= UNKNOWN_DATE else 0)
+        return dataclasses.replace(base, screen=int(Screen.NOTICE),
+                                   question=a.source * SLOT + a.purpose, option=option,
+                                   facts={}, dont_know=frozenset())
+
+    @property
+    def answered(self) -> bool:
+        return 1 <= self.date <= MAX_DAYS_AGO + 1 or self.date == UNKNOWN_DATE
+
+    @property
+    def picker_page(self) -> int:
+        return self.date - PICKER if self.date > PICKER else 0
+
+
+def start(state: State) -> State:
+    """The state of the greeting's button: the first question."""
+    return Answers(0, 0, 0, False).state(state)
+
+
+def press(rs: RuleSet, state: State) -> View | None:
+    """The notice screen for `state`; None when the state does not fit this rule base (the
+    caller answers it as a stale button)."""
+    book = rs.notices
+    if book is None:
+        return None
+    a = Answers.of(state)
+    sources, purposes = book.data.sources, book.data.purposes
+    valid_date = (a.date <= MAX_DAYS_AGO + 1 or a.date == UNKNOWN_DATE
+                  or PICKER < a.date <= PICKER + _pages() - 1)
+    if a.source > len(sources) or a.purpose > len(purposes) or not valid_date:
+        return None
+    if a.purpose and not a.source:
+        return None
+    t = tr(state.lang)
+    if not a.source:
+        return _choose(t, state, a, N_("Where did it come from?"),
+                       [(c.label.get(t.lang), a.state(state, source=n))
+                        for n, c in enumerate(sources, start=1)],
+                       back=dataclasses.replace(state, screen=int(Screen.GREETING), question=0,
+                                                option=0))
+    if not a.purpose:
+        return _choose(t, state, a, N_("What does it call you to?"),
+                       [(p.label.get(t.lang), a.state(state, purpose=n))
+                        for n, p in enumerate(purposes, start=1)],
+                       back=a.state(state, source=0), hint=N_(
+                           "The purpose is printed on the summons, next to the date and "
+                           "time to report."))
+    if not a.answered:
+        return _date_question(t, state, a)
+    source, purpose = sources[a.source - 1].id, purposes[a.purpose - 1].id
+    as_of = state.as_of
+    posted = None if a.date == UNKNOWN_DATE else as_of - dt.timedelta(days=a.date - 1)
+    try:
+        out = rs.notice(book.answers(source, purpose, posted, as_of), as_of, state.lang)
+    except NoticeError:
+        return None
+    return _answer(t, state, a, out, book)
+
+
+def _pages() -> int:
+    return (MAX_DAYS_AGO + DAYS_PER_PAGE) // DAYS_PER_PAGE
+
+
+def _header(t: Tr, state: State) -> list[str]:
+    return [render.neutral_header(t), b(t.gettext(TITLE)),
+            render.as_of_line(t, state.as_of, today_in_moscow())]
+
+
+def _nav(t: Tr, state: State, back: State) -> list[list[Button]]:
+    here = state
+    return [[Button(t.gettext("◀ Back"), back, key="b"),
+             Button(t.gettext("↺ Start over"), start(state), key="r")],
+            [_lang(here)]]
+
+
+def _lang(state: State) -> Button:
+    other = "en" if state.lang == "ru" else "ru"
+    return Button("🌐 " + ("English" if other == "en" else "Русский"),
+                  dataclasses.replace(state, lang=other), kind="lang", key="l")
+
+
+def _choose(t: Tr, state: State, a: Answers, question: str,
+            choices: list[tuple[str, State]], back: State, hint: str | None = None) -> View:
+    text = [*_header(t, state), "", b(t.gettext(question))]
+    if hint:
+        text += ["", i(t.gettext(hint))]
+    rows = [[Button(label, target, kind="answer")] for label, target in choices]
+    return View(["\n".join(text)], rows + _nav(t, state, back))
+
+
+def _date_question(t: Tr, state: State, a: Answers) -> View:
+    page = a.picker_page
+    first = page * DAYS_PER_PAGE
+    last = min(first + DAYS_PER_PAGE - 1, MAX_DAYS_AGO)
+    today = state.as_of == today_in_moscow()
+    days: list[Button] = []
+    for ago in range(first, last + 1):
+        day = state.as_of - dt.timedelta(days=ago)
+        shown = day.strftime("%d.%m")
+        if ago == 0:
+            label = (t.gettext("Today, {date}") if today else "{date}").format(date=shown)
+        elif ago == 1 and today:
+            label = t.gettext("Yesterday, {date}").format(date=shown)
+        else:
+            label = shown
+        days.append(Button(label, a.state(state, date=ago + 1), kind="answer"))
+    rows = [days[n:n + DAYS_PER_ROW] for n in range(0, len(days), DAYS_PER_ROW)]
+    turn = []
+    if page > 0:
+        turn.append(Button(t.gettext("Later ▶"), a.state(
+            state, date=PICKER + page - 1 if page > 1 else 0), key="+"))
+    if page + 1 < _pages():
+        turn.insert(0, Button(t.gettext("◀ Earlier"), a.state(state, date=PICKER + page + 1),
+                              key="-"))
+    if turn:
+        rows.append(turn)
+    rows.append([Button(t.gettext("I don't know the date"), a.state(state, date=UNKNOWN_DATE),
+                        kind="answer")])
+    text = [*_header(t, state), "", b(t.gettext(
+        "On what day was it posted in the register or handed over to you?")), "",
+        i(t.gettext("For an electronic summons: the day it appeared in the register or on "
+                    "Gosuslugi. For a paper one: the day you signed for it. The last {n} "
+                    "days are offered.").format(n=MAX_DAYS_AGO))]
+    here = a.state(state)
+    return View(["\n".join(text)], rows + _nav(t, here, a.state(state, purpose=0, date=0)))
+
+
+def _line(t: Tr, line: NoticeLineOut) -> str:
+    return "\n".join(["• " + esc(line.text),
+                      *("   " + render.citation(t, c, confidence=True) for c in line.citations)])
+
+
+def _answer(t: Tr, state: State, a: Answers, out: NoticeOut, book: NoticeBook) -> View:
+    here = a.state(state)
+    text = _header(t, state)
+    if out.posted:
+        posted = dt.date.fromisoformat(out.posted)
+        n = (state.as_of - posted).days
+        if n == 0:
+            said = t.gettext("Posted or handed over on {date}, the day of this check.")
+        else:
+            said = t.ngettext("Posted or handed over on {date}, {n} day before {as_of}.",
+                              "Posted or handed over on {date}, {n} days before {as_of}.", n)
+        text.append(esc(said.format(date=posted.strftime("%d.%m.%Y"), n=n,
+                                    as_of=state.as_of.strftime("%d.%m.%Y"))))
+    else:
+        text.append(esc(t.gettext("The day it was posted or handed over is not known.")))
+    text += ["", b(out.title)]
+    if not a.second:  # the second screen is read after the first: the summary once
+        text.append(esc(out.summary))
+    if a.second:
+        blocks = [("What the law requires", out.requirements), ("Caveats", out.caveats)]
+    else:
+        blocks = [("Dates", out.dates)]
+    for heading, lines in blocks:
+        if lines:
+            text += ["", b(t.gettext(heading)), *(_line(t, ln) for ln in lines)]
+    text += ["", i(t.gettext("Not legal advice. Nothing you answered is stored."))]
+    other = a.state(state, second=not a.second)
+    rows = [
+        [Button(t.gettext("What the law requires") if not a.second
+                else t.gettext("◀ The dates"), other, key="w")],
+        [Button(t.gettext("A summons in hand"),
+                _page(state, Page.SUMMONS), key="m"),
+         Button(t.gettext("Get help"), _page(state, Page.GET_HELP), key="h")],
+        [Button(t.gettext("▶ Start the questions"),
+                dataclasses.replace(here, screen=int(Screen.RESTART), question=0, option=0),
+                key="s")],
+        [Button(t.gettext("◀ Back"), a.state(state, date=0, second=False), key="b"),
+         Button(t.gettext("↺ Another notice"), start(state), key="n")],
+        [_lang(here)],
+    ]
+    return View(["\n".join(text)], rows)
+
+
+def _page(state: State, which: Page) -> State:
+    return dataclasses.replace(state, screen=int(Screen.PAGE), question=0,
+                               option=int(which) + NEW_MESSAGE, facts={}, dont_know=frozenset())
+
+
+# Headings translated where shown (the loop above passes them through gettext).
+_HEADINGS = (N_("What the law requires"), N_("Caveats"), N_("Dates"))
