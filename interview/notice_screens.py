@@ -22,7 +22,7 @@ import dataclasses
 import datetime as dt
 
 from rules import RuleSet, today_in_moscow
-from rules.notice import NoticeAnswers, NoticeBook, NoticeError, NoticeLineOut, NoticeOut
+from rules.notice import NoticeBook, NoticeError, NoticeLineOut, NoticeOut
 
 from . import render
 from .html_text import b, esc, i

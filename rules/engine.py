@@ -13,7 +13,6 @@ from .conditions import Context, compile_statuses
 from .daycode import DayFunction, compile_day
 from .facts import Facts, validate_facts
 from .guides import CompiledGuide, GuideOut
-from .notice import NoticeAnswers, NoticeBook, NoticeError, NoticeOut
 from .models import (
     LANGS,
     Act,
@@ -23,6 +22,7 @@ from .models import (
     Resource,
     RuleTest,
 )
+from .notice import NoticeAnswers, NoticeBook, NoticeError, NoticeOut
 from .verdict import STRENGTH, BasisOut, GroundOut, TextOut, Verdict
 
 MOSCOW = dt.timezone(dt.timedelta(hours=3), "MSK")  # no DST since 2014

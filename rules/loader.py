@@ -18,8 +18,6 @@ from .facts import BIRTH_KEYS, FACTS, FactsError, check_value
 from .guides import TELEGRAM_MESSAGE_LIMIT, CompiledGuide, CompiledSection
 from .models import (
     FILE_MODELS,
-    NoticesFile,
-    NoticeTest,
     LANGS,
     ActsFile,
     AgeLimitsFile,
@@ -30,6 +28,8 @@ from .models import (
     GroundsFile,
     GuidesFile,
     Note,
+    NoticesFile,
+    NoticeTest,
     QuestionsFile,
     Resource,
     ResourcesFile,

@@ -173,6 +173,7 @@ CitationsOut = Callable[[YamlDoc, Loc, list[Any]], dict[str, tuple[CitationOut, 
 def build_notices(doc: YamlDoc, data: NoticesFile, citations_out: CitationsOut,
                   errs: Any) -> NoticeBook:
     """Check the cross-references of notices.yaml (errors go to `errs.add(doc, loc, msg)`)."""
+    errors_before = len(errs.errors)
     ids: dict[str, set[str]] = {}
     for key in ("sources", "purposes", "mechanisms"):
         seen: set[str] = set()
@@ -202,7 +203,8 @@ def build_notices(doc: YamlDoc, data: NoticesFile, citations_out: CitationsOut,
             lines.append(_Line(item, kind, citations_out(doc, (*loc, "citations"),
                                                          item.citations)))
     book = NoticeBook(data, lines, [])
-    _check_length(doc, book, errs)
+    if len(errs.errors) == errors_before:  # only a consistent book can be rendered
+        _check_length(doc, book, errs)
     return book
 
 
