@@ -7,10 +7,11 @@ else (facts stay empty):
     question = source * 8 + purpose   (each 0 = not answered yet, else its 1-based place in
                                        notices.yaml, where entries are appended, never reordered)
     option   = 0                      the date question, its first page of days
-               1 .. 61                posted or handed over (option - 1) days before the as-of date
-               62                     the date is not known
-               + 64                   (on an answer) the second screen: what the law requires
-               125 .. 127             the date question, page 1 .. 3 (older days)
+               1 .. 60                posted or handed over (option - 1) days before the as-of date
+               61                     the date is not known
+               + 64                   (on an answer: 65 .. 125) the second screen, what the law
+                                      requires
+               126, 127               the date question, page 1 or 2 (older days)
 
 Dates are counted back from the state's as-of date, so a press the next morning shows the same
 answer as the evening before; the screen says which day it counts from.
@@ -30,11 +31,11 @@ from .i18n import N_, Tr, tr
 from .state_codec import State
 from .views import NEW_MESSAGE, Button, Page, Screen, View
 
-MAX_DAYS_AGO = 60  # the date question offers the last 60 days and "I don't know"
-UNKNOWN_DATE = 62
+MAX_DAYS_AGO = 59  # the date question offers the last 60 days and "I don't know"
+UNKNOWN_DATE = 61
 SECOND = 64  # added to an answer's option: the "what the law requires" screen
-PICKER = 124  # PICKER + n: the date question's page n (1..3); page 0 is option 0
-DAYS_PER_PAGE = 16
+PICKER = 125  # PICKER + n: the date question's page n (1..2); page 0 is option 0
+DAYS_PER_PAGE = 20
 DAYS_PER_ROW = 4
 SLOT = 8  # question = source * SLOT + purpose
 
@@ -45,13 +46,13 @@ TITLE = N_("What is this notice?")
 class Answers:
     source: int  # 0 = not yet, else 1-based
     purpose: int
-    date: int  # option without SECOND: 0 / PICKER+n = asking, 1..61 days ago + 1, 62 unknown
+    date: int  # option without SECOND: 0 or PICKER + n asking, 1..60 days ago + 1, 61 unknown
     second: bool
 
     @classmethod
     def of(cls, state: State) -> Answers:
         option = state.option
-        second = SECOND <= option < PICKER
+        second = SECOND < option <= SECOND + UNKNOWN_DATE
         return cls(state.question // SLOT, state.question % SLOT,
                    option - SECOND if second else option, second)
 
@@ -179,7 +180,7 @@ def _date_question(t: Tr, state: State, a: Answers) -> View:
         "On what day was it posted in the register or handed over to you?")), "",
         i(t.gettext("For an electronic summons: the day it appeared in the register or on "
                     "Gosuslugi. For a paper one: the day you signed for it. The last {n} "
-                    "days are offered.").format(n=MAX_DAYS_AGO))]
+                    "days are offered.").format(n=MAX_DAYS_AGO + 1))]
     here = a.state(state)
     return View(["\n".join(text)], rows + _nav(t, here, a.state(state, purpose=0, date=0)))
 

@@ -361,8 +361,8 @@ class NoticeMechanism(Strict):
 class NoticeItem(Strict):
     """One line of the answer, shown when it fits the answers: `sources`, `purposes` and
     `mechanisms` (null: any) and the posting date's window `from`..`until` (the as-of date when
-    the posting date is unknown). A date line (under `dates`) gives `days` (the posting date plus
-    so many days) or `next` (the first of these month-day dates after the as-of date) and says
+    the posting date is unknown). A line under `dates` may give `days` (the posting date plus
+    so many days) or `next` (the first of these month-day dates after the as-of date) and say
     it in `text` with {date}; `rule` says the same without a date, for an unknown posting date."""
 
     id: Id

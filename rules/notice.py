@@ -213,21 +213,25 @@ def _check_item(doc: YamlDoc, loc: Loc, kind: str, item: NoticeItem, errs: Any) 
     if kind == "dates":
         if item.days is not None and item.next is not None:
             errs.add(doc, (*loc, "next"), "give `days` or `next`, not both")
-        if not dated:
-            errs.add(doc, (*loc, "days"), "a date line needs `days` or `next`")
         if item.days is not None and item.rule is None:
             errs.add(doc, (*loc, "rule"), "needs `rule`: the line without a date, for an "
                                           "unknown posting date")
         for lang in LANGS:
             if dated and "{date}" not in item.text.get(lang):
                 errs.add(doc, (*loc, "text", lang), "must name the date: write {date}")
+            if not dated and "{" in item.text.get(lang):
+                errs.add(doc, (*loc, "text", lang), "a line without `days` or `next` has no "
+                                                    "{date}")
+        if not dated and item.rule is not None:
+            errs.add(doc, (*loc, "rule"), "a line without `days` or `next` needs no `rule`")
         for j, md in enumerate(item.next or []):
             try:
                 dt.date(2024, *(int(x) for x in md.split("-")))
             except ValueError:
                 errs.add(doc, (*loc, "next", j), f"not a day of the year: {md!r}")
     elif dated or item.rule is not None:
-        errs.add(doc, (*loc, "days"), f"only a date line takes days, next or rule ({kind})")
+        errs.add(doc, (*loc, "days"), f"only a line under `dates` takes days, next or rule "
+                                      f"(not under {kind})")
     else:
         for lang in LANGS:
             if "{" in item.text.get(lang) or "}" in item.text.get(lang):

@@ -10,12 +10,18 @@ from pathlib import Path
 import pytest
 
 import rules
-from rules.notice import NoticeError, next_listed
+from rules.notice import NoticeBook, NoticeError, next_listed
 from tests.test_rules_loader import line_of, load_error, mutate
 
 RS = rules.load()
-BOOK = RS.notices
-assert BOOK is not None
+
+
+def _book() -> NoticeBook:
+    assert RS.notices is not None, "the bundled rule base has notices.yaml"
+    return RS.notices
+
+
+BOOK = _book()
 
 
 def dates(source: str, purpose: str, posted: dt.date | None, as_of: dt.date,
