@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Collection, Mapping
+from typing import Protocol
 
 from rules import RuleSet, today_in_moscow
-from rules.notice import NoticeBook, NoticeError, NoticeLineOut, NoticeOut
+from rules.notice import NoticeError, NoticeLineOut, NoticeOut
 
 from . import render
 from .html_text import b, esc, i
@@ -40,6 +42,17 @@ DAYS_PER_ROW = 4
 SLOT = 8  # question = source * SLOT + purpose
 
 TITLE = N_("What is this notice?")
+
+
+class RowsOf(Protocol):
+    """flow.rows_of: a screen's navigation rows as interview/screens.py lays them out (passed in,
+    so this module does not import the flow that imports it)."""
+
+    def __call__(self, t: Tr, screen: str, targets: Mapping[str, State], *,
+                 flags: Collection[str] = (),
+                 slots: Mapping[str, list[list[Button]]] | None = None,
+                 formats: Mapping[str, Mapping[str, object]] | None = None
+                 ) -> list[list[Button]]: ...
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,7 +90,7 @@ def start(state: State) -> State:
     return Answers(0, 0, 0, False).state(state)
 
 
-def press(rs: RuleSet, state: State) -> View | None:
+def press(rs: RuleSet, state: State, rows_of: RowsOf) -> View | None:
     """The notice screen for `state`; None when the state does not fit this rule base (the
     caller answers it as a stale button)."""
     book = rs.notices
@@ -93,20 +106,20 @@ def press(rs: RuleSet, state: State) -> View | None:
         return None
     t = tr(state.lang)
     if not a.source:
-        return _choose(t, state, a, N_("Where did it come from?"),
+        return _choose(t, rows_of, state, N_("Where did it come from?"),
                        [(c.label.get(t.lang), a.state(state, source=n))
                         for n, c in enumerate(sources, start=1)],
                        back=dataclasses.replace(state, screen=int(Screen.GREETING), question=0,
                                                 option=0))
     if not a.purpose:
-        return _choose(t, state, a, N_("What does it call you to?"),
+        return _choose(t, rows_of, state, N_("What does it call you to?"),
                        [(p.label.get(t.lang), a.state(state, purpose=n))
                         for n, p in enumerate(purposes, start=1)],
                        back=a.state(state, source=0), hint=N_(
                            "The purpose is printed on the summons, next to the date and "
                            "time to report."))
     if not a.answered:
-        return _date_question(t, state, a)
+        return _date_question(t, rows_of, state, a)
     source, purpose = sources[a.source - 1].id, purposes[a.purpose - 1].id
     as_of = state.as_of
     posted = None if a.date == UNKNOWN_DATE else as_of - dt.timedelta(days=a.date - 1)
@@ -114,7 +127,7 @@ def press(rs: RuleSet, state: State) -> View | None:
         out = rs.notice(book.answers(source, purpose, posted, as_of), as_of, state.lang)
     except NoticeError:
         return None
-    return _answer(t, state, a, out, book)
+    return _answer(t, rows_of, state, a, out)
 
 
 def _pages() -> int:
@@ -126,29 +139,17 @@ def _header(t: Tr, state: State) -> list[str]:
             render.as_of_line(t, state.as_of, today_in_moscow())]
 
 
-def _nav(t: Tr, state: State, back: State) -> list[list[Button]]:
-    here = state
-    return [[Button(t.gettext("◀ Back"), back, key="b"),
-             Button(t.gettext("↺ Start over"), start(state), key="r")],
-            [_lang(here)]]
-
-
-def _lang(state: State) -> Button:
-    other = "en" if state.lang == "ru" else "ru"
-    return Button("🌐 " + ("English" if other == "en" else "Русский"),
-                  dataclasses.replace(state, lang=other), kind="lang", key="l")
-
-
-def _choose(t: Tr, state: State, a: Answers, question: str,
+def _choose(t: Tr, rows_of: RowsOf, state: State, question: str,
             choices: list[tuple[str, State]], back: State, hint: str | None = None) -> View:
     text = [*_header(t, state), "", b(t.gettext(question))]
     if hint:
         text += ["", i(t.gettext(hint))]
-    rows = [[Button(label, target, kind="answer")] for label, target in choices]
-    return View(["\n".join(text)], rows + _nav(t, state, back))
+    answers = [[Button(label, target, kind="answer")] for label, target in choices]
+    return View(["\n".join(text)], rows_of(t, "notice_question", {
+        "back": back, "restart": start(state), "lang": state}, slots={"@answers": answers}))
 
 
-def _date_question(t: Tr, state: State, a: Answers) -> View:
+def _date_question(t: Tr, rows_of: RowsOf, state: State, a: Answers) -> View:
     page = a.picker_page
     first = page * DAYS_PER_PAGE
     last = min(first + DAYS_PER_PAGE - 1, MAX_DAYS_AGO)
@@ -164,25 +165,23 @@ def _date_question(t: Tr, state: State, a: Answers) -> View:
         else:
             label = shown
         days.append(Button(label, a.state(state, date=ago + 1), kind="answer"))
-    rows = [days[n:n + DAYS_PER_ROW] for n in range(0, len(days), DAYS_PER_ROW)]
-    turn = []
-    if page > 0:
-        turn.append(Button(t.gettext("Later ▶"), a.state(
-            state, date=PICKER + page - 1 if page > 1 else 0), key="+"))
+    flags = {"later"} if page > 0 else set()
     if page + 1 < _pages():
-        turn.insert(0, Button(t.gettext("◀ Earlier"), a.state(state, date=PICKER + page + 1),
-                              key="-"))
-    if turn:
-        rows.append(turn)
-    rows.append([Button(t.gettext("I don't know the date"), a.state(state, date=UNKNOWN_DATE),
-                        kind="answer")])
+        flags.add("earlier")
     text = [*_header(t, state), "", b(t.gettext(
         "On what day was it posted in the register or handed over to you?")), "",
         i(t.gettext("For an electronic summons: the day it appeared in the register or on "
                     "Gosuslugi. For a paper one: the day you signed for it. The last {n} "
                     "days are offered.").format(n=MAX_DAYS_AGO + 1))]
-    here = a.state(state)
-    return View(["\n".join(text)], rows + _nav(t, here, a.state(state, purpose=0, date=0)))
+    return View(["\n".join(text)], rows_of(t, "notice_date", {
+        "earlier": a.state(state, date=PICKER + page + 1),
+        "later": a.state(state, date=PICKER + page - 1 if page > 1 else 0),
+        "dont_know_date": a.state(state, date=UNKNOWN_DATE),
+        "back": a.state(state, purpose=0, date=0),
+        "restart": start(state),
+        "lang": a.state(state),
+    }, flags=flags, slots={"@days": [days[n:n + DAYS_PER_ROW]
+                                     for n in range(0, len(days), DAYS_PER_ROW)]}))
 
 
 def _line(t: Tr, line: NoticeLineOut) -> str:
@@ -190,7 +189,7 @@ def _line(t: Tr, line: NoticeLineOut) -> str:
                       *("   " + render.citation(t, c, confidence=True) for c in line.citations)])
 
 
-def _answer(t: Tr, state: State, a: Answers, out: NoticeOut, book: NoticeBook) -> View:
+def _answer(t: Tr, rows_of: RowsOf, state: State, a: Answers, out: NoticeOut) -> View:
     here = a.state(state)
     text = _header(t, state)
     if out.posted:
@@ -217,20 +216,17 @@ def _answer(t: Tr, state: State, a: Answers, out: NoticeOut, book: NoticeBook) -
             text += ["", b(t.gettext(heading)), *(_line(t, ln) for ln in lines)]
     text += ["", i(t.gettext("Not legal advice. Nothing you answered is stored."))]
     other = a.state(state, second=not a.second)
-    rows = [
-        [Button(t.gettext("What the law requires") if not a.second
-                else t.gettext("◀ The dates"), other, key="w")],
-        [Button(t.gettext("A summons in hand"),
-                _page(state, Page.SUMMONS), key="m"),
-         Button(t.gettext("Get help"), _page(state, Page.GET_HELP), key="h")],
-        [Button(t.gettext("▶ Start the questions"),
-                dataclasses.replace(here, screen=int(Screen.RESTART), question=0, option=0),
-                key="s")],
-        [Button(t.gettext("◀ Back"), a.state(state, date=0, second=False), key="b"),
-         Button(t.gettext("↺ Another notice"), start(state), key="n")],
-        [_lang(here)],
-    ]
-    return View(["\n".join(text)], rows)
+    return View(["\n".join(text)], rows_of(t, "notice_answer", {
+        "notice_law": other,
+        "notice_dates": other,
+        "summons_page": _page(state, Page.SUMMONS),
+        "get_help_page": _page(state, Page.GET_HELP),
+        "start_questions": dataclasses.replace(here, screen=int(Screen.RESTART), question=0,
+                                               option=0),
+        "back": a.state(state, date=0, second=False),
+        "another_notice": start(state),
+        "lang": here,
+    }, flags={"law_shown" if a.second else "dates_shown"}))
 
 
 def _page(state: State, which: Page) -> State:

@@ -637,6 +637,32 @@ async def test_documents_both_ways(api: BotAPIStandIn, people: TelegramClient, b
         await bot.get_file("no-such-file-id")
 
 
+async def test_a_file_id_works_only_for_the_bot_that_uploaded_it(
+    api: BotAPIStandIn, people: TelegramClient, bot: Bot
+) -> None:
+    ivan = people.user("Ivan")
+    chat = people.private_chat(ivan)
+    payload = b"<!doctype html>" + b"x" * 10_000
+    sent = await bot.send_document(chat.id, payload, filename="page.html")
+    assert sent.document is not None and sent.document.file_unique_id
+    upload, = api.calls(TOKEN, "sendDocument")
+    assert [u.content for u in upload.uploads] == [payload] and upload.body_size > len(payload)
+    again = await bot.send_document(chat.id, sent.document.file_id, caption="again")
+    assert again.document is not None
+    assert (again.document.file_id, again.document.file_unique_id, again.document.file_size) == (
+        sent.document.file_id, sent.document.file_unique_id, len(payload))
+    by_id = api.calls(TOKEN, "sendDocument")[1]
+    assert by_id.uploads == [] and by_id.body_size < 1000
+    async with Bot(OTHER_TOKEN, base_url=api.base_url, base_file_url=api.base_file_url) as other:
+        with pytest.raises(BadRequest, match="Wrong file identifier/http url specified"):
+            await other.send_document(chat.id, sent.document.file_id)
+    api.forget_file(sent.document.file_id)
+    with pytest.raises(BadRequest, match="Wrong file identifier/http url specified"):
+        await bot.send_document(chat.id, sent.document.file_id)
+    with pytest.raises(BadRequest, match="Invalid file_id"):
+        await bot.get_file(sent.document.file_id)
+
+
 async def test_every_generated_update_parses_cleanly(
     api: BotAPIStandIn, people: TelegramClient, bot: Bot
 ) -> None:

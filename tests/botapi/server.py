@@ -595,10 +595,17 @@ class Call:
     done: bool = False
     abandoned: bool = False
     """A long poll whose client went away (PTB stopping, a killed process) before the answer."""
+    body_size: int = 0
+    """Bytes of the HTTP request body (what the bot put on the wire for this call)."""
 
     @property
     def ok(self) -> bool:
         return self.done and self.error_code is None
+
+    @property
+    def uploads(self) -> list[UploadedFile]:
+        """The files this request uploaded (multipart parts with a file name)."""
+        return [value for value in self.params.values() if isinstance(value, UploadedFile)]
 
     def __iter__(self) -> Iterator[Any]:
         return iter((self.method, self.params))
@@ -1945,7 +1952,9 @@ class BotAPIStandIn:
             params = _decode_params(content_type, body, split.query)
         except ApiError as error:
             return self._json_response(error.envelope())
-        return self._json_response(self._call(token, method, params, connection))
+        return self._json_response(
+            self._call(token, method, params, connection, body_size=len(body))
+        )
 
     @staticmethod
     def _json_response(envelope: JSON) -> tuple[int, str, bytes]:
@@ -1969,10 +1978,18 @@ class BotAPIStandIn:
         method: str,
         params: dict[str, Any],
         connection: socket.socket | None = None,
+        *,
+        body_size: int = 0,
     ) -> JSON:
         entry = _METHODS.get(method.lower())
         name = entry[0] if entry else method
-        call = Call(token=token, method=name, params=_decoded_view(params), time=self.now())
+        call = Call(
+            token=token,
+            method=name,
+            params=_decoded_view(params),
+            time=self.now(),
+            body_size=body_size,
+        )
         try:
             with self._lock:
                 self._calls.append(call)
@@ -2412,6 +2429,14 @@ class BotAPIStandIn:
     def file(self, file_id: str, token: str | None = None) -> FileRecord:
         with self._lock:
             return self._bot(token).files[file_id]
+
+    def forget_file(self, file_id: str, token: str | None = None) -> None:
+        """Telegram no longer knows the file: sending it by ``file_id`` fails with "wrong file
+        identifier" (as an id from another bot account, or a made-up one, does)."""
+        with self._lock:
+            record = self._bot(token).files.pop(file_id)
+            if record.file_path is not None:
+                self._bot(token).files_by_path.pop(record.file_path, None)
 
     # ---- test-side controls of the world ------------------------------------------------------
 
