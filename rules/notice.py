@@ -153,6 +153,31 @@ class NoticeBook:
             **{kind: tuple(x for x in shown if x.kind == kind) for kind in KINDS},
         )
 
+    def as_data(self) -> dict[str, Any]:
+        """Everything `notice` reads, as plain JSON-ready data, for the offline page's copy of
+        this module (offline/notice.js)."""
+        def texts(lt: Any) -> dict[str, str] | None:
+            return {lang: lt.get(lang) for lang in LANGS} if lt is not None else None
+
+        def day(d: dt.date | None) -> str | None:
+            return d.isoformat() if d else None
+
+        return {
+            "sources": [s.id for s in self.data.sources],
+            "purposes": [[p.id, p.mechanism] for p in self.data.purposes],
+            "mechanisms": {m.id: {"title": texts(m.title), "summary": texts(m.summary)}
+                           for m in self.data.mechanisms},
+            "lines": [{
+                "id": ln.item.id, "kind": ln.kind, "text": texts(ln.item.text),
+                "rule": texts(ln.item.rule), "days": ln.item.days, "next": ln.item.next,
+                "sources": ln.item.sources, "purposes": ln.item.purposes,
+                "mechanisms": ln.item.mechanisms, "from": day(ln.item.from_),
+                "until": day(ln.item.until),
+                "citations": {lang: [c.model_dump() for c in ln.citations[lang]]
+                              for lang in LANGS},
+            } for ln in self._lines],
+        }
+
     def boundary_days(self) -> list[dt.date]:
         """One posting date inside every distinct combination of windows."""
         days = {dt.date(2022, 1, 1)}
