@@ -88,7 +88,7 @@ async def test_back_and_another_notice_walk_the_questions_backwards(
     await p.press(f"Today, {TODAY.strftime('%d.%m')}")
     shown = p.text()
     assert "Mobilization (Decree 647)" in shown
-    assert f"Served on {d(TODAY)} if that day you received the letter" in shown
+    assert f"Served on {d(TODAY)} if that day you received the registered letter" in shown
     await p.press("◀ Back")
     assert "On what day was it posted" in p.text()
     await p.press("◀ Back")
