@@ -64,5 +64,6 @@ function exemptNotice(D) {
     return out;
   }
 
-  return {notice: notice, sources: D.sources, purposes: D.purposes, nextListed: nextListed};
+  return {notice: notice, sources: D.sources, purposes: D.purposes, nextListed: nextListed,
+          addDays: addDays, shown: shown};
 }

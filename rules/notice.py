@@ -164,6 +164,8 @@ class NoticeBook:
 
         return {
             "sources": [s.id for s in self.data.sources],
+            "labels": {"sources": {s.id: texts(s.label) for s in self.data.sources},
+                       "purposes": {p.id: texts(p.label) for p in self.data.purposes}},
             "purposes": [[p.id, p.mechanism] for p in self.data.purposes],
             "mechanisms": {m.id: {"title": texts(m.title), "summary": texts(m.summary)}
                            for m in self.data.mechanisms},
