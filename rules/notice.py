@@ -269,15 +269,34 @@ def _check_item(doc: YamlDoc, loc: Loc, kind: str, item: NoticeItem, errs: Any) 
 
 
 def _check_length(doc: YamlDoc, book: NoticeBook, errs: Any) -> None:
-    """Every answer fits one Telegram message, in both languages, on every window's day."""
+    """Every answer fits one Telegram message, in both languages, on every window's day. The
+    lengths are summed per line, as `NoticeOut.visible_length` counts them (a date is ten
+    characters), without building each answer: the load stays fast."""
+    sizes: list[tuple[_Line, dict[str, tuple[int, int]]]] = []
+    for ln in book._lines:
+        per_lang = {}
+        for lang in LANGS:
+            cites = sum(utf16_len(c.label) + len(c.date or "") + PER_CITATION_ALLOWANCE
+                        for c in ln.citations[lang])
+            dated = utf16_len(ln.item.text.get(lang).replace("{date}", "31.12.2026"))
+            plain = utf16_len((ln.item.rule or ln.item.text).get(lang))
+            per_lang[lang] = (dated + cites + PER_LINE_ALLOWANCE,
+                              plain + cites + PER_LINE_ALLOWANCE)
+        sizes.append((ln, per_lang))
     worst: tuple[int, str] = (0, "")
     for day in book.boundary_days():
         for source in book.sources:
-            for purpose in book.purposes:
-                for posted in (day, None):
-                    a = NoticeAnswers(source, purpose, posted)
+            for purpose, p in book.purposes.items():
+                mech = book.mechanisms[p.mechanism]
+                for known in (True, False):
+                    a = NoticeAnswers(source, purpose, day if known else None)
+                    fitting = [(ln, size) for ln, size in sizes if ln.fits(a, mech.id, day)]
                     for lang in LANGS:
-                        n = book.notice(a, day, lang).visible_length()
+                        n = (utf16_len(mech.title.get(lang)) + utf16_len(mech.summary.get(lang))
+                             + MARKUP_ALLOWANCE)
+                        for ln, size in fitting:
+                            dated = ln.item.next is not None or (known and ln.item.days is not None)
+                            n += size[lang][0 if dated else 1]
                         if n > worst[0]:
                             worst = (n, f"{source}/{purpose} posted {day.isoformat()} in {lang}")
     if worst[0] > TELEGRAM_MESSAGE_LIMIT:
