@@ -274,7 +274,7 @@ def _check_length(doc: YamlDoc, book: NoticeBook, errs: Any) -> None:
     characters), without building each answer: the load stays fast."""
     sizes: list[tuple[_Line, dict[str, tuple[int, int]]]] = []
     for ln in book._lines:
-        per_lang = {}
+        per_lang: dict[str, tuple[int, int]] = {}
         for lang in LANGS:
             cites = sum(utf16_len(c.label) + len(c.date or "") + PER_CITATION_ALLOWANCE
                         for c in ln.citations[lang])
