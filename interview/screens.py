@@ -43,8 +43,7 @@ LANGUAGE_NAMES: dict[str, str] = {"ru": "Русский", "en": "English"}
 NAV: dict[str, Nav] = {
     # The greeting.
     "start": Nav(N_("▶ Start"), "s"),
-    "notice": Nav(N_("What is this notice?"), "n", only="bot",
-                  why="the page does not show the notice screens yet (offline/ui.js)"),
+    "notice": Nav(N_("What is this notice?"), "n"),
     "serving": Nav(N_("Already serving or mobilized"), "a"),
     "summons_page": Nav(N_("A summons in hand"), "m"),
     "get_help_page": Nav(N_("Get help"), "h"),

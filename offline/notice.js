@@ -1,4 +1,4 @@
-/* exempt-bot offline page: "What is this notice?", the same as rules/notice.py over the same data
+/* exempt-bot offline page: the notice screens' computation, the same as rules/notice.py over the same data
    (notices.yaml, serialised by NoticeBook.as_data): the lines that fit the answers, and their
    dates (the posting day plus `days`, or the next listed month-day after the as-of day).
    tests/test_offline_notice.py holds the two equal. Dates are ISO strings, computed in UTC. */
