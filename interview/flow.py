@@ -12,7 +12,7 @@ from rules import FACTS, FactsError, RuleSet, today_in_moscow, validate_facts
 from rules.facts import FactValue
 from rules.models import Question
 
-from . import render, screens
+from . import notice_screens, render, screens
 from .html_text import esc
 from .i18n import Tr, tr
 from .state_codec import State, code_value, value_code
@@ -144,6 +144,8 @@ def press(env: Env, state: State) -> View:
         return detail(env, state)
     if screen == Screen.BACK:
         return _back(env, state)
+    if screen == Screen.NOTICE:
+        return notice_screens.press(rs, state, rows_of) or _stale(env, state)
     return _answer(env, state, screen)
 
 
@@ -279,6 +281,7 @@ def greeting(env: Env, state: State) -> View:
     state = _bare(state, Screen.GREETING)
     return View([render.greeting(t, env.rules.typical_total({}, state.as_of))], rows_of(t, "greeting", {
         "start": _bare(state, Screen.RESTART),
+        "notice": notice_screens.start(state),
         "serving": _opens(state, Page.CALLED_UP),
         "summons_page": _opens(state, Page.SUMMONS),
         "get_help_page": _opens(state, Page.GET_HELP),

@@ -207,6 +207,8 @@ def page_data(rs: RuleSet, lang: str, handles: Sequence[str] = ()) -> dict[str, 
         "texts": {code: texts(rs, code, handles) for code in LANGS},
         # The screens' rows and buttons, as the bot's flow lays them out (interview/screens.py).
         "screens": screens.serialise({code: tr(code).gettext for code in LANGS}),
+        # "What is this notice?": notices.yaml as offline/notice.js reads it (rules/notice.py).
+        "notices": rs.notices.as_data() if rs.notices else None,
     }
 
 
@@ -217,6 +219,7 @@ def model_script(rs: RuleSet, lang: str = "ru", handles: Sequence[str] = ()) -> 
         "var PAGE=" + js_literal(page_data(rs, lang, handles)) + ";",
         compile_rules(rs),
         _minify_js(_asset("engine.js")),
+        _minify_js(_asset("notice.js")),
         _minify_js(_asset("model.js")),
     ])
 

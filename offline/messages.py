@@ -44,6 +44,24 @@ MESSAGES: dict[str, str] = {
     "worth_checking": N_("Worth checking"),
     "help_title": N_("Where to get help"),
     "checked_on": N_("Checked on {date}"),
+    # "What is this notice?" (interview/notice_screens.py).
+    "notice_title": N_("What is this notice?"),
+    "notice_where": N_("Where did it come from?"),
+    "notice_what": N_("What does it call you to?"),
+    "notice_purpose_hint": N_("The purpose is printed on the summons, next to the date and "
+                              "time to report."),
+    "notice_when": N_("On what day was it posted in the register or handed over to you?"),
+    "notice_when_hint": N_("For an electronic summons: the day it appeared in the register or "
+                           "on Gosuslugi. For a paper one: the day you signed for it. The last "
+                           "{n} days are offered."),
+    "notice_today": N_("Today, {date}"),
+    "notice_yesterday": N_("Yesterday, {date}"),
+    "notice_posted_today": N_("Posted or handed over on {date}, the day of this check."),
+    "notice_no_date": N_("The day it was posted or handed over is not known."),
+    "notice_dates": N_("Dates"),
+    "notice_law": N_("What the law requires"),
+    "notice_caveats": N_("Caveats"),
+    "notice_footer": N_("Not legal advice. Nothing you answered is stored."),
     # The page's own.
     "offline_what": N_("This page works without the internet: the questions and the rules are "
                        "inside this file."),
@@ -76,6 +94,9 @@ PLURALS: dict[str, Callable[[Any, int], str]] = {
         "{n} more grounds apply: see “All grounds”.", n)),
     "more_things": lambda t, n: str(t.ngettext(
         "{n} more thing (see “All grounds”)", "{n} more things (see “All grounds”)", n)),
+    "notice_posted": lambda t, n: str(t.ngettext(
+        "Posted or handed over on {date}, {n} day before {as_of}.",
+        "Posted or handed over on {date}, {n} days before {as_of}.", n)),
     "skipped": lambda t, n: str(t.ngettext(
         "{n} other ground was not checked: the answers already settle the outcome.",
         "{n} other grounds were not checked: the answers already settle the outcome.", n)),

@@ -180,10 +180,76 @@ function exemptModel(E, P, lang, asOf) {
     return null;
   }
 
+  // --- the notice screens (interview/notice_screens.py), computed by offline/notice.js ------------
+  var N = P.notices ? exemptNotice(P.notices) : null;
+  var NOTICE_DAYS = 60, DAYS_PER_PAGE = 20, DAYS_PER_ROW = 4;
+  function noticeStart() { bare(); S.notice = {source: null, purpose: null, ago: null, page: 0, second: false}; go("notice"); }
+  function noticeSet(changes) { return function () { for (var k in changes) S.notice[k] = changes[k]; }; }
+  function noticeScreen() {
+    var n = S.notice, L = P.notices.labels, head = [h("h1", {}, m("notice_title")), asOfLine()];
+    var keep = {restart: noticeStart};
+    if (n.source === null) {
+      keep.back = function () { bare(); go("greeting"); };
+      return {kind: "notice_question", rows: rows("notice_question", [], {"@answers": N.sources.map(function (id) {
+        return [{label: L.sources[id][S.lang], cls: "answer", act: noticeSet({source: id})}];
+      })}, keep), body: head.concat([h("h2", {}, m("notice_where"))])};
+    }
+    if (n.purpose === null) {
+      keep.back = noticeSet({source: null});
+      return {kind: "notice_question", rows: rows("notice_question", [], {"@answers": N.purposes.map(function (p) {
+        return [{label: L.purposes[p[0]][S.lang], cls: "answer", act: noticeSet({purpose: p[0]})}];
+      })}, keep), body: head.concat([h("h2", {}, m("notice_what")), para(m("notice_purpose_hint"), "i")])};
+    }
+    if (n.ago === null) {
+      var first = n.page * DAYS_PER_PAGE, last = Math.min(first + DAYS_PER_PAGE, NOTICE_DAYS) - 1;
+      var today = S.asOf === E.today(), days = [], lines = [], flags = [];
+      for (var ago = first; ago <= last; ago++) {
+        var iso = N.addDays(S.asOf, -ago), short = iso.slice(8, 10) + "." + iso.slice(5, 7);
+        var label = ago === 0 && today ? m("notice_today", {date: short}) : ago === 1 && today ? m("notice_yesterday", {date: short}) : short;
+        days.push({label: label, cls: "answer", act: noticeSet({ago: ago})});
+      }
+      for (var i = 0; i < days.length; i += DAYS_PER_ROW) lines.push(days.slice(i, i + DAYS_PER_ROW));
+      if (n.page > 0) flags.push("later");
+      if ((n.page + 1) * DAYS_PER_PAGE < NOTICE_DAYS) flags.push("earlier");
+      keep.back = noticeSet({purpose: null, page: 0});
+      keep.earlier = noticeSet({page: n.page + 1});
+      keep.later = noticeSet({page: n.page - 1});
+      keep.dont_know_date = noticeSet({ago: "unknown"});
+      var r = rows("notice_date", flags, {"@days": lines}, keep);
+      r.forEach(function (row) { row.forEach(function (b) { if (b.id === "dont_know_date") b.cls = "answer"; }); });
+      return {kind: "notice_date", rows: r, body: head.concat([h("h2", {}, m("notice_when")), para(m("notice_when_hint", {n: NOTICE_DAYS}), "i")])};
+    }
+    var posted = n.ago === "unknown" ? null : N.addDays(S.asOf, -n.ago);
+    var out = N.notice(n.source, n.purpose, posted, S.asOf, S.lang), body = head.slice();
+    if (posted === null) body.push(para(m("notice_no_date")));
+    else if (n.ago === 0) body.push(para(m("notice_posted_today", {date: N.shown(posted)})));
+    else body.push(para(plural("notice_posted", n.ago, {date: N.shown(posted), n: n.ago, as_of: N.shown(S.asOf)})));
+    body.push(h("h2", {}, out.title));
+    if (!n.second) body.push(para(out.summary));
+    var shownLines = [];
+    (n.second ? [["notice_law", out.requirements], ["notice_caveats", out.caveats]] : [["notice_dates", out.dates]]).forEach(function (block) {
+      if (!block[1].length) return;
+      block[1].forEach(function (line) { shownLines.push(line.text); });
+      body.push(h("h3", {}, m(block[0])), h("ul", {"class": "notice"}, block[1].map(function (line) {
+        return h("li", {}, line.text, h("ul", {"class": "cites"}, line.citations.map(function (c) {
+          // as build._cite gives the other citations: the date as the bot shows it (render.short_date)
+          var shown = {label: c.label, url: c.url, kind: c.kind, by: c.by, confidence: c.confidence,
+                       date: c.date ? N.shown(c.date) : null};
+          return citeItem(shown, true);
+        })));
+      })));
+    });
+    body.push(para(m("notice_footer"), "i"));
+    keep.back = noticeSet({ago: null, page: 0, second: false});
+    keep.another_notice = noticeStart;
+    keep.notice_law = keep.notice_dates = noticeSet({second: !n.second});
+    return {kind: "notice_answer", mechanism: out.mechanism, headline: out.title, why: shownLines, rows: rows("notice_answer", [n.second ? "law_shown" : "dates_shown"], {}, keep), body: body};
+  }
+
   // What each button does wherever it shows (interview/screens.py names them); a screen adds
   // the ones that need its question.
   var ACTIONS = {
-    start: restart, start_questions: restart, restart: restart,
+    start: restart, start_questions: restart, restart: restart, notice: noticeStart,
     serving: open("guide:already_serving"), summons_page: open("guide:summons"),
     get_help_page: open("help"), privacy: open("privacy"), about_page: open("about"),
     lang: function () { S.lang = S.lang === "ru" ? "en" : "ru"; },
@@ -316,6 +382,7 @@ function exemptModel(E, P, lang, asOf) {
     service: function () {  // already serving or mobilized (flow.service): the guide, never a verdict
       return {kind: "service", rows: rows("service"), body: guideBody("already_serving")};
     },
+    notice: function () { return noticeScreen(); },
     page: function (name) {
       var body;
       if (name === "help") body = helpBody();

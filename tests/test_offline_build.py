@@ -18,7 +18,8 @@ from offline.messages import MESSAGES
 from tests.test_rules_packaging import bdist_wheel_available, built_files
 
 ROOT = Path(__file__).resolve().parent.parent
-ASSETS = [ROOT / "offline" / name for name in ("engine.js", "model.js", "ui.js", "page.css")]
+ASSETS = [ROOT / "offline" / name for name in ("engine.js", "notice.js", "model.js", "ui.js",
+                                              "page.css")]
 RS = rules.load()
 
 

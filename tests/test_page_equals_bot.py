@@ -139,7 +139,13 @@ class Bot:
         asking = next((b.state for b in self.buttons()
                        if b.state and b.state.screen in QUESTION_SCREENS), None)
         question = progress = headline = why = answers = None
-        if asking is not None:
+        if self.state.screen == Screen.NOTICE:  # "What is this notice?" (notice_screens.py)
+            kind = ("notice_answer" if "another_notice" in navs else
+                    "notice_date" if "dont_know_date" in navs else "notice_question")
+            if kind == "notice_answer":  # the mechanism and every line, dates computed
+                headline = texts[0].splitlines()[5]
+                why = re.findall(r"^• (.*)$", texts[0], flags=re.M)
+        elif asking is not None:
             q = flow.question_of(RS, asking.question)
             assert q is not None
             kind, question, progress = "question", q.id, texts[0].splitlines()[1]
@@ -250,7 +256,8 @@ def test_random_walks_see_the_same_screens_on_the_page_and_in_the_bot(page: JSEn
             if mine.kind == "verdict":
                 outcomes.add(mine.headline)
     # The walks went everywhere that matters: every kind of screen, several outcomes.
-    assert {"greeting", "question", "review", "verdict", "detail", "page", "service"} <= set(kinds)
+    assert {"greeting", "question", "review", "verdict", "detail", "page", "service",
+            "notice_question", "notice_date", "notice_answer"} <= set(kinds)
     assert len(outcomes) >= 6 if WALKS >= 1000 else len(outcomes) >= 2, outcomes
     print(f"{WALKS} walks, {steps} screens: {kinds}")
 
