@@ -547,8 +547,9 @@ function exemptEngine(C) {
       q.facts.forEach(function (k) { if (k in f) partial[k] = f[k]; else unknown[k] = 1; });
     }
   }
-  function snapshot(f, day, dk) {
-    var path = pathOf(f, day, dk), wanted = missingOf(f, day), nxt = null;
+  function snapshot(f, day, dk, path) {  // path: pathOf(f, day, dk) when already known
+    path = path || pathOf(f, day, dk);
+    var wanted = missingOf(f, day), nxt = null;
     function open(k) { return wanted[k] && !(k in f) && !dk[k]; }
     for (var i = 0; i < questions.length && nxt === null; i++) if (questions[i].facts.some(open)) nxt = questions[i];
     // Narrowing the birth date can bring up finer questions, and the rank and sex that decide
@@ -633,6 +634,17 @@ function exemptEngine(C) {
       for (var k in f) if (keys[k]) out[k] = f[k];
       return {facts: out, dontKnow: (dontKnow || []).filter(function (k) { return keys[k]; })};
     },
+    /* relevant(), and the planner's snapshot of what it keeps, in one pass (the path is the same:
+     * it reads only the facts on it). */
+    settle: function (facts, asOf, dontKnow) {
+      var day = dayOf(asOf), f = validate(facts, day), path = pathOf(f, day, setOf(dontKnow)), keys = {};
+      path.forEach(function (q) { q.facts.forEach(function (k) { keys[k] = 1; }); });
+      var out = {}, dk = (dontKnow || []).filter(function (k) { return keys[k]; });
+      for (var k in f) if (keys[k]) out[k] = f[k];
+      return {facts: out, dontKnow: dk, snapshot: snapshot(validate(out, day), day, setOf(dk), path)};
+    },
+    /* The answer buttons' facts of question `id` (RuleSet.choices without labels). */
+    choiceSets: function (id, facts, asOf) { return choiceSets(questionById[id], facts, dayOf(asOf)); },
     ageBands: function (asOf) { return ageBands(dayOf(asOf)).map(function (b) { return b.slice(); }); },
     question: function (id) { return questionById[id] || null; },
     questions: function () { return questions.map(function (q) { return q.id; }); },

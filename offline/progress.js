@@ -1,23 +1,23 @@
 /* exempt-bot offline page: how many questions an interview can still take, as the bot counts them
  * (interview/progress.py): the longest path of the planner's tree of answers from a state (every
  * option, "I don't know", every set of ticks), pruned by the planner's bound, and the shortest path
- * to a verdict. `choiceSets(qid, facts, asOf)` gives a question's answer buttons' facts. */
-function exemptProgress(E, choiceSets) {
+ * to a verdict. The counts depend on the rule base only: one instance per engine keeps them. */
+function exemptProgress(E) {
   "use strict";
+  if (E.progress) return E.progress;
   var SERVING = "serving_contract";
   var ALSO_UNKNOWN = {age: ["birth_year", "birth_month"], birth_year: ["birth_month"]};
   var NO_VERDICT = 10000;  // the shortest path from a state that can only end on the service screen
-  var LONGEST = {}, SHORTEST = {};
+  var LONGEST = {}, SHORTEST = {}, SNAPSHOT = {};
 
   function key(f, dk, day) {
     return day + "|" + JSON.stringify(Object.keys(f).sort().map(function (k) { return [k, f[k]]; })) + "|" + dk.slice().sort().join(",");
   }
   function copy(f) { var o = {}; for (var k in f) o[k] = f[k]; return o; }
   function minus(list, keys) { return list.filter(function (k) { return keys.indexOf(k) < 0; }); }
-  function nextQuestion(f, dk, day) {
-    if (f.military_status === SERVING) return null;
-    var id = E.snapshot(f, day, dk).next;
-    return id ? E.question(id) : null;
+  function snapshot(f, dk, day, k) {  // the planner's, once per state
+    k = k || key(f, dk, day);
+    return SNAPSHOT[k] || (SNAPSHOT[k] = E.snapshot(f, day, dk));
   }
   function combinations(items, n, from, chosen, out) {  // itertools.combinations, in its order
     if (chosen.length === n) return out.push(chosen.slice());
@@ -37,7 +37,7 @@ function exemptProgress(E, choiceSets) {
         });
       }
     } else {
-      choiceSets(q.id, f, day).forEach(function (set) {
+      E.choiceSets(q.id, f, day).forEach(function (set) {
         var g = {};
         for (var k in f) if (q.facts.indexOf(k) < 0) g[k] = f[k];
         for (var s in set) g[s] = set[s];
@@ -51,16 +51,20 @@ function exemptProgress(E, choiceSets) {
       for (var k in f) if (unknown.indexOf(k) < 0) g[k] = f[k];
       out.push([g, minus(dk, unknown).concat(unknown)]);
     }
-    return out.map(function (x) { var r = E.relevant(x[0], day, x[1]); return [r.facts, r.dontKnow]; });
+    return out.map(function (x) {  // settled, the planner's snapshot of each kept for later
+      var r = E.settle(x[0], day, x[1]);
+      SNAPSHOT[key(r.facts, r.dontKnow, day)] = r.snapshot;
+      return [r.facts, r.dontKnow];
+    });
   }
   // The most questions still to be asked from this state, the next one included.
   function longest(f, dk, day) {
     var k = key(f, dk, day);
     if (k in LONGEST) return LONGEST[k];
-    var q = nextQuestion(f, dk, day), best = 0;
-    if (q !== null) {
-      var bound = E.snapshot(f, day, dk).to_come;
-      var scored = children(q, f, dk, day).map(function (c, i) { return [E.snapshot(c[0], day, c[1]).to_come, i, c]; });
+    var snap = f.military_status === SERVING ? null : snapshot(f, dk, day, k), best = 0;
+    if (snap && snap.next) {
+      var bound = snap.to_come;
+      var scored = children(E.question(snap.next), f, dk, day).map(function (c, i) { return [snapshot(c[0], c[1], day).to_come, i, c]; });
       scored.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
       for (var i = 0; i < scored.length; i++) {
         if (1 + scored[i][0] <= best) break;  // sorted: no later branch can be longer
@@ -76,7 +80,7 @@ function exemptProgress(E, choiceSets) {
     var k = key(f, dk, day);
     if (k in SHORTEST && SHORTEST[k] <= depth) return SHORTEST[k];
     if (f.military_status === SERVING) return NO_VERDICT;
-    var next = E.snapshot(f, day, dk).next, result;
+    var next = snapshot(f, dk, day, k).next, result;
     if (!next) result = 0;
     else if (depth === 0) return NO_VERDICT;
     else {
@@ -87,7 +91,7 @@ function exemptProgress(E, choiceSets) {
     SHORTEST[k] = result;
     return result;
   }
-  return {
+  E.progress = {
     /* The fewest and the most questions an interview to a verdict takes on asOf. */
     range: function (asOf) {
       var most = longest({}, [], asOf);
@@ -105,4 +109,5 @@ function exemptProgress(E, choiceSets) {
       return answered + Math.max(1, longest(before, minus(dk, keys), asOf));
     }
   };
+  return E.progress;
 }
