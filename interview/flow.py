@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from rules import FACTS, FactsError, RuleSet, today_in_moscow, validate_facts
 from rules.models import Question
 
-from . import render
+from . import progress, render
 from .html_text import esc
 from .i18n import Tr, tr
 from .state_codec import State, code_value, value_code
-from .views import NEW_MESSAGE, Button, Detail, Page, Screen, View
+from .views import NEW_MESSAGE, PAGE_PART, Button, Detail, Page, Screen, View
 
 FACT_KEYS: tuple[str, ...] = tuple(FACTS)
 FACT_INDEX: dict[str, int] = {k: i for i, k in enumerate(FACT_KEYS)}
@@ -23,10 +23,10 @@ FRESH = 1  # the VERDICT option of the review's "see the result" (not a re-rende
 PAGE_NAMES = {Page.HELP: "help", Page.PRIVACY: "privacy", Page.SOURCES: "sources",
               Page.ABOUT: "about", Page.CALLED_UP: "called_up", Page.LANGUAGE: "language",
               Page.GET_HELP: "get_help", Page.SUMMONS: "summons"}
-# Not knowing the age means not knowing the birth year or month either (and the year's buttons
-# would otherwise span a century).
-ALSO_UNKNOWN = {"age": ("birth_year", "birth_month"), "birth_year": ("birth_month",)}
-SERVING = "serving_contract"  # already serving or mobilized: a screen about service, no verdict
+ALSO_UNKNOWN = progress.ALSO_UNKNOWN
+SERVING = progress.SERVING
+GUIDE_PAGES = (Page.CALLED_UP, Page.SUMMONS)  # the pages of guides.yaml
+GUIDE_DETAILS = (Detail.SUMMONS, Detail.SERVICE)  # the same guides under the verdict
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,12 @@ def press(env: Env, state: State) -> View:
         return greeting(env, state)
     if screen == Screen.PAGE:
         opens_new = state.option >= NEW_MESSAGE
-        return page(env, state, Page(state.option % NEW_MESSAGE), new_message=opens_new)
+        option = state.option % NEW_MESSAGE
+        try:
+            which = Page(option % PAGE_PART)
+        except ValueError:
+            return _stale(env, state)
+        return page(env, state, which, new_message=opens_new, part=option // PAGE_PART)
     if screen == Screen.DELETE:
         return _delete(env, state)
     if screen == Screen.RESTART:
@@ -230,7 +235,7 @@ def _delete(env: Env, state: State) -> View:
 def greeting(env: Env, state: State) -> View:
     t = tr(state.lang)
     state = _bare(state, Screen.GREETING)
-    return View([render.greeting(t, env.rules.typical_total({}, state.as_of))], [
+    return View([render.greeting(t, progress.interview_range(env.rules, state.as_of))], [
         [Button(t.gettext("▶ Start"), _bare(state, Screen.RESTART), key="s")],
         [Button(t.gettext("Already serving or mobilized"),
                 _bare(state, Screen.PAGE, Page.CALLED_UP + NEW_MESSAGE), key="a")],
@@ -251,15 +256,29 @@ def offline_button(state: State) -> Button:
                   _bare(state, Screen.PAGE, Page.OFFLINE + NEW_MESSAGE))
 
 
-def page(env: Env, state: State, which: Page, new_message: bool = False) -> View:
+def page(env: Env, state: State, which: Page, new_message: bool = False, part: int = 0) -> View:
     if which == Page.OFFLINE:  # the handler sends the document in the person's language
         return View([], new_message=True, offline=True)
     t = tr(state.lang)
     state = _bare(state, Screen.PAGE)
-    here = _bare(state, Screen.PAGE, int(which))
-    text = render.page(t, PAGE_NAMES[which], env.rules, version=env.version,
-                       handles=env.handles, as_of=state.as_of)
     buttons: list[list[Button]] = []
+    if which == Page.CALLED_UP:  # on one phone screen, the details one press away
+        parts = render.called_up_pages(t, env.rules, state.as_of)
+        part = min(part, len(parts) - 1)
+        text = parts[part]
+        turn = []
+        if part > 0:
+            turn.append(Button(t.gettext("◀ Previous page"), _bare(
+                state, Screen.PAGE, int(which) + PAGE_PART * (part - 1)), key="-"))
+        if part + 1 < len(parts):
+            turn.append(Button(t.gettext("Read on ▶"), _bare(
+                state, Screen.PAGE, int(which) + PAGE_PART * (part + 1)), key="+"))
+        if turn:
+            buttons.append(turn)
+    else:
+        text = render.page(t, PAGE_NAMES[which], env.rules, version=env.version,
+                           handles=env.handles, as_of=state.as_of)
+    here = _bare(state, Screen.PAGE, int(which) + PAGE_PART * part)
     if which == Page.LANGUAGE:
         buttons.append([
             Button("Русский", dataclasses.replace(_bare(state, Screen.GREETING), lang="ru")),
@@ -269,6 +288,9 @@ def page(env: Env, state: State, which: Page, new_message: bool = False) -> View
         start = _bare(state, Screen.RESTART)
         buttons.append([Button(t.gettext("▶ Start the questions"), start, key="s"),
                         lang_toggle(here)])
+    if which in GUIDE_PAGES:  # a guide: where to get help is one press away from every entry
+        buttons.insert(len(buttons) - 1, [Button(t.gettext("Get help"), _bare(
+            state, Screen.PAGE, Page.GET_HELP), key="h")])
     return View([text], buttons, new_message=new_message)
 
 
@@ -284,17 +306,10 @@ def ask(env: Env, state: State, q: Question | None = None) -> View:
         if q is None:
             return review(env, _with(state, Screen.REVIEW))
     t = tr(state.lang)
-    path, to_come = snap.path, snap.to_come
+    path = snap.path
     number = path.index(q.id) + 1 if q.id in path else len(path) + 1
-    # "of about M": the interview's length if the rest is answered the most common way, never
-    # more than the bound of what can still be asked, never less than this question's number.
-    typical = rs.typical_total(facts, state.as_of, dont_know)
-    if typical <= number and q.kind != "checklist":
-        # The usual answer would end it here, another may not: take the longest, so "5 of about
-        # 5" is never followed by "6 of about 12" (asked only on such a last question: cheap).
-        typical = max([typical, *(rs.typical_total({**facts, **c.set}, state.as_of, dont_know)
-                                  for c in rs.choices(q, facts, state.as_of, "en"))])
-    total = max(number, min(len(path) + to_come, typical))
+    # "of at most M": the longest the interview can still be, so the total never grows.
+    total = max(number, progress.total_bound(rs, facts, dont_know, state.as_of, q, number - 1))
     qcode = question_code(q)
     here = _with(state, Screen.ASK, qcode)
     rows: list[list[Button]] = []
@@ -381,7 +396,8 @@ def verdict(env: Env, state: State) -> View:
          _detail_button(t, state, Detail.TODO, t.gettext("What to do"), "w")],
         [_detail_button(t, state, Detail.CAVEATS, t.gettext("Caveats"), "c"),
          _detail_button(t, state, Detail.HELP, t.gettext("Get help"), "h")],
-        [_detail_button(t, state, Detail.SUMMONS, t.gettext("A summons in hand"), "s")],
+        [_detail_button(t, state, Detail.SUMMONS, t.gettext("A summons in hand"), "s"),
+         Button(t.gettext("✏️ Change an answer"), _with(state, Screen.REVIEW), key="e")],
         *_end_rows(t, state),
     ]
     rows[-1].append(lang_toggle(here))
@@ -405,6 +421,9 @@ def detail(env: Env, state: State) -> View:
         texts = [render.help_screen(t, rs)]
     elif which == Detail.SUMMONS:
         texts = [render.summons_text(t, rs, state.as_of)]
+    elif which == Detail.SERVICE:
+        texts = render.called_up_pages(t, rs, state.as_of)[1:] or [
+            render.called_up_text(t, rs, state.as_of)]
     else:
         v = rs.evaluate(state.facts, state.as_of, state.lang, state.dont_know)
         if which == Detail.GROUNDS:
@@ -416,6 +435,8 @@ def detail(env: Env, state: State) -> View:
     number = min(number, len(texts) - 1)
     here = _with(state, Screen.DETAIL, option=int(which) + PAGE_STEP * number)
     rows = [[Button(t.gettext("◀ Back to the result"), _with(state, Screen.VERDICT), key="b")]]
+    if which in GUIDE_DETAILS:
+        rows[0].append(_detail_button(t, state, Detail.HELP, t.gettext("Get help"), "h"))
     turn = []
     if number > 0:
         turn.append(Button(t.gettext("◀ Previous page"), _with(
@@ -437,11 +458,13 @@ def service(env: Env, state: State) -> View:
     rs = env.rules
     t = tr(state.lang)
     here = _with(state, Screen.VERDICT)
+    parts = render.called_up_pages(t, rs, state.as_of)
     rows = [
         [_detail_button(t, state, Detail.HELP, t.gettext("Get help"), "h"),
          Button(t.gettext("◀ Change the answer"), _with(state, Screen.BACK), key="b")],
         *_end_rows(t, state),
     ]
+    if len(parts) > 1:
+        rows.insert(0, [_detail_button(t, state, Detail.SERVICE, t.gettext("Read on ▶"), "+")])
     rows[-1].append(lang_toggle(here))
-    return View([render.called_up_text(t, rs, state.as_of)], rows, ends_interview=True,
-                outcome="serving")
+    return View([parts[0]], rows, ends_interview=True, outcome="serving")

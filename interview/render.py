@@ -98,16 +98,18 @@ def neutral_header(t: Tr) -> str:
     return b(t.gettext("Note"))
 
 
-def greeting(t: Tr, typical: int) -> str:
+def greeting(t: Tr, span: tuple[int, int]) -> str:
+    """`span`: the fewest and the most button questions an interview takes (progress.py)."""
+    low, high = span
     lines = [
         neutral_header(t),
         "",
         esc(t.gettext("This bot checks whether a person can be called up under the partial "
                       "mobilization of 21 September 2022 (Decree No. 647), and which legal "
                       "grounds protect them.")),
-        esc(t.ngettext("It takes up to about {n} button question, often fewer.",
-                       "It takes up to about {n} button questions, often fewer.", typical).format(
-            n=typical)),
+        esc(t.ngettext("It takes {low} to {high} button question, depending on the answers.",
+                       "It takes {low} to {high} button questions, depending on the answers.",
+                       high).format(low=low, high=high)),
         "",
         esc(t.gettext("It does not cover regular conscription or the "
                       "2026 “special assemblies” of reservists. It is not legal advice.")),
@@ -119,8 +121,7 @@ def greeting(t: Tr, typical: int) -> str:
 
 
 def progress_line(t: Tr, number: int, total: int) -> str:
-    return esc(t.ngettext("Question {number} of about {total}",
-                          "Question {number} of about {total}", total).format(
+    return esc(t.gettext("Question {number} of at most {total}").format(
         number=number, total=total))
 
 
@@ -410,6 +411,39 @@ def guide_screen(t: Tr, rs: RuleSet, guide_id: str, as_of: dt.date) -> str | Non
     return _fit(blocks)
 
 
+def guide_pages(t: Tr, rs: RuleSet, guide_id: str, as_of: dt.date,
+                first: int = VERDICT_LIMIT) -> list[str] | None:
+    """A guide whose first page fits one phone screen (at most `first` visible characters, its
+    first sections whole) and the rest on further pages, one press away."""
+    try:
+        guide = rs.guide(guide_id, as_of)
+    except KeyError:
+        return None
+    lang = t.lang
+    head = neutral_header(t) + "\n" + b(guide.title.get(lang))
+    blocks = []
+    for section in guide.sections:
+        lines = [b(section.heading.get(lang))]
+        lines += ["• " + esc(item.get(lang)) for item in section.items]
+        lines += ["   " + citation(t, c) for c in section.cites(lang)]
+        blocks.append("\n".join(lines))
+    opening = head
+    taken = 0
+    for block in blocks:
+        candidate = opening + "\n\n" + block
+        if visible_length(candidate) > first and taken:
+            break
+        opening, taken = candidate, taken + 1
+    rest = blocks[taken:]
+    more = head + " · " + esc(t.gettext("more"))
+    return [opening, *(pack(rest, header=more, limit=SCREEN_LIMIT - 196) if rest else [])]
+
+
+def called_up_pages(t: Tr, rs: RuleSet, as_of: dt.date) -> list[str]:
+    """Already serving or mobilized: the first page on one phone screen, the details after."""
+    return guide_pages(t, rs, "already_serving", as_of) or [called_up_text(t, rs, as_of)]
+
+
 def called_up_text(t: Tr, rs: RuleSet, as_of: dt.date) -> str:
     """Already serving or mobilized: the guide of the rule base, or the short note below until
     the rule base has one."""
@@ -481,11 +515,17 @@ def page(t: Tr, which: str, rs: RuleSet, *, version: str, handles: Sequence[str]
         ])
     if which == "privacy":
         return "\n".join([
-            neutral_header(t), "", b(t.gettext("What is kept: nothing.")),
-            esc(t.gettext("The server stores no answers, no names and no list of who used it. "
-                          "Your answers travel inside the buttons of this chat: they are signed "
-                          "so nobody can forge them, but not encrypted, so they stay in this "
-                          "chat, just like the list of your answers on the review screen.")),
+            neutral_header(t), "", b(t.gettext("What the server keeps: no answers.")),
+            esc(t.gettext("The server keeps no answers, no names and no list of who used the "
+                          "bot; only counts with no one behind them (how many checks began, in "
+                          "which language, and how many ended with each kind of result), until "
+                          "it restarts.")),
+            esc(t.gettext("Your answers travel inside the buttons of this chat, encrypted and "
+                          "signed: the button data cannot be read or forged, and a button works "
+                          "only in this chat.")),
+            esc(t.gettext("But the messages you see stay in this chat's history until you "
+                          "delete them: the questions, the “Check your answers” list and the "
+                          "result show what you answered.")),
             "",
             b(t.gettext("To leave no trace on your phone:")),
             "☐ " + esc(t.gettext("Press “Delete this conversation” under the result, then "
