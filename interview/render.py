@@ -52,15 +52,20 @@ FACT_NAMES: dict[str, str] = {
     "student_first_time": N_("whether this level of education is obtained for the first time"),
 }
 
-# One plain line each; no pronoun, so it reads right for a man, a woman, oneself or a relative.
+# One plain line each, at most two lines on a phone (phone.py); no pronoun, so it reads right for
+# a man, a woman, oneself or a relative. What a headline leaves out follows in OUTCOME_DETAIL.
 OUTCOME_HEADLINE: dict[str, str] = {
-    "not_subject": N_("Not subject to call-up under this mobilization, by a published law."),
-    "deferral": N_("Entitled to a deferral (otsrochka) from call-up under a published law."),
-    "conditional": N_("Protection is possible, but it rests on an unpublished decision or an "
-                      "official statement, not on a law: a commission may ignore it."),
-    "subject": N_("Can be called up if call-up under this decree is under way or resumes: none "
-                  "of the grounds we know applies."),
+    "not_subject": N_("By law, cannot be called up under this mobilization."),
+    "deferral": N_("Entitled by law to a deferral (otsrochka)."),
+    "conditional": N_("Protection is possible, but not by law."),
+    "subject": N_("Can be called up: no known ground applies."),
     "undetermined": N_("We cannot tell yet: some facts are still unknown."),
+}
+
+OUTCOME_DETAIL: dict[str, str] = {
+    "conditional": N_("It rests on an unpublished decision or an official statement, which a "
+                      "commission may ignore."),
+    "subject": N_("That is, if call-up under Decree No. 647 is under way or resumes."),
 }
 
 OUTCOME_SHORT: dict[str, str] = {
@@ -226,6 +231,8 @@ def verdict(t: Tr, v: Verdict) -> str:
     """The verdict on one phone screen (at most VERDICT_LIMIT visible characters): the outcome,
     the deciding grounds with their main citation, up to three next steps, the top caveat."""
     head = [neutral_header(t), b(t.gettext(OUTCOME_HEADLINE[v.outcome]))]
+    if v.outcome in OUTCOME_DETAIL:
+        head.append(esc(t.gettext(OUTCOME_DETAIL[v.outcome])))
     if v.outcome in ("conditional", "undetermined") and v.missing:
         head.append(esc(depends_on(t, v.missing, most=DEPENDS_ON_MOST)))
     grounds: list[str] = []
