@@ -93,7 +93,7 @@ SOURCE_KINDS: dict[str, str] = {
 
 CONFIDENCE_WORDS: dict[str, str] = {
     "V": N_("checked against the sources"),
-    "P": N_("partly checked: a detail such as a number or date is unconfirmed"),
+    "P": N_("partly checked (a number or date is not confirmed)"),
     "M": N_("our reading of the law, not confirmed by a source"),
 }
 

@@ -183,12 +183,21 @@ class RuleSet:
         return found
 
     def _relevant(self, fixed: list[CompiledText], conditional: list[CompiledText],
-                  outcome: str, missing: Collection[str], lang: str
+                  outcome: str, missing: Collection[str], lang: str, facts: Facts,
+                  ctx: Context
                   ) -> tuple[tuple[TextOut, ...], tuple[TextOut, ...], tuple[TextOut, ...]]:
-        """Caveats, notes and steps, each relevant ones only, in rank order."""
+        """Caveats, notes and steps, each relevant ones only, in rank order (by the answers,
+        for those whose rank depends on them)."""
         items = [c for c in fixed if c.missing is None or not c.missing.isdisjoint(missing)]
         items += [c for c in conditional if c.shown_for(outcome, missing)]
-        items.sort(key=_rank_key)
+
+        def rank(c: CompiledText) -> tuple[int, int]:
+            for cond, value, _ in c.rank_if:
+                if cond.eval(facts, ctx) == TRUE:
+                    return (value, c.order)
+            return _rank_key(c)
+
+        items.sort(key=rank)
         by_kind: dict[str, list[TextOut]] = {"caveat": [], "note": [], "step": []}
         for c in items:
             by_kind[c.kind].append(c.texts[lang])
@@ -203,7 +212,8 @@ class RuleSet:
         ctx = Context(day, self.age_limits, facts)
         conditional = [c for c in (*self.caveats, *self.notes, *self.steps)
                        if c.on(day) and c.when is not None and c.when.eval(facts, ctx) == TRUE]
-        return self._relevant(self._texts_on(day, outcome), conditional, outcome, missing, lang)
+        return self._relevant(self._texts_on(day, outcome), conditional, outcome, missing, lang,
+                              facts, ctx)
 
     # --- evaluation ---------------------------------------------------------------------------
 
@@ -261,12 +271,13 @@ class RuleSet:
         """The same reasoning as `_assess`, run by the day's generated function (daycode.py)."""
         facts = implied(facts)
         plan = self._plan(day)
+        ctx = Context(day, self.age_limits, facts)
         best, any_possible, grounds, missing, advice, conditional, retro = plan.run(
-            facts, Context(day, self.age_limits, facts), lang)
+            facts, ctx, lang)
         outcome = OUTCOME_BY_STRENGTH[best] if best else (
             "undetermined" if any_possible else "subject")
         caveats, notes, steps = self._relevant(self._texts_on(day, outcome), conditional,
-                                               outcome, missing, lang)
+                                               outcome, missing, lang, facts, ctx)
         if retro:
             notes = notes + tuple(retro)
         skipped = 0

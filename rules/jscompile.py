@@ -149,7 +149,7 @@ def compile_rules(rs: RuleSet, name: str = "EXEMPT_COMPILED") -> str:
     statuses(f, age): every ground's status, by rule-base order. needs[i](f, age, ageNeeds): the
     needs of ground i when it is unknown and has no static shortcut. advice[i](f, age): the
     status of ground i's advice condition. texts[j](f, age): the condition of caveat, note or
-    step j (data.texts)."""
+    step j (data.texts); rankIf[j]: its [condition, rank] pairs."""
     grounds = rs.grounds
     lines = [f"var {name}={{", f"data:{js_literal(engine_data(rs))},"]
     lines.append("statuses:function(f,age){return[" +
@@ -171,7 +171,14 @@ def compile_rules(rs: RuleSet, name: str = "EXEMPT_COMPILED") -> str:
         f"function(f,age){{return {expression(c.source)};}}" if c.source is not None else "null"
         for c in _texts(rs)
     ]
-    lines.append("texts:[" + ",".join(texts) + "]")
+    lines.append("texts:[" + ",".join(texts) + "],")
+    # A text's rank by the answers: [[condition, rank], ...], the first that holds wins.
+    rank_if = [
+        "[" + ",".join(f"[function(f,age){{return {expression(src)};}},{rank}]"
+                       for _, rank, src in c.rank_if) + "]"
+        for c in _texts(rs)
+    ]
+    lines.append("rankIf:[" + ",".join(rank_if) + "]")
     lines.append("};")
     return "\n".join(lines) + "\n"
 
