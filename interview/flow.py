@@ -226,14 +226,20 @@ def _answer(env: Env, state: State, screen: Screen) -> View:
 
 
 def _back(env: Env, state: State) -> View:
+    """The question before the one shown (`question`; 0: before the review or the service
+    screen), with its answer kept so it shows marked ●; the answers after it are dropped."""
     rs = env.rules
     path = rs.path(state.facts, state.as_of, state.dont_know)
-    if not path:
+    shown = question_of(rs, state.question) if state.question else None
+    cut = path.index(shown.id) if shown is not None and shown.id in path else len(path)
+    if cut == 0:
         return greeting(env, _with(state, Screen.GREETING))
-    last = rs.question_by_id[path[-1]]
-    facts = {k: v for k, v in state.facts.items() if k not in last.facts}
-    dont_know = frozenset(k for k in state.dont_know if k not in last.facts)
-    return ask(env, _with(state, Screen.ASK, facts=facts, dont_know=dont_know))
+    target = rs.question_by_id[path[cut - 1]]
+    keep = {k for qid in path[:cut] for k in rs.question_by_id[qid].facts}
+    facts = {k: v for k, v in state.facts.items() if k in keep}
+    dont_know = frozenset(k for k in state.dont_know if k in keep)
+    return ask(env, _with(state, Screen.ASK, question_code(target), facts=facts,
+                          dont_know=dont_know), target)
 
 
 def _stale(env: Env, state: State) -> View:
@@ -307,9 +313,9 @@ def page(env: Env, state: State, which: Page, new_message: bool = False, part: i
         if which == Page.CALLED_UP and part + 1 < len(parts):
             flags.add("read_on")
         buttons = rows_of(t, "guide", {
-            "previous_part": _bare(state, Screen.PAGE, int(which) + PAGE_PART * (part - 1)),
+            "previous_part": _bare(state, Screen.PAGE, int(which) + PAGE_PART * max(part - 1, 0)),
             "read_on": _bare(state, Screen.PAGE, int(which) + PAGE_PART * (part + 1)),
-            "get_help_page": _bare(state, Screen.PAGE, Page.GET_HELP),
+            "get_help_page": _bare(state, Screen.PAGE, int(Page.GET_HELP)),
             "start_questions": _bare(state, Screen.RESTART), "lang": here}, flags=flags)
     else:
         buttons = rows_of(t, "page", {"start_questions": _bare(state, Screen.RESTART),
@@ -321,7 +327,8 @@ def ask(env: Env, state: State, q: Question | None = None) -> View:
     """Show question `q`, or the planner's next; the review when nothing is left to ask."""
     rs = env.rules
     facts, dont_know = state.facts, state.dont_know
-    if facts.get("military_status") == SERVING:
+    if facts.get("military_status") == SERVING and (q is None or
+                                                    "military_status" not in q.facts):
         return service(env, state)
     snap = rs.snapshot(facts, state.as_of, dont_know)
     if q is None:
@@ -355,7 +362,7 @@ def ask(env: Env, state: State, q: Question | None = None) -> View:
     rows = rows_of(t, "question", {
         "done": _with(state, Screen.CHECK_DONE, qcode),
         "dont_know": _with(state, Screen.DONT_KNOW, qcode),
-        "back": _with(state, Screen.BACK),
+        "back": _with(state, Screen.BACK, qcode),
         "restart": _bare(state, Screen.RESTART),
         "lang": here,
     }, flags=flags, slots={"@answers": answers})

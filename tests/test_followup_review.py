@@ -137,7 +137,8 @@ LATER_FACTS = [
     (("law of 14.04.2023", "закон от 14.04.2023"), dt.date(2023, 4, 14)),
     (("269-FZ", "269-ФЗ"), dt.date(2023, 6, 24)),  # service age limit 65/70
     (("Constitutional Court", "Конституционн"), dt.date(2024, 11, 22)),
-    (("as of February 2026", "на февраль 2026"), dt.date(2026, 2, 13)),
+    (("latest information: February 2026", "последние сведения — февраль 2026"),
+     dt.date(2026, 2, 13)),
     (("December 2023", "декабре 2023"), dt.date(2023, 12, 14)),
     (("Electronic summons", "Электронная повестка"), dt.date(2024, 11, 1)),
     (("2026 special assemblies", "специальных сборов 2026"), dt.date(2025, 12, 30)),
