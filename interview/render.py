@@ -354,7 +354,21 @@ def pages(t: Tr, blocks: list[str]) -> list[str]:
     head = neutral_header(t)
     first, rest = blocks[0], blocks[1:]
     title = first.removeprefix(head).lstrip("\n")
-    out = pack([title, *rest], header=head, limit=SCREEN_LIMIT - 196)
+    limit = SCREEN_LIMIT - 196
+    out = pack([title, *rest], header=head, limit=limit)
+    if len(out) > 1:
+        # As many pages, evened out: the smallest limit that needs no more of them, so the
+        # last page is not left with a single item.
+        # Never below the longest block with its header: no block is cut.
+        low = min(limit, max(visible_length(f"{head}\n\n{block}") for block in [title, *rest]))
+        high = limit
+        while low < high:
+            mid = (low + high) // 2
+            if len(pack([title, *rest], header=head, limit=mid)) <= len(out):
+                high = mid
+            else:
+                low = mid + 1
+        out = pack([title, *rest], header=head, limit=low)
     return out or [first]
 
 
