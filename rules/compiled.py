@@ -66,6 +66,7 @@ class CompiledText:
     order: int = 0  # position in its file: breaks ties in rank
     missing: frozenset[str] | None = None
     rank_if: tuple[tuple[Compiled, int, Condition], ...] = ()  # (condition, rank, its source)
+    mechanism: str = "mobilization"
 
     def on(self, day: dt.date) -> bool:
         return (self.start is None or self.start <= day) and (
