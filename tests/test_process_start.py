@@ -42,6 +42,7 @@ def polling(api: BotAPIStandIn) -> bool:
     return bool(api.calls(method="getUpdates"))
 
 
+@pytest.mark.serial  # a SIGHUP every 50 ms until it polls: a busy machine sends more
 async def test_sighups_while_starting_do_not_end_the_process(api: BotAPIStandIn) -> None:
     proc = start_bot(api)
     try:
