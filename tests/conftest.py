@@ -9,6 +9,7 @@ import shutil
 import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,6 +20,27 @@ if importlib.util.find_spec("rules") is None:  # pragma: no cover - depends on t
 
 # python-telegram-bot 22.2+ warns that durations become timedelta; opt in, as the bot does.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+# Every bot a test starts builds two HTTP clients, and each loads the CA bundle into a new TLS
+# context (about 20 ms of CPU; some 900 starts a run). The tests speak plain HTTP to 127.0.0.1, so
+# the default context is built once per process and shared: the same settings, not a stand-in.
+def _shared_default_tls_context() -> None:
+    import functools
+
+    import httpx._transports.default as transports
+
+    build = transports.create_ssl_context  # type: ignore[attr-defined]
+    cached = functools.lru_cache(maxsize=1)(lambda: build())
+
+    def create_ssl_context(verify: Any = True, cert: Any = None, trust_env: bool = True) -> Any:
+        if verify is True and cert is None and trust_env:
+            return cached()
+        return build(verify=verify, cert=cert, trust_env=trust_env)
+
+    transports.create_ssl_context = create_ssl_context  # type: ignore[attr-defined]
+
+
+_shared_default_tls_context()
 
 # After the path and environment are set up: the harness imports the project and the library.
 import rules  # noqa: E402
