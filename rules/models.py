@@ -12,6 +12,10 @@ LANGS: tuple[Lang, ...] = ("ru", "en")
 Outcome = Literal["not_subject", "deferral", "conditional", "subject", "undetermined"]
 GroundOutcome = Literal["not_subject", "deferral", "conditional"]
 Confidence = Literal["V", "P", "M"]
+# The call-up mechanisms the rule base evaluates side by side; "mobilization" is Decree 647 and the
+# verdict's own `outcome`.
+Mechanism = Literal["mobilization", "conscription", "assemblies"]
+MECHANISMS: tuple[Mechanism, ...] = ("mobilization", "conscription", "assemblies")
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=40)]
 ActId = Annotated[str, StringConstraints(pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$", max_length=60)]
@@ -55,6 +59,13 @@ class AgeLimit(Strict):
     age_limit: Literal["reached"]
 
 
+class ConscriptionAge(Strict):
+    """Conscription age (53-FZ Art. 22, dated in age_limits.yaml `conscription_age`): `under` the
+    minimum age, or `over`: he reached the maximum in force at the time."""
+
+    conscription_age: Literal["under", "over"]
+
+
 class All(Strict):
     all: list[Condition] = Field(min_length=1)
 
@@ -63,7 +74,7 @@ class Any_(Strict):
     any: list[Condition] = Field(min_length=1)
 
 
-Condition = FactIs | FactIn | FactAtLeast | AgeLimit | All | Any_
+Condition = FactIs | FactIn | FactAtLeast | AgeLimit | ConscriptionAge | All | Any_
 All.model_rebuild()
 Any_.model_rebuild()
 
@@ -118,8 +129,20 @@ class Advice(Strict):
     text: LText
 
 
+class Deadline(Strict):
+    """A date the ground gives from the as-of day: `rule` names the computation (dates.py)."""
+
+    id: Id
+    rule: Literal["alternative_service"]
+    text: LText
+
+
 class Ground(Strict):
     id: Id
+    mechanism: Mechanism = "mobilization"
+    # The ground takes the person outside the mechanism altogether (a woman and conscription):
+    # when it applies, the mechanism does not concern him (MechanismOut.concerns is false).
+    scope: bool = False
     outcome: GroundOutcome
     valid_from: dt.date | None = None
     valid_until: dt.date | None = None
@@ -131,6 +154,7 @@ class Ground(Strict):
     note: LText | None = None
     citations: list[Citation] = Field(min_length=1)
     advice: Advice | None = None
+    deadline: Deadline | None = None  # listed (applying or possible): the verdict gives the date
 
 
 # --- age limits -------------------------------------------------------------------------------
@@ -145,6 +169,19 @@ class BirthYearLimit(Strict):
 
 
 RankLimits = dict[str, int | list[BirthYearLimit]]
+
+
+class ConscriptionAgePeriod(Strict):
+    """Conscription age in force from `valid_from` to `valid_until`: from `minimum` (inclusive) to
+    `maximum` (exclusive: on the day he turns it he is no longer called up). Who reached the
+    maximum in force at the time stays outside conscription when a later law raises it."""
+
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    minimum: int = Field(ge=0, le=130)
+    maximum: int = Field(ge=0, le=130)
+    confidence: Confidence
+    citations: list[Citation] = Field(min_length=1)
 
 
 class AgeLimitPeriod(Strict):
@@ -220,6 +257,7 @@ class Caveat(Strict):
     until: dt.date | None = None
     outcomes: list[Outcome] | None = None
     when: Condition | None = None
+    mechanism: Mechanism = "mobilization"
 
 
 class Note(Caveat):
@@ -238,6 +276,7 @@ class Step(Strict):
     outcomes: list[Outcome] | None = None
     when: Condition | None = None
     missing: list[str] | None = None
+    mechanism: Mechanism = "mobilization"
 
 
 class Basis(Strict):
@@ -245,6 +284,7 @@ class Basis(Strict):
     makes a reservist subject to call-up."""
 
     outcome: Literal["subject"]
+    mechanism: Mechanism = "mobilization"
     title: LText
     citations: list[Citation] = Field(min_length=1)
 
@@ -322,11 +362,25 @@ class Guide(Strict):
     sections: list[GuideSection] = Field(min_length=1)
 
 
-class Expectation(Strict):
-    outcome: Outcome
-    applies: list[Id]
+class MechanismExpectation(Strict):
+    outcome: Outcome | None = None
+    concerns: bool | None = None
+    applies: list[Id] | None = None
     possible: list[Id] | None = None
     missing: list[str] | None = None
+    until: dt.date | None = None
+    no_until: bool = False  # `until` must be null
+    dates: dict[Id, dt.date] | None = None  # every date the mechanism gives, by id
+
+
+class Expectation(Strict):
+    """The mobilization verdict (`outcome`, `applies`, ...) and, by name, other mechanisms'."""
+
+    outcome: Outcome | None = None
+    applies: list[Id] | None = None
+    possible: list[Id] | None = None
+    missing: list[str] | None = None
+    mechanisms: dict[Mechanism, MechanismExpectation] | None = None
 
 
 class RuleTest(Strict):
@@ -334,6 +388,76 @@ class RuleTest(Strict):
     as_of: dt.date
     facts: dict[str, Any]
     expect: Expectation
+
+
+# --- notices: "What is this notice?" (notices.yaml) ---------------------------------------------
+
+
+class NoticeChoice(Strict):
+    """A button answering where a notice came from."""
+
+    id: Id
+    label: LText
+
+
+class NoticePurpose(NoticeChoice):
+    """A button answering what a notice calls the person to, and the mechanism that means."""
+
+    mechanism: Id
+
+
+class NoticeMechanism(Strict):
+    id: Id
+    title: LText
+    summary: LText
+
+
+class NoticeItem(Strict):
+    """One line of the answer, shown when it fits the answers: `sources`, `purposes` and
+    `mechanisms` (null: any) and the posting date's window `from`..`until` (the as-of date when
+    the posting date is unknown). A line under `dates` may give `days` (the posting date plus
+    so many days) or `next` (the first of these month-day dates after the as-of date) and say
+    it in `text` with {date}; `rule` says the same without a date, for an unknown posting date."""
+
+    id: Id
+    text: LText
+    rule: LText | None = None
+    days: int | None = Field(default=None, ge=0, le=400)
+    next: list[Annotated[str, StringConstraints(pattern=r"^[01][0-9]-[0-3][0-9]$")]] | None = None
+    sources: list[Id] | None = None
+    purposes: list[Id] | None = None
+    mechanisms: list[Id] | None = None
+    from_: dt.date | None = Field(default=None, alias="from")
+    until: dt.date | None = None
+    citations: list[Citation] = Field(default_factory=list)
+
+
+class NoticesFile(Strict):
+    sources: list[NoticeChoice] = Field(min_length=2)
+    purposes: list[NoticePurpose] = Field(min_length=2)
+    mechanisms: list[NoticeMechanism] = Field(min_length=1)
+    requirements: list[NoticeItem] = Field(min_length=1)
+    dates: list[NoticeItem] = Field(min_length=1)
+    caveats: list[NoticeItem] = Field(default_factory=list)
+
+
+class NoticeAnswersIn(Strict):
+    source: Id
+    purpose: Id
+    posted: dt.date | None = None  # null: the person does not know
+
+
+class NoticeExpectation(Strict):
+    mechanism: Id
+    dates: dict[Id, dt.date | None] = Field(default_factory=dict)  # null: shown without a date
+    absent: list[Id] = Field(default_factory=list)  # lines (of any kind) not shown
+
+
+class NoticeTest(Strict):
+    name: Text
+    as_of: dt.date
+    answers: NoticeAnswersIn
+    expect: NoticeExpectation
 
 
 # --- file roots -------------------------------------------------------------------------------
@@ -345,6 +469,7 @@ class ActsFile(Strict):
 
 class AgeLimitsFile(Strict):
     age_limits: list[AgeLimitPeriod] = Field(min_length=1)
+    conscription_age: list[ConscriptionAgePeriod] = Field(min_length=1)
 
 
 class GroundsFile(Strict):
@@ -375,7 +500,8 @@ class GuidesFile(Strict):
 
 
 class TestsFile(Strict):
-    tests: list[RuleTest]
+    tests: list[RuleTest] = Field(default_factory=list)
+    notice_tests: list[NoticeTest] = Field(default_factory=list)
 
 
 FILE_MODELS: dict[str, type[Strict]] = {
@@ -387,4 +513,5 @@ FILE_MODELS: dict[str, type[Strict]] = {
     "resources.yaml": ResourcesFile,
     "steps.yaml": StepsFile,
     "guides.yaml": GuidesFile,
+    "notices.yaml": NoticesFile,
 }
