@@ -9,7 +9,6 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from rules import FACTS, FactsError, RuleSet, today_in_moscow, validate_facts
-from rules.facts import FactValue
 from rules.models import Question
 
 from . import notice_screens, progress, render, screens
@@ -221,26 +220,10 @@ def _answer(env: Env, state: State, screen: Screen) -> View:
             dont_know.discard(k)
     else:
         return _stale(env, state)
-    settled = _settle(rs, facts, state.as_of, frozenset(dont_know), keep=q.facts)
+    settled = progress.settle(rs, facts, state.as_of, frozenset(dont_know), keep=q.facts)
     if settled is None:
         return _stale(env, state)
     return ask(env, _with(state, Screen.ASK, facts=settled[0], dont_know=settled[1]))
-
-
-def _settle(rs: RuleSet, facts: dict[str, FactValue], as_of: dt.date, dont_know: frozenset[str],
-            keep: Sequence[str]) -> tuple[dict[str, FactValue], frozenset[str]] | None:
-    """Only the answers on the path count; a changed answer voids the earlier ones it
-    contradicts (a woman has no pregnant wife). None when the answer itself does not fit."""
-    while True:
-        try:
-            facts_v, dk = rs.relevant(facts, as_of, dont_know)
-            return dict(facts_v), frozenset(dk)
-        except FactsError as e:
-            void = [k for k in e.keys if k in facts and k not in keep]
-            if not void:
-                return None
-            for k in void:
-                facts.pop(k)
 
 
 def _back(env: Env, state: State) -> View:

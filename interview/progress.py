@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from rules import RuleSet
+from rules import FactsError, RuleSet
 from rules.models import Question
 
 # Not knowing the age means not knowing the birth year or month either (and the year's buttons
@@ -62,9 +62,28 @@ def answers(rs: RuleSet, q: Question, facts: Mapping[str, Any], dont_know: froze
         yield {k: v for k, v in facts.items() if k not in unknown}, dont_know | unknown
 
 
+def settle(rs: RuleSet, facts: Facts, day: dt.date, dont_know: frozenset[str],
+           keep: Sequence[str]) -> tuple[Facts, frozenset[str]] | None:
+    """Only the answers on the path count; a changed answer voids the earlier ones it
+    contradicts (a woman has no pregnant wife; without a reserve, no reserve contract). None
+    when the answer itself does not fit. `facts` is changed."""
+    while True:
+        try:
+            kept, dk = rs.relevant(facts, day, dont_know)
+            return dict(kept), frozenset(dk)
+        except FactsError as e:
+            void = [k for k in e.keys if k in facts and k not in keep]
+            if not void:
+                return None
+            for k in void:
+                facts.pop(k)
+
+
 def _children(rs: RuleSet, q: Question, facts: Mapping[str, Any], dont_know: frozenset[str],
               day: dt.date) -> list[tuple[Facts, frozenset[str]]]:
-    return [rs.relevant(f, day, d) for f, d in answers(rs, q, facts, dont_know, day)]
+    # As the flow answers: an answer to a question asked again voids what it contradicts.
+    settled = (settle(rs, f, day, d, q.facts) for f, d in answers(rs, q, facts, dont_know, day))
+    return [s for s in settled if s is not None]
 
 
 def longest(rs: RuleSet, facts: Mapping[str, Any], dont_know: frozenset[str],

@@ -22,6 +22,7 @@ from typing import Any
 from babel.dates import get_month_names
 
 from interview import render, screens
+from interview.html_text import b
 from interview.i18n import Tr, tr
 from rules import FACTS, RuleSet, today_in_moscow
 from rules.jscompile import compile_rules, js_literal
@@ -124,7 +125,30 @@ def _guides(rs: RuleSet, t: Tr) -> dict[str, Any]:
                 "from": sec.from_.isoformat() if sec.from_ else None,
                 "until": sec.until.isoformat() if sec.until else None,
             })
-        out[gid] = {"title": guide.title.get(t.lang), "sections": sections}
+        out[gid] = {"title": guide.title.get(t.lang), "sections": sections,
+                    "more": t.gettext("more")}
+    return out
+
+
+def _guide_parts(rs: RuleSet, t: Tr) -> dict[str, list[dict[str, Any]]]:
+    """Where the bot breaks a long guide into parts (render.guide_pages: the first on one phone
+    screen, the rest one press away), for every stretch of days with the same sections in force:
+    from which day, and how many sections each part holds."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for gid, guide in rs.guides.items():
+        days = {dt.date(2000, 1, 1)}
+        for s in guide.sections:
+            if s.section.from_:
+                days.add(s.section.from_)
+            if s.section.until:
+                days.add(s.section.until + dt.timedelta(days=1))
+        stretches = []
+        for day in sorted(days):
+            parts = render.guide_pages(t, rs, gid, day) or []
+            headings = [b(s.heading.get(t.lang)) for s in rs.guide(gid, day).sections]
+            stretches.append({"from": day.isoformat(),
+                              "parts": [sum(h in part for h in headings) for part in parts]})
+        out[gid] = stretches
     return out
 
 
@@ -196,6 +220,8 @@ def texts(rs: RuleSet, lang: str, handles: Sequence[str] = ()) -> dict[str, Any]
         "bases": bases,
         "resources": _resources(rs, lang),
         "guides": _guides(rs, t),
+        "guideParts": _guide_parts(rs, t),
+        "outcomeDetail": {k: t.gettext(v) for k, v in render.OUTCOME_DETAIL.items()},
     }
 
 
@@ -220,6 +246,7 @@ def model_script(rs: RuleSet, lang: str = "ru", handles: Sequence[str] = ()) -> 
         compile_rules(rs),
         _minify_js(_asset("engine.js")),
         _minify_js(_asset("notice.js")),
+        _minify_js(_asset("progress.js")),
         _minify_js(_asset("model.js")),
     ])
 

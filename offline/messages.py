@@ -23,6 +23,7 @@ MESSAGES: dict[str, str] = {
                         "grounds protect them."),
     "greeting_scope": N_("This check does not cover regular conscription or the 2026 “special "
                          "assemblies” of reservists. It is not legal advice."),
+    "progress": N_("Question {number} of at most {total}"),
     "as_of_today": N_("Checked as of today, {date}."),
     "as_of_past": N_("Checked as of {date}: answer as things stood on that day."),
     "published_act": N_("published act"),
@@ -84,11 +85,9 @@ MESSAGES: dict[str, str] = {
 
 # Messages with a number, by the bot's own msgids: the build resolves each for n = 0..MAX_N.
 PLURALS: dict[str, Callable[[Any, int], str]] = {
-    "progress": lambda t, n: str(t.ngettext(
-        "Question {number} of about {total}", "Question {number} of about {total}", n)),
-    "typical": lambda t, n: str(t.ngettext(
-        "It takes up to about {n} button question, often fewer.",
-        "It takes up to about {n} button questions, often fewer.", n)),
+    "range": lambda t, n: str(t.ngettext(
+        "It takes {low} to {high} button question, depending on the answers.",
+        "It takes {low} to {high} button questions, depending on the answers.", n)),
     "more_grounds": lambda t, n: str(t.ngettext(
         "{n} more ground applies: see “All grounds”.",
         "{n} more grounds apply: see “All grounds”.", n)),

@@ -12,7 +12,8 @@ function exemptModel(E, P, lang, asOf) {
   var ALSO_UNKNOWN = {age: ["birth_year", "birth_month"], birth_year: ["birth_month"]};
   // screen: greeting | ask | review | verdict | detail | page; arg: its question, detail or page;
   // from: the screen a page was opened from, for its "Back".
-  var S = {lang: lang, asOf: asOf, facts: {}, dk: [], screen: "greeting", arg: null, from: null};
+  // part: which part of a long guide a page shows.
+  var S = {lang: lang, asOf: asOf, facts: {}, dk: [], screen: "greeting", arg: null, from: null, part: 0};
 
   // --- texts ------------------------------------------------------------------------------------
   function T() { return P.texts[S.lang]; }
@@ -117,7 +118,7 @@ function exemptModel(E, P, lang, asOf) {
     for (var k in S.facts) if (keys.indexOf(k) < 0) f[k] = S.facts[k];
     return f;
   }
-  function go(name, arg) { S.screen = name; S.arg = arg === undefined ? null : arg; }
+  function go(name, arg) { S.screen = name; S.arg = arg === undefined ? null : arg; S.part = 0; }
   // Only the answers on the current path count (RuleSet.relevant); a changed answer voids the
   // earlier ones it contradicts (flow._settle: a woman has no pregnant wife).
   function settle(facts, dk, keep) {
@@ -154,13 +155,18 @@ function exemptModel(E, P, lang, asOf) {
     E.question(qid).facts.forEach(function (k) { if (!(k in f)) f[k] = false; });
     settle(f, without(S.dk, E.question(qid).facts), E.question(qid).facts);
   }
-  function back() {
-    var path = E.path(S.facts, S.asOf, S.dk);
-    if (!path.length) return go("greeting");
-    var keys = E.question(path[path.length - 1]).facts;
-    S.facts = others(keys);
-    S.dk = without(S.dk, keys);
-    go("ask");
+  // The question before the one shown (none shown: before the review or the service screen),
+  // its answer kept so it shows marked ●; the answers after it are dropped (flow._back).
+  function back(shown) {
+    var path = E.path(S.facts, S.asOf, S.dk), cut = shown && path.indexOf(shown) >= 0 ? path.indexOf(shown) : path.length;
+    if (cut === 0) return go("greeting");
+    var keep = [];
+    path.slice(0, cut).forEach(function (qid) { keep = keep.concat(E.question(qid).facts); });
+    var f = {};
+    for (var k in S.facts) if (keep.indexOf(k) >= 0) f[k] = S.facts[k];
+    S.facts = f;
+    S.dk = S.dk.filter(function (k) { return keep.indexOf(k) >= 0; });
+    go("ask", path[cut - 1]);
   }
   function restart() { S.facts = {}; S.dk = []; go("ask"); }
   function bare() { S.facts = {}; S.dk = []; }  // pages carry no answers (flow._bare)
@@ -254,10 +260,12 @@ function exemptModel(E, P, lang, asOf) {
     get_help_page: open("help"), privacy: open("privacy"), about_page: open("about"),
     lang: function () { S.lang = S.lang === "ru" ? "en" : "ru"; },
     back_page: function () { var f = S.from || {screen: "greeting", arg: null}; S.from = null; go(f.screen, f.arg); },
-    back: back, change_answer: back,
-    see_result: function () { go("verdict"); },
+    back: function () { back(null); }, change_answer: function () { back(null); },
+    see_result: function () { go("verdict"); }, change_answers: function () { go("review"); },
     grounds: detail("grounds"), todo: detail("todo"), caveats: detail("caveats"),
-    get_help: detail("help"), summons: detail("summons"),
+    get_help: detail("help"), guide_help: detail("help"), summons: detail("summons"),
+    read_on: function () { if (S.screen === "page") S.part += 1; else go("detail", "service"); },
+    previous_part: function () { S.part = Math.max(0, S.part - 1); },
     to_result: function () { go("verdict"); }
   };
 
@@ -287,30 +295,22 @@ function exemptModel(E, P, lang, asOf) {
   // --- screens: each returns {kind, body, rows} and what tests compare -------------------------
   var SCREENS = {
     greeting: function () {
-      var typical = E.typicalTotal({}, S.asOf, []);
+      var range = PROGRESS.range(S.asOf);
       // A date other than today was chosen below: say so, or pressing the apply-date button shows nothing.
       return {kind: "greeting", dateForm: {label: m("offline_date_label"), apply: m("offline_date_apply"), today: m("offline_date_today")},
               rows: rows("greeting", [], {"@date": [[{slot: "date", value: S.asOf, min: EARLIEST, max: addYears(E.today(), 5)}]]}),
-              body: [S.asOf !== E.today() ? asOfLine() : null, para(m("greeting_what")), para(plural("typical", typical, {n: typical})),
+              body: [S.asOf !== E.today() ? asOfLine() : null, para(m("greeting_what")), para(plural("range", range[1], {low: range[0], high: range[1]})),
                      para(m("greeting_scope")), para(m("offline_what"), "i"), para(m("offline_private"), "i"),
                      para(m("offline_version", {version: P.version, date: fmtDate(P.ruleDate)}), "i small"), para(m("offline_newer"), "i small")]};
     },
     ask: function (qid) {
-      if (S.facts.military_status === SERVING) return SCREENS.service();
+      if (S.facts.military_status === SERVING && (!qid || E.question(qid).facts.indexOf("military_status") < 0)) return SCREENS.service();
       var snap = E.snapshot(S.facts, S.asOf, S.dk), id = qid || snap.next;
       if (!id) return SCREENS.review();
       var q = E.question(id), tq = T().questions[id], inPath = snap.path.indexOf(id);
       var number = inPath >= 0 ? inPath + 1 : snap.path.length + 1;
-      // "of about M" as the bot says it (flow.ask): the typical length, within the bound.
-      var typical = E.typicalTotal(S.facts, S.asOf, S.dk);
-      if (typical <= number && q.kind !== "checklist") {  // as flow.ask: the longest if this looks the last
-        choices(id).forEach(function (c) {
-          var f = others([]), k;
-          for (k in c.set) f[k] = c.set[k];
-          typical = Math.max(typical, E.typicalTotal(f, S.asOf, S.dk));
-        });
-      }
-      var total = Math.max(number, Math.min(snap.path.length + snap.to_come, typical));
+      // "of at most M" as the bot says it (flow.ask): the longest the interview can still be.
+      var total = Math.max(number, PROGRESS.totalBound(S.facts, S.dk, S.asOf, id, number - 1));
       var current = answerLabel(id), answers = [];
       choices(id).forEach(function (c) {
         if (q.kind === "checklist") {
@@ -325,9 +325,10 @@ function exemptModel(E, P, lang, asOf) {
       if (q.kind === "checklist") flags.push("checklist");
       if (q.dontKnow) flags.push("dont_know");
       var r = rows("question", flags, {"@answers": answers}, {
-        done: function () { checkDone(id); }, dont_know: function () { dontKnow(id); }
+        done: function () { checkDone(id); }, dont_know: function () { dontKnow(id); },
+        back: function () { back(id); }
       });
-      var progress = plural("progress", total, {number: number, total: total});
+      var progress = m("progress", {number: number, total: total});
       return {kind: "question", question: id, progress: progress, rows: r,
               body: [para(progress, "progress"), asOfLine(), h("h1", {}, tq.text),
                      q.kind === "checklist" ? para(m("tick_hint"), "i") : null, para(tq.help, "help")]};
@@ -353,7 +354,7 @@ function exemptModel(E, P, lang, asOf) {
     verdict: function () {
       if (S.facts.military_status === SERVING) return SCREENS.service();
       var v = verdict(), tx = T(), headline = tx.outcome[v.outcome];
-      var body = [h("h1", {"class": "outcome " + v.outcome}, headline)];
+      var body = [h("h1", {"class": "outcome " + v.outcome}, headline), para(tx.outcomeDetail[v.outcome])];
       if ((v.outcome === "conditional" || v.outcome === "undetermined") && v.missing.length) body.push(para(dependsOn(v.missing, 3)));
       // The one or two grounds that decide it (render._deciding), each with its main citation.
       var applying = v.grounds.filter(function (g) { return g.status === "applies"; }), deciding;
@@ -376,11 +377,14 @@ function exemptModel(E, P, lang, asOf) {
       return {kind: "verdict", headline: headline, outcome: v.outcome, why: titles, rows: rows("verdict"), body: body};
     },
     detail: function (which) {
-      var body = which === "help" ? helpBody() : which === "summons" ? guideBody("summons") : DETAILS[which](verdict(), T());
-      return {kind: "detail", detail: which, rows: rows("detail"), body: body};
+      var body = which === "help" ? helpBody() : which === "summons" ? guideBody("summons") :
+                 which === "service" ? guideBody("already_serving", 1, Infinity) : DETAILS[which](verdict(), T());
+      var guide = which === "summons" || which === "service";  // where to get help is one press away
+      return {kind: "detail", detail: which, rows: rows("detail", guide ? ["guide"] : []), body: body};
     },
     service: function () {  // already serving or mobilized (flow.service): the guide, never a verdict
-      return {kind: "service", rows: rows("service"), body: guideBody("already_serving")};
+      var parts = guideParts("already_serving").length;
+      return {kind: "service", rows: rows("service", parts > 1 ? ["read_on"] : []), body: guideBody("already_serving", 0, 1)};
     },
     notice: function () { return noticeScreen(); },
     page: function (name) {
@@ -390,7 +394,15 @@ function exemptModel(E, P, lang, asOf) {
       else if (name === "about") {
         body = [h("h1", {}, navLabel("about_page")), para(m("offline_version", {version: P.version, date: fmtDate(P.ruleDate)})),
                 para(m("offline_newer")), para(m("handles")), para(m("offline_what"))];
-      } else body = guideBody(name.slice("guide:".length));
+      } else {  // a guide: a long one in parts (the first on one phone screen)
+        var id = name.slice("guide:".length), count = id === "already_serving" ? guideParts(id).length : 1;
+        S.part = Math.min(S.part, count - 1);
+        var flags = [];
+        if (S.part > 0) flags.push("previous_part");
+        if (S.part + 1 < count) flags.push("read_on");
+        return {kind: "page", page: name, part: S.part, rows: rows("guide", flags),
+                body: count > 1 ? guideBody(id, S.part, S.part + 1) : guideBody(id)};
+      }
       return {kind: "page", page: name, rows: rows("page"), body: body};
     }
   };
@@ -408,10 +420,31 @@ function exemptModel(E, P, lang, asOf) {
     });
     return body;
   }
-  function guideBody(id) {
-    var g = T().guides[id], body = [h("h1", {}, g.title)];
-    g.sections.forEach(function (s) {
-      if ((s.from && s.from > S.asOf) || (s.until && s.until < S.asOf)) return;
+  // How many sections of guide `id` in force on the day checked each part holds, as the bot
+  // breaks it (render.guide_pages, resolved by the build for every stretch of days).
+  function guideParts(id) {
+    var found = [];
+    T().guideParts[id].forEach(function (s) { if (s.from <= S.asOf) found = s.parts; });
+    return found.length ? found : [Infinity];
+  }
+  // Guide `id`, its sections in force on the day checked; with `first` and `end`, only the
+  // parts from `first` up to `end` (not included).
+  function guideBody(id, first, end) {
+    var g = T().guides[id], shown = g.sections.filter(function (s) {
+      return !((s.from && s.from > S.asOf) || (s.until && s.until < S.asOf));
+    });
+    var lo = 0, hi = shown.length;
+    if (first !== undefined) {
+      var parts = guideParts(id), start = 0;
+      for (var i = 0; i < parts.length; i++) {
+        if (i === first) lo = start;
+        start += parts[i];
+        if (i + 1 === end) hi = start;
+      }
+      if (first >= parts.length) lo = hi;
+    }
+    var body = [h("h1", {}, first ? g.title + " · " + g.more : g.title)];
+    shown.slice(lo, hi).forEach(function (s) {
       body.push(h("h2", {}, s.heading), h("ul", {}, s.items.map(function (i) { return h("li", {}, i); })));
       if (s.cites.length) body.push(h("ul", {"class": "cites"}, s.cites.map(function (c) { return citeItem(c, false); })));
     });
@@ -463,6 +496,7 @@ function exemptModel(E, P, lang, asOf) {
     }
   };
 
+  var PROGRESS = exemptProgress(E);  // the question counts (offline/progress.js)
   var current = null;
   function view() {
     current = SCREENS[S.screen](S.arg);

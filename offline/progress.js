@@ -23,6 +23,19 @@ function exemptProgress(E) {
     if (chosen.length === n) return out.push(chosen.slice());
     for (var i = from; i < items.length; i++) { chosen.push(items[i]); combinations(items, n, i + 1, chosen, out); chosen.pop(); }
   }
+  // As the flow answers (progress.settle): an answer to a question asked again voids the earlier
+  // answers it contradicts; null when the answer itself does not fit.
+  function settle(f, dk, day, keep) {
+    for (;;) {
+      try {
+        return E.settle(f, day, dk);
+      } catch (e) {
+        var voids = e && e.name === "FactsError" ? e.keys.filter(function (k) { return k in f && keep.indexOf(k) < 0; }) : [];
+        if (!voids.length) { if (e && e.name === "FactsError") return null; throw e; }
+        voids.forEach(function (k) { delete f[k]; });
+      }
+    }
+  }
   // Every state one press on question q leads to (progress.answers), settled (RuleSet.relevant).
   function children(q, f, dk, day) {
     var out = [];
@@ -51,11 +64,14 @@ function exemptProgress(E) {
       for (var k in f) if (unknown.indexOf(k) < 0) g[k] = f[k];
       out.push([g, minus(dk, unknown).concat(unknown)]);
     }
-    return out.map(function (x) {  // settled, the planner's snapshot of each kept for later
-      var r = E.settle(x[0], day, x[1]);
+    var settled = [];
+    out.forEach(function (x) {  // settled, the planner's snapshot of each kept for later
+      var r = settle(x[0], x[1], day, q.facts);
+      if (r === null) return;
       SNAPSHOT[key(r.facts, r.dontKnow, day)] = r.snapshot;
-      return [r.facts, r.dontKnow];
+      settled.push([r.facts, r.dontKnow]);
     });
+    return settled;
   }
   // The most questions still to be asked from this state, the next one included.
   function longest(f, dk, day) {
