@@ -145,16 +145,22 @@ def channel_of(button: str) -> Channel | None:
     return NAV[button].only if button in NAV else SLOT_ONLY.get(button)
 
 
-def serialise(gettext_by_lang: dict[str, Any]) -> dict[str, Any]:
-    """The description for the page: rows, and per button its condition, channel and the text in
-    each language (`gettext_by_lang`: lang → gettext)."""
+def serialise(gettext_by_lang: dict[str, Any], channel: Channel = "page") -> dict[str, Any]:
+    """The description as `channel` reads it: each screen's rows with only the buttons and slots
+    it shows (their conditions kept), and each button's text in every language
+    (`gettext_by_lang`: lang → gettext) and condition."""
     nav: dict[str, Any] = {}
     for bid, b in NAV.items():
-        if b.only == "bot":
+        if b.only not in (None, channel):
             continue
         labels = ({lang: LANGUAGE_SWITCH[lang] for lang in gettext_by_lang} if bid == "lang"
                   else {lang: g(b.msgid) for lang, g in gettext_by_lang.items()})
-        nav[bid] = {"label": labels, "when": b.when, "only": b.only}
-    return {"screens": {k: [list(r) for r in rows] for k, rows in SCREENS.items()},
-            "nav": nav, "slotOnly": dict(SLOT_ONLY)}
-
+        nav[bid] = {"label": labels, **({"when": b.when} if b.when else {})}
+    shown: dict[str, list[list[str]]] = {}
+    for kind, rows in SCREENS.items():
+        kept = [[x for x in row if x in nav or (x.startswith("@") and
+                                                SLOT_ONLY.get(x, channel) == channel)]
+                for row in rows]
+        if any(kept):
+            shown[kind] = [row for row in kept if row]
+    return {"screens": shown, "nav": nav}

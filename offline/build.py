@@ -130,11 +130,11 @@ def _guides(rs: RuleSet, t: Tr) -> dict[str, Any]:
     return out
 
 
-def _guide_parts(rs: RuleSet, t: Tr) -> dict[str, list[dict[str, Any]]]:
+def _guide_parts(rs: RuleSet, t: Tr) -> dict[str, list[Any]]:
     """Where the bot breaks a long guide into parts (render.guide_pages: the first on one phone
     screen, the rest one press away), for every stretch of days with the same sections in force:
-    from which day, and how many sections each part holds."""
-    out: dict[str, list[dict[str, Any]]] = {}
+    [from which day, how many sections each part holds], a stretch only where the parts change."""
+    out: dict[str, list[Any]] = {}
     for gid, guide in rs.guides.items():
         days = {dt.date(2000, 1, 1)}
         for s in guide.sections:
@@ -142,12 +142,13 @@ def _guide_parts(rs: RuleSet, t: Tr) -> dict[str, list[dict[str, Any]]]:
                 days.add(s.section.from_)
             if s.section.until:
                 days.add(s.section.until + dt.timedelta(days=1))
-        stretches = []
+        stretches: list[Any] = []
         for day in sorted(days):
             parts = render.guide_pages(t, rs, gid, day) or []
             headings = [b(s.heading.get(t.lang)) for s in rs.guide(gid, day).sections]
-            stretches.append({"from": day.isoformat(),
-                              "parts": [sum(h in part for h in headings) for part in parts]})
+            counts = [sum(h in part for h in headings) for part in parts]
+            if not stretches or stretches[-1][1] != counts:
+                stretches.append([day.isoformat(), counts])
         out[gid] = stretches
     return out
 

@@ -581,23 +581,6 @@ function exemptEngine(C) {
     for (var y = year - band[1] - 1; y <= year - band[0]; y++) out.push({birth_year: y});
     return out;
   }
-  function typicalTotal(f, day, dk) {  // RuleSet.typical_total
-    var asked = pathOf(f, day, dk).length, partial = copy(f), extra = 0, q;
-    while ((q = next(partial, day, dk)) !== null && extra < 64) {
-      extra += 1;
-      q.facts.forEach(function (k) {
-        if (k in partial) return;
-        var options = choiceSets(q, partial, day), usual = has(D.usual, k) ? D.usual[k] : null, pick = null;
-        for (var i = 0; i < options.length && pick === null; i++) {
-          if (usual !== null ? options[i][k] === usual : options[i][k] === false) pick = options[i];
-        }
-        var chosen = q.kind === "checklist" ? null : k === "birth_year" || k === "birth_month" ? options[options.length - 1] : pick || options[0];
-        if (q.kind === "checklist") partial[k] = false;
-        else for (var s in chosen) partial[s] = chosen[s];
-      });
-    }
-    return asked + extra;
-  }
   function plain(f) { var o = {}; for (var k in f) o[k] = f[k]; return o; }
 
   var api = {
@@ -612,11 +595,6 @@ function exemptEngine(C) {
     evaluate: function (facts, asOf, dontKnow) {
       var day = dayOf(asOf);
       return assess(implied(validate(facts, day)), day, dontKnow === undefined || dontKnow === null ? null : setOf(dontKnow));
-    },
-    /* How many questions the interview takes if the rest is answered the most common way. */
-    typicalTotal: function (facts, asOf, dontKnow) {
-      var day = dayOf(asOf);
-      return typicalTotal(validate(facts, day), day, setOf(dontKnow));
     },
     /* The id of the next question whose answer can still change the verdict, or null. */
     nextQuestion: function (facts, asOf, dontKnow) {

@@ -280,7 +280,7 @@ function exemptModel(E, P, lang, asOf) {
       var row = [];
       ids.forEach(function (id) {
         if (id.charAt(0) === "@") {
-          if ((P.screens.slotOnly[id] || "page") === "page") out = out.concat((slots || {})[id] || []);
+          out = out.concat((slots || {})[id] || []);
           return;
         }
         var nav = P.screens.nav[id];
@@ -424,7 +424,7 @@ function exemptModel(E, P, lang, asOf) {
   // breaks it (render.guide_pages, resolved by the build for every stretch of days).
   function guideParts(id) {
     var found = [];
-    T().guideParts[id].forEach(function (s) { if (s.from <= S.asOf) found = s.parts; });
+    T().guideParts[id].forEach(function (s) { if (s[0] <= S.asOf) found = s[1]; });
     return found.length ? found : [Infinity];
   }
   // Guide `id`, its sections in force on the day checked; with `first` and `end`, only the
@@ -523,10 +523,6 @@ function exemptModel(E, P, lang, asOf) {
       return view();
     },
     /* The greeting's date form: an error message, or null when the date is taken. */
-    setAsOf: function (value) { var error = setAsOf(value); view(); return error; },
-    /* A screen as plain data, for tests: everything but the actions. */
-    snapshot: function () {
-      return JSON.parse(JSON.stringify(current, function (k, v) { return k === "act" ? undefined : v; }));
-    }
+    setAsOf: function (value) { var error = setAsOf(value); view(); return error; }
   };
 }

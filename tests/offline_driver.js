@@ -8,7 +8,7 @@ function runCases(cases) {
         verdict: E.evaluate(c.facts, c.as_of),
         asked: E.evaluate(c.facts, c.as_of, c.dont_know),
         next: E.nextQuestion(c.facts, c.as_of, c.dont_know),
-        typical: E.typicalTotal(c.facts, c.as_of, c.dont_know),
+        settle: E.settle(c.facts, c.as_of, c.dont_know),
         snapshot: E.snapshot(c.facts, c.as_of, c.dont_know),
         relevant: E.relevant(c.facts, c.as_of, c.dont_know),
       };

@@ -2,8 +2,8 @@
 (rules/jscompile.py) and run by offline/engine.js gives, on random fact sets with unknowns
 at dates across 2022-2028, the same outcome, every ground's status and needs, missing facts, advice,
 ranked caveats, notes and next steps, the basis, the grounds listed and skipped given what the
-person did not know, next question, path, progress (bound and typical length) and relevant
-answers, and the same errors on bad facts.
+person did not know, next question, path, progress bound, relevant answers and both at once
+(settle), and the same errors on bad facts.
 
 The JavaScript runs on V8 embedded in this process (tests/jsengine.py, mini-racer from PyPI), one
 call per batch of cases: no system Node is needed."""
@@ -45,15 +45,19 @@ def run_py(rs: RuleSet, case: dict[str, Any]) -> dict[str, Any]:
     nxt = rs.next_question(facts, day, dk)
     snap = rs.snapshot(facts, day, dk)
     rel_facts, rel_dk = rs.relevant(facts, day, dk)
+    kept = rs.snapshot(rel_facts, day, rel_dk)
     return {
         "verdict": verdict_ids(v),
         # As the interview shows it: given what the person did not know.
         "asked": verdict_ids(rs.evaluate(facts, day, dont_know=dk)),
         "next": nxt.id if nxt else None,
-        "typical": rs.typical_total(facts, day, dk),
         "snapshot": {"path": snap.path, "next": snap.next.id if snap.next else None,
                      "to_come": snap.to_come},
         "relevant": {"facts": rel_facts, "dontKnow": sorted(rel_dk)},
+        # Both in one pass, as the page's question counts take them (offline/progress.js).
+        "settle": {"facts": rel_facts, "dontKnow": sorted(rel_dk),
+                   "snapshot": {"path": kept.path, "next": kept.next.id if kept.next else None,
+                                "to_come": kept.to_come}},
     }
 
 
