@@ -90,6 +90,7 @@ def verdict_ids(v: rules.Verdict) -> dict[str, Any]:
 def normalise(result: dict[str, Any]) -> dict[str, Any]:
     if "relevant" in result:  # a set on the Python side: order carries no meaning
         result["relevant"]["dontKnow"] = sorted(result["relevant"]["dontKnow"])
+        result["settle"]["dontKnow"] = sorted(result["settle"]["dontKnow"])
     return result
 
 

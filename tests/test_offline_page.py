@@ -130,7 +130,9 @@ def answer_questions(page: Any, iv: Interview, picks: dict[str, Any]) -> None:
         else:
             options = RS.choices(q, iv.facts, iv.as_of, lang)
             choice = next((c for c in options if c.id == pick), options[0])
-            click(page, choice.label)
+            # The answer given before (back to this question) shows marked, as in the bot.
+            marked = page.get_by_role("button", name="● " + choice.label, exact=True).count()
+            click(page, ("● " if marked else "") + choice.label)
             iv.facts.update(choice.set)
             iv.dont_know -= set(q.facts)
         iv.settle()
