@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from rules import GroundOut, RuleSet, Verdict, today_in_moscow
 from rules.models import Question
-from rules.verdict import CitationOut
+from rules.verdict import CitationOut, MechanismOut
 
 from .html_text import b, esc, i, link, pack, visible_length
 from .i18n import N_, Tr
@@ -50,6 +50,11 @@ FACT_NAMES: dict[str, str] = {
     "student_programme": N_("what kind of study programme it is (accredited, postgraduate or "
                             "neither)"),
     "student_first_time": N_("whether this level of education is obtained for the first time"),
+    "conscientious_objector": N_("whether military service goes against the person's beliefs"),
+    "abroad": N_("whether the person lives abroad and is deregistered"),
+    "reserve_contract": N_("whether there is a contract to stay in the mobilization reserve"),
+    "academic_degree": N_("whether the person holds an academic degree"),
+    "relative_died_in_service": N_("whether the father or a brother died in military service"),
 }
 
 # One plain line each; no pronoun, so it reads right for a man, a woman, oneself or a relative.
@@ -208,7 +213,7 @@ def depends_on(t: Tr, keys: Sequence[str], most: int | None = None) -> str:
 # --- the verdict: one message --------------------------------------------------------------------
 
 
-def _deciding(v: Verdict) -> list[GroundOut]:
+def _deciding(v: Verdict | MechanismOut) -> list[GroundOut]:
     """The one or two grounds that decide the outcome: the strongest applying ones; for an open
     answer, the strongest possible ones."""
     applying = [g for g in v.grounds if g.status == "applies"]
@@ -221,39 +226,91 @@ def _deciding(v: Verdict) -> list[GroundOut]:
 DEPENDS_ON_MOST = 3  # facts named in the verdict's "It depends on"; the rest are counted
 
 
+# --- the mechanisms: one line each ----------------------------------------------------------------
+
+MECHANISM_NAMES: dict[str, str] = {
+    "conscription": N_("Conscription"),
+    "assemblies": N_("Reservists' assemblies"),
+    "mobilization": N_("Mobilization"),
+}
+
+# The outcome in a mechanism's line, after "Conscription: ".
+MECHANISM_OUTCOME: dict[str, str] = {
+    "not_subject": N_("not subject"),
+    "deferral": N_("deferral"),
+    "conditional": N_("protection possible, but not by law"),
+    "subject": N_("can be called up"),
+    "undetermined": N_("not clear yet"),
+}
+
+# The most pressing first: what can call the person up now, then what is open, then protection.
+PRESSING: dict[str, int] = {"subject": 0, "undetermined": 1, "conditional": 2, "deferral": 3,
+                            "not_subject": 4}
+MECHANISM_ORDER = tuple(MECHANISM_NAMES)  # on a tie: conscription runs all year, then assemblies
+
+
+def mechanisms(v: Verdict) -> list[MechanismOut]:
+    """The mechanisms that concern the person, the most pressing first."""
+    shown = [m for m in v.mechanisms.values() if m.concerns]
+    return sorted(shown, key=lambda m: (PRESSING[m.outcome], MECHANISM_ORDER.index(m.id)
+                                        if m.id in MECHANISM_ORDER else len(MECHANISM_ORDER)))
+
+
+def mechanism_line(t: Tr, m: MechanismOut) -> str:
+    """"Conscription: deferral — Full-time study, until 30 June 2029" (plain text, unescaped):
+    the outcome, the ground that decides it, the day it ends where the law fixes one."""
+    line = t.gettext("{mechanism}: {outcome}").format(
+        mechanism=t.gettext(MECHANISM_NAMES.get(m.id, m.id)),
+        outcome=t.gettext(MECHANISM_OUTCOME[m.outcome]))
+    applying = m.applying
+    if applying and m.outcome in ("not_subject", "deferral", "conditional"):
+        # A title reads "Full-time study: deferral while studying"; the outcome is said already.
+        line += " — " + applying[0].title.split(": ", 1)[0]
+    if m.until:
+        line += t.gettext(", until {date}").format(date=t.date(dt.date.fromisoformat(m.until)))
+    return line
+
+
 def verdict(t: Tr, v: Verdict) -> str:
     """The verdict on one phone screen (at most VERDICT_LIMIT visible characters): the outcome,
     the deciding grounds with their main citation, up to three next steps, the top caveat."""
-    head = [neutral_header(t), b(t.gettext(OUTCOME_HEADLINE[v.outcome]))]
-    if v.outcome in ("conditional", "undetermined") and v.missing:
-        head.append(esc(depends_on(t, v.missing, most=DEPENDS_ON_MOST)))
+    # One line per mechanism that concerns the person, the most pressing first (in bold); the rest
+    # of the screen is about that one. Mobilization keeps its headline and its skipped grounds.
+    shown = mechanisms(v)
+    m: Verdict | MechanismOut = v if not shown or shown[0].id == "mobilization" else shown[0]
+    lines = [mechanism_line(t, x) for x in shown]
+    head = [neutral_header(t), *([b(lines[0]), *map(esc, lines[1:])] if lines else [])]
+    if m is v:
+        head += ["", b(t.gettext(OUTCOME_HEADLINE[v.outcome]))]
+    if m.outcome in ("conditional", "undetermined") and m.missing:
+        head.append(esc(depends_on(t, m.missing, most=DEPENDS_ON_MOST)))
     grounds: list[str] = []
-    deciding = _deciding(v)
+    deciding = _deciding(m)
     for g in deciding:
         line = f"• {b(g.title)}"
         if g.status == "possible":
             line += " — " + esc(t.gettext("may apply"))
         grounds.append(line + "\n   " + citation(t, g.citations[0]))
-    if v.basis is not None:
-        grounds.append(f"• {b(v.basis.title)}\n   " + citation(t, v.basis.citations[0]))
-    more = len([g for g in v.grounds if g.status == "applies"]) - len(
+    if m.basis is not None:
+        grounds.append(f"• {b(m.basis.title)}\n   " + citation(t, m.basis.citations[0]))
+    more = len([g for g in m.grounds if g.status == "applies"]) - len(
         [g for g in deciding if g.status == "applies"])
     if more > 0:
         grounds.append(i(t.ngettext("{n} more ground applies: see “All grounds”.",
                                     "{n} more grounds apply: see “All grounds”.", more).format(
             n=more)))
-    if v.skipped and v.outcome in ("not_subject", "deferral"):
+    if m is v and v.skipped and v.outcome in ("not_subject", "deferral"):
         grounds.append(i(t.gettext("Other grounds were not checked because this one settles "
                                    "the answer.")))
-    steps = [s.text for s in v.steps[:3]]
-    caveat = v.caveats[0].text if v.caveats else None
+    steps = [s.text for s in m.steps[:3]]
+    caveat = m.caveats[0].text if m.caveats else None
     foot = i(t.gettext("As of {date} · rules version {version}").format(
         date=t.date(dt.date.fromisoformat(v.as_of)), version=v.rules_version))
 
     def build(grounds: list[str], steps: list[str], caveat: str | None) -> str:
         blocks = ["\n".join(head)]
         if grounds:
-            title = t.gettext("Why") if v.outcome != "undetermined" else t.gettext(
+            title = t.gettext("Why") if m.outcome != "undetermined" else t.gettext(
                 "What is still open")
             blocks.append(b(title) + "\n" + "\n".join(grounds))
         if steps:
@@ -279,18 +336,41 @@ def verdict(t: Tr, v: Verdict) -> str:
     return text
 
 
+def _sections(t: Tr, v: Verdict) -> list[tuple[str | None, Verdict | MechanismOut]]:
+    """The detail screens' sections: one per mechanism that concerns the person, the most
+    pressing first, each headed by its verdict line; mobilization as the Verdict itself (it
+    carries the advice and the skipped count). With one mechanism, no heading, as before."""
+    shown = mechanisms(v)
+    parts: list[tuple[str | None, Verdict | MechanismOut]] = [
+        (b(mechanism_line(t, m)), v if m.id == "mobilization" else m) for m in shown]
+    if not parts:
+        return [(None, v)]
+    if len(parts) == 1:
+        return [(None, parts[0][1])]
+    return parts
+
+
 def grounds_screen(t: Tr, v: Verdict) -> list[str]:
     """All grounds: those that apply and those that may, each with its explanation and every
-    citation, and how well each is checked, in words."""
+    citation, and how well each is checked, in words; by mechanism."""
     blocks = [neutral_header(t) + "\n" + b(t.gettext("All grounds"))]
-    applying = [g for g in v.grounds if g.status == "applies"]
-    possible = [g for g in v.grounds if g.status == "possible"]
+    for heading, m in _sections(t, v):
+        if heading:
+            blocks.append("━━━\n" + heading)
+        blocks += _grounds_blocks(t, m, v.skipped if m is v else 0)
+    return pages(t, blocks)
+
+
+def _grounds_blocks(t: Tr, m: Verdict | MechanismOut, skipped: int) -> list[str]:
+    blocks: list[str] = []
+    applying = [g for g in m.grounds if g.status == "applies"]
+    possible = [g for g in m.grounds if g.status == "possible"]
     if applying:
         blocks.append(b(t.gettext("Grounds that apply")))
         blocks += [_ground_block(t, g) for g in applying]
-    if v.basis is not None:
-        blocks.append(b(v.basis.title) + "\n" + "\n".join(
-            "• " + citation(t, c, confidence=True) for c in v.basis.citations))
+    if m.basis is not None:
+        blocks.append(b(m.basis.title) + "\n" + "\n".join(
+            "• " + citation(t, c, confidence=True) for c in m.basis.citations))
     if possible:
         blocks.append(b(t.gettext("Grounds that may apply")))
         for g in possible:
@@ -298,14 +378,14 @@ def grounds_screen(t: Tr, v: Verdict) -> list[str]:
             if g.needs:
                 block += "\n" + i(depends_on(t, g.needs))
             blocks.append(block)
-    if v.skipped:
+    if skipped:
         blocks.append(i(t.ngettext(
             "{n} other ground was not checked: the answers already settle the outcome.",
             "{n} other grounds were not checked: the answers already settle the outcome.",
-            v.skipped).format(n=v.skipped)))
-    if not applying and not possible and v.basis is None:
+            skipped).format(n=skipped)))
+    if not applying and not possible and m.basis is None:
         blocks.append(esc(t.gettext("No ground applies to these answers.")))
-    return pages(t, blocks)
+    return blocks
 
 
 def _ground_block(t: Tr, g: GroundOut) -> str:
@@ -318,13 +398,20 @@ def _ground_block(t: Tr, g: GroundOut) -> str:
 
 
 def todo_screen(t: Tr, v: Verdict) -> list[str]:
-    """What to do: every relevant next step, each applying ground's documents, the advice."""
+    """What to do: every relevant next step, each applying ground's documents, the advice; by
+    mechanism."""
     blocks = [neutral_header(t) + "\n" + b(t.gettext("What to do"))]
-    if v.steps:
-        blocks.append("\n".join(f"{n}. {esc(s.text)}" for n, s in enumerate(v.steps, 1)))
-    for g in v.grounds:
-        if g.status == "applies":
-            blocks.append(f"{b(g.title)}\n{esc(g.todo)}")
+    for heading, m in _sections(t, v):
+        if heading:
+            blocks.append("━━━\n" + heading)
+        if m.steps:
+            blocks.append("\n".join(f"{n}. {esc(s.text)}" for n, s in enumerate(m.steps, 1)))
+        for g in m.grounds:
+            if g.status == "applies":
+                blocks.append(f"{b(g.title)}\n{esc(g.todo)}")
+        own = m if isinstance(m, MechanismOut) else v.mechanisms.get("mobilization")
+        for d in own.dates if own is not None else ():
+            blocks.append(f"• {b(t.date(dt.date.fromisoformat(d.date)))}: {esc(d.text)}")
     if v.advice:
         blocks.append(b(t.gettext("Worth checking")) + "\n" + "\n".join(
             "• " + esc(a.text) for a in v.advice))
@@ -333,10 +420,15 @@ def todo_screen(t: Tr, v: Verdict) -> list[str]:
 
 def caveats_screen(t: Tr, v: Verdict) -> list[str]:
     """The caveats and date notes relevant to these answers and this date, most important
-    first."""
+    first; by mechanism, each said once."""
     blocks = [neutral_header(t) + "\n" + b(t.gettext("Caveats"))]
-    items = [*v.notes, *v.caveats]
-    blocks += ["• " + esc(c.text).replace("\n", "\n   ") for c in items]
+    said: set[str] = set()
+    for heading, m in _sections(t, v):
+        items = [c for c in [*m.notes, *m.caveats] if c.id not in said]
+        said |= {c.id for c in items}
+        if heading and items:
+            blocks.append("━━━\n" + heading)
+        blocks += ["• " + esc(c.text).replace("\n", "\n   ") for c in items]
     return pages(t, blocks)
 
 

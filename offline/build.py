@@ -173,6 +173,12 @@ def texts(rs: RuleSet, lang: str, handles: Sequence[str] = ()) -> dict[str, Any]
             retro[g.id] = g.retroactive.note.get(lang)
     bases = {outcome: {"title": basis[lang].title, "cites": [_cite(c) for c in basis[lang].citations]}
              for outcome, basis in rs.bases.items()}
+    mech_bases = {mech: {outcome: {"title": basis[lang].title,
+                                   "cites": [_cite(c) for c in basis[lang].citations]}
+                         for outcome, basis in by_outcome.items()}
+                  for mech, by_outcome in rs.mechanism_bases.items()}
+    deadlines = {cg.ground.deadline.id: cg.ground.deadline.text.get(lang)
+                 for cg in rs.grounds if cg.ground.deadline}
     messages = {key: t.gettext(msgid) for key, msgid in MESSAGES.items()}
     messages["handles"] = messages["handles"].format(handles=", ".join(handles)) if handles else ""
     return {
@@ -193,6 +199,10 @@ def texts(rs: RuleSet, lang: str, handles: Sequence[str] = ()) -> dict[str, Any]
         "notes": {n.id: n.texts[lang].text for n in rs.notes},
         "steps": {s.id: s.texts[lang].text for s in rs.steps},
         "bases": bases,
+        "mechBases": mech_bases,
+        "deadlines": deadlines,
+        "mechanism": {k: t.gettext(v) for k, v in render.MECHANISM_NAMES.items()},
+        "mechOutcome": {k: t.gettext(v) for k, v in render.MECHANISM_OUTCOME.items()},
         "resources": _resources(rs, lang),
         "guides": _guides(rs, t),
     }

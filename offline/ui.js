@@ -248,23 +248,35 @@
     verdict: function () {
       if (S.facts.military_status === SERVING) return go("service");
       S.verdict = true;
-      var v = verdict(), tx = T(), body = [h("h1", {"class": "outcome " + v.outcome}, tx.outcome[v.outcome])];
-      if ((v.outcome === "conditional" || v.outcome === "undetermined") && v.missing.length) body.push(para(dependsOn(v.missing, 3)));
+      // One line per mechanism that concerns the person, the most pressing first (render.verdict);
+      // the rest is about that one, mobilization keeping its headline and skipped grounds.
+      var v = verdict(), tx = T(), shown = mechanisms(v), body = [];
+      var x = !shown.length || shown[0].id === "mobilization" ? v : shown[0];
+      var lines = shown.map(function (s) { return mechanismLine(s, tx); });
+      if (x === v) {
+        if (lines.length) body.push(h("p", {"class": "mechanisms"}, lines.map(function (l, n) { return [n ? h("br") : null, n ? l : h("strong", {}, l)]; })));
+        body.push(h("h1", {"class": "outcome " + v.outcome}, tx.outcome[v.outcome]));
+      } else {
+        body.push(h("h1", {"class": "outcome " + x.outcome}, lines[0]));
+        if (lines.length > 1) body.push(h("p", {"class": "mechanisms"}, lines.slice(1).map(function (l, n) { return [n ? h("br") : null, l]; })));
+      }
+      if ((x.outcome === "conditional" || x.outcome === "undetermined") && x.missing.length) body.push(para(dependsOn(x.missing, 3)));
       // The one or two grounds that decide it (render._deciding), each with its main citation.
-      var applying = v.grounds.filter(function (g) { return g.status === "applies"; }), deciding;
+      var applying = x.grounds.filter(function (g) { return g.status === "applies"; }), deciding;
       if (applying.length) deciding = applying.filter(function (g) { return g.outcome === applying[0].outcome; }).slice(0, 2);
-      else deciding = v.grounds.filter(function (g) { return g.status === "possible"; }).slice(0, 2);
+      else deciding = x.grounds.filter(function (g) { return g.status === "possible"; }).slice(0, 2);
       var why = deciding.map(function (g) {
         return h("li", {}, h("strong", {}, tx.grounds[g.id].title), g.status === "possible" ? " — " + m("may_apply") : null,
                  h("br"), citation(tx.grounds[g.id].cites[0]));
       });
-      if (v.basis) why.push(h("li", {}, h("strong", {}, tx.bases[v.basis].title), h("br"), citation(tx.bases[v.basis].cites[0])));
+      var basis = basisOf(x, tx);
+      if (basis) why.push(h("li", {}, h("strong", {}, basis.title), h("br"), citation(basis.cites[0])));
       var more = applying.length - deciding.filter(function (g) { return g.status === "applies"; }).length;
-      if (why.length) body.push(h("h2", {}, m(v.outcome !== "undetermined" ? "why" : "still_open")), h("ul", {"class": "grounds"}, why));
+      if (why.length) body.push(h("h2", {}, m(x.outcome !== "undetermined" ? "why" : "still_open")), h("ul", {"class": "grounds"}, why));
       if (more > 0) body.push(para(plural("more_grounds", more, {n: more}), "i"));
-      if (v.skipped && (v.outcome === "not_subject" || v.outcome === "deferral")) body.push(para(m("settled"), "i"));
-      if (v.steps.length) body.push(h("h2", {}, m("do_now")), h("ol", {"class": "steps"}, v.steps.slice(0, 3).map(function (id) { return h("li", {}, tx.steps[id]); })));
-      if (v.caveats.length) body.push(h("h2", {}, m("important")), para(tx.caveats[v.caveats[0]], "caveat"));
+      if (x === v && v.skipped && (v.outcome === "not_subject" || v.outcome === "deferral")) body.push(para(m("settled"), "i"));
+      if (x.steps.length) body.push(h("h2", {}, m("do_now")), h("ol", {"class": "steps"}, x.steps.slice(0, 3).map(function (id) { return h("li", {}, tx.steps[id]); })));
+      if (x.caveats.length) body.push(h("h2", {}, m("important")), para(tx.caveats[x.caveats[0]], "caveat"));
       body.push(para(m("as_of_version", {date: fmtDate(v.as_of), version: v.rules_version}), "i"));
       screen(body, [
         row(button(m("all_grounds"), page("detail", "grounds")), button(m("what_to_do"), page("detail", "todo"))),
@@ -327,6 +339,34 @@
     var things = clauses.length <= 1 ? clauses.join("") : m("and", {first: clauses.slice(0, -1).join(", "), last: clauses[clauses.length - 1]});
     return m("depends_on", {things: things});
   }
+  // The mechanisms that concern the person, the most pressing first (render.mechanisms).
+  var MECHANISM_ORDER = ["conscription", "assemblies", "mobilization"];
+  var PRESSING = {subject: 0, undetermined: 1, conditional: 2, deferral: 3, not_subject: 4};
+  function mechanisms(v) {
+    function rank(id) { var n = MECHANISM_ORDER.indexOf(id); return n < 0 ? MECHANISM_ORDER.length : n; }
+    return Object.keys(v.mechanisms).filter(function (id) { return v.mechanisms[id].concerns; })
+      .map(function (id) { var o = {id: id}; for (var k in v.mechanisms[id]) o[k] = v.mechanisms[id][k]; return o; })
+      .sort(function (a, b) { return (PRESSING[a.outcome] - PRESSING[b.outcome]) || (rank(a.id) - rank(b.id)); });
+  }
+  function mechanismLine(x, tx) {  // render.mechanism_line
+    var line = m("mech_line", {mechanism: tx.mechanism[x.id] || x.id, outcome: tx.mechOutcome[x.outcome]});
+    var applying = x.grounds.filter(function (g) { return g.status === "applies"; });
+    if (applying.length && ["not_subject", "deferral", "conditional"].indexOf(x.outcome) >= 0) line += " — " + tx.grounds[applying[0].id].title.split(": ")[0];
+    if (x.until) line += m("until", {date: fmtDate(x.until)});
+    return line;
+  }
+  function basisOf(x, tx) {  // the rule a "subject" answer rests on: the verdict's, or a mechanism's
+    if (!x.basis) return null;
+    return x.id ? ((tx.mechBases[x.id] || {})[x.basis] || null) : tx.bases[x.basis];
+  }
+  // The detail screens' sections (render._sections): by mechanism, each headed by its line.
+  function sections(v, tx) {
+    var shown = mechanisms(v);
+    var parts = shown.map(function (s) { return [mechanismLine(s, tx), s.id === "mobilization" ? v : s]; });
+    if (!parts.length) return [[null, v]];
+    if (parts.length === 1) return [[null, parts[0][1]]];
+    return parts;
+  }
   function noteText(id) {
     var tx = T();
     return tx.notes[id] || tx.retro[id.replace(/_retroactive$/, "")] || "";
@@ -339,28 +379,44 @@
   }
   var DETAILS = {
     grounds: function (v, tx) {
-      var a = v.grounds.filter(function (g) { return g.status === "applies"; }), p = v.grounds.filter(function (g) { return g.status === "possible"; });
       var out = [h("h1", {}, m("all_grounds"))];
-      if (a.length) out.push(h("h2", {}, m("grounds_apply")), a.map(function (g) { return groundBlock(g, tx); }));
-      if (v.basis) out.push(h("h3", {}, tx.bases[v.basis].title), h("ul", {"class": "cites"}, tx.bases[v.basis].cites.map(function (c) { return citeItem(c, true); })));
-      if (p.length) out.push(h("h2", {}, m("grounds_may_apply")), p.map(function (g) { return groundBlock(g, tx); }));
-      if (v.skipped) out.push(para(plural("skipped", v.skipped, {n: v.skipped}), "i"));
-      if (!a.length && !p.length && !v.basis) out.push(para(m("no_ground")));
+      sections(v, tx).forEach(function (sec) {
+        var x = sec[1], basis = basisOf(x, tx), skipped = x === v ? v.skipped : 0;
+        var a = x.grounds.filter(function (g) { return g.status === "applies"; }), p = x.grounds.filter(function (g) { return g.status === "possible"; });
+        if (sec[0]) out.push(h("h2", {"class": "mechanism"}, sec[0]));
+        if (a.length) out.push(h("h2", {}, m("grounds_apply")), a.map(function (g) { return groundBlock(g, tx); }));
+        if (basis) out.push(h("h3", {}, basis.title), h("ul", {"class": "cites"}, basis.cites.map(function (c) { return citeItem(c, true); })));
+        if (p.length) out.push(h("h2", {}, m("grounds_may_apply")), p.map(function (g) { return groundBlock(g, tx); }));
+        if (skipped) out.push(para(plural("skipped", skipped, {n: skipped}), "i"));
+        if (!a.length && !p.length && !basis) out.push(para(m("no_ground")));
+      });
       return out;
     },
     todo: function (v, tx) {
       var out = [h("h1", {}, m("what_to_do"))];
-      if (v.steps.length) out.push(h("ol", {"class": "steps"}, v.steps.map(function (id) { return h("li", {}, tx.steps[id]); })));
-      v.grounds.forEach(function (g) {
-        if (g.status === "applies") out.push(h("div", {"class": "ground"}, h("h3", {}, tx.grounds[g.id].title), para(tx.grounds[g.id].todo)));
+      sections(v, tx).forEach(function (sec) {
+        var x = sec[1], own = x === v ? v.mechanisms.mobilization : x;
+        if (sec[0]) out.push(h("h2", {"class": "mechanism"}, sec[0]));
+        if (x.steps.length) out.push(h("ol", {"class": "steps"}, x.steps.map(function (id) { return h("li", {}, tx.steps[id]); })));
+        x.grounds.forEach(function (g) {
+          if (g.status === "applies") out.push(h("div", {"class": "ground"}, h("h3", {}, tx.grounds[g.id].title), para(tx.grounds[g.id].todo)));
+        });
+        ((own && own.dates) || []).forEach(function (d) { out.push(h("p", {}, h("strong", {}, fmtDate(d[1])), ": " + tx.deadlines[d[0]])); });
       });
       if (v.advice.length) out.push(h("h2", {}, m("worth_checking")), h("ul", {}, v.advice.map(function (id) { return h("li", {}, tx.advice[id]); })));
       return out;
     },
     caveats: function (v, tx) {
-      return [h("h1", {}, m("caveats")), h("ul", {"class": "caveats"},
-              v.notes.map(function (id) { return h("li", {}, noteText(id)); }),
-              v.caveats.map(function (id) { return h("li", {}, tx.caveats[id]); }))];
+      var out = [h("h1", {}, m("caveats"))], said = {};
+      sections(v, tx).forEach(function (sec) {
+        var x = sec[1];
+        var notes = x.notes.filter(function (id) { return !said[id]; }), cav = x.caveats.filter(function (id) { return !said[id]; });
+        notes.concat(cav).forEach(function (id) { said[id] = 1; });
+        if (sec[0] && (notes.length || cav.length)) out.push(h("h2", {"class": "mechanism"}, sec[0]));
+        if (notes.length || cav.length) out.push(h("ul", {"class": "caveats"}, notes.map(function (id) { return h("li", {}, noteText(id)); }),
+                                                    cav.map(function (id) { return h("li", {}, tx.caveats[id]); })));
+      });
+      return out;
     }
   };
   show();
