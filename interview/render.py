@@ -249,11 +249,31 @@ PRESSING: dict[str, int] = {"subject": 0, "undetermined": 1, "conditional": 2, "
 MECHANISM_ORDER = tuple(MECHANISM_NAMES)  # on a tie: conscription runs all year, then assemblies
 
 
+# The weeks the 2022 call-up was under way (Decree 647 of 21 September; the Defence Minister
+# reported it complete on 28 October): checked as of a day in them, mobilization comes first.
+MOBILIZATION_UNDER_WAY = (dt.date(2022, 9, 21), dt.date(2022, 10, 28))
+
+
 def mechanisms(v: Verdict) -> list[MechanismOut]:
-    """The mechanisms that concern the person, the most pressing first."""
+    """The mechanisms that concern the person, the most pressing first: by outcome (what can
+    call the person up, then what is open, then protection), mobilization first while its
+    call-up was under way."""
     shown = [m for m in v.mechanisms.values() if m.concerns]
-    return sorted(shown, key=lambda m: (PRESSING[m.outcome], MECHANISM_ORDER.index(m.id)
-                                        if m.id in MECHANISM_ORDER else len(MECHANISM_ORDER)))
+    start, end = MOBILIZATION_UNDER_WAY
+    under_way = start.isoformat() <= v.as_of <= end.isoformat()
+
+    def rank(m: MechanismOut) -> tuple[int, int, int]:
+        order = MECHANISM_ORDER.index(m.id) if m.id in MECHANISM_ORDER else len(MECHANISM_ORDER)
+        return (0 if under_way and m.id == "mobilization" else 1, PRESSING[m.outcome], order)
+
+    return sorted(shown, key=rank)
+
+
+def focus(v: Verdict) -> Verdict | MechanismOut:
+    """What the verdict screen explains below the lines: the most pressing mechanism
+    (mobilization as the Verdict itself, which carries its advice and skipped grounds)."""
+    shown = mechanisms(v)
+    return v if not shown or shown[0].id == "mobilization" else shown[0]
 
 
 def mechanism_line(t: Tr, m: MechanismOut) -> str:
@@ -277,7 +297,7 @@ def verdict(t: Tr, v: Verdict) -> str:
     # One line per mechanism that concerns the person, the most pressing first (in bold); the rest
     # of the screen is about that one. Mobilization keeps its headline and its skipped grounds.
     shown = mechanisms(v)
-    m: Verdict | MechanismOut = v if not shown or shown[0].id == "mobilization" else shown[0]
+    m = focus(v)
     lines = [mechanism_line(t, x) for x in shown]
     head = [neutral_header(t), *([b(lines[0]), *map(esc, lines[1:])] if lines else [])]
     if m is v:

@@ -342,11 +342,16 @@
   // The mechanisms that concern the person, the most pressing first (render.mechanisms).
   var MECHANISM_ORDER = ["conscription", "assemblies", "mobilization"];
   var PRESSING = {subject: 0, undetermined: 1, conditional: 2, deferral: 3, not_subject: 4};
+  var UNDER_WAY = ["2022-09-21", "2022-10-28"];  // render.MOBILIZATION_UNDER_WAY: mobilization first
   function mechanisms(v) {
-    function rank(id) { var n = MECHANISM_ORDER.indexOf(id); return n < 0 ? MECHANISM_ORDER.length : n; }
+    var underWay = UNDER_WAY[0] <= v.as_of && v.as_of <= UNDER_WAY[1];
+    function rank(x) {
+      var n = MECHANISM_ORDER.indexOf(x.id);
+      return [underWay && x.id === "mobilization" ? 0 : 1, PRESSING[x.outcome], n < 0 ? MECHANISM_ORDER.length : n];
+    }
     return Object.keys(v.mechanisms).filter(function (id) { return v.mechanisms[id].concerns; })
       .map(function (id) { var o = {id: id}; for (var k in v.mechanisms[id]) o[k] = v.mechanisms[id][k]; return o; })
-      .sort(function (a, b) { return (PRESSING[a.outcome] - PRESSING[b.outcome]) || (rank(a.id) - rank(b.id)); });
+      .sort(function (a, b) { var p = rank(a), q = rank(b); return (p[0] - q[0]) || (p[1] - q[1]) || (p[2] - q[2]); });
   }
   function mechanismLine(x, tx) {  // render.mechanism_line
     var line = m("mech_line", {mechanism: tx.mechanism[x.id] || x.id, outcome: tx.mechOutcome[x.outcome]});

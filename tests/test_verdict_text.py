@@ -28,11 +28,20 @@ def test_every_verdict_fits_one_screen_with_its_three_steps_and_top_caveat_in_bo
             v = RS.evaluate(facts, day, lang, dont_know)
             text = render.verdict(tr(lang), v)
             assert visible_length(text) <= render.VERDICT_LIMIT, text
-            # Nothing had to be given up to fit.
-            for step in v.steps[:3]:
+            # It opens with one line per mechanism that concerns the person, the most pressing
+            # first and in bold, and no line for a mechanism that cannot concern them.
+            shown = render.mechanisms(v)
+            lines = [render.mechanism_line(tr(lang), m) for m in shown]
+            assert {m.id for m in shown} == {m.id for m in v.mechanisms.values() if m.concerns}
+            if lines:
+                opening = text.split("\n")[1:1 + len(lines)]
+                assert opening == [f"<b>{esc(lines[0])}</b>", *map(esc, lines[1:])], text
+            # Nothing had to be given up to fit: the top mechanism's steps and caveat.
+            top = render.focus(v)
+            for step in top.steps[:3]:
                 assert esc(step.text) in text
-            if v.caveats:
-                assert esc(v.caveats[0].text).split("\n")[0] in text
+            if top.caveats:
+                assert esc(top.caveats[0].text).split("\n")[0] in text
 
 
 def test_a_possible_ground_is_listed_only_when_one_of_its_facts_was_asked() -> None:
