@@ -26,6 +26,7 @@ class Screen(IntEnum):
     TOGGLE = 10  # checklist: tick or untick fact `question`
     CHECK_DONE = 11  # checklist `question`: what is not ticked does not apply
     DETAIL = 12  # a screen under the verdict: `option` is a Detail; carries the answers
+    NOTICE = 13  # "What is this notice?": answers in `question` and `option` (notice_screens.py)
 
 
 class Detail(IntEnum):

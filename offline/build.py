@@ -1,7 +1,8 @@
 """Build the offline page: one self-contained HTML file holding the whole interview.
 
 Parts: the rule base compiled to JavaScript (`rules.jscompile`), the hand-written runtime
-(engine.js) and screens (ui.js, page.css), and the texts the screens show, taken from the rule base
+(engine.js), the screens' model (model.js, laid out by interview/screens.py) and renderer (ui.js,
+page.css), and the texts the screens show, taken from the rule base
 and the bot's catalogs for both languages. A Content-Security-Policy allows only this file's own
 script and style (by hash) and forbids every connection; the page stores nothing.
 """
@@ -20,7 +21,7 @@ from typing import Any
 
 from babel.dates import get_month_names
 
-from interview import render
+from interview import render, screens
 from interview.i18n import Tr, tr
 from rules import FACTS, RuleSet, today_in_moscow
 from rules.jscompile import compile_rules, js_literal
@@ -214,7 +215,23 @@ def page_data(rs: RuleSet, lang: str, handles: Sequence[str] = ()) -> dict[str, 
         "version": rs.version,
         "ruleDate": rule_base_date(rs).isoformat(),
         "texts": {code: texts(rs, code, handles) for code in LANGS},
+        # The screens' rows and buttons, as the bot's flow lays them out (interview/screens.py).
+        "screens": screens.serialise({code: tr(code).gettext for code in LANGS}),
+        # "What is this notice?": notices.yaml as offline/notice.js reads it (rules/notice.py).
+        "notices": rs.notices.as_data() if rs.notices else None,
     }
+
+
+def model_script(rs: RuleSet, lang: str = "ru", handles: Sequence[str] = ()) -> str:
+    """The page's script without its renderer: the data, the compiled rule base, the engine and
+    the model (exemptModel), which runs in any JavaScript engine (tests run it in one)."""
+    return "\n".join([
+        "var PAGE=" + js_literal(page_data(rs, lang, handles)) + ";",
+        compile_rules(rs),
+        _minify_js(_asset("engine.js")),
+        _minify_js(_asset("notice.js")),
+        _minify_js(_asset("model.js")),
+    ])
 
 
 def _hash(source: str) -> str:
@@ -224,12 +241,7 @@ def _hash(source: str) -> str:
 def build_html(rs: RuleSet, lang: str = "ru", handles: Sequence[str] = ()) -> str:
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}")
-    script = "\n".join([
-        "var PAGE=" + js_literal(page_data(rs, lang, handles)) + ";",
-        compile_rules(rs),
-        _minify_js(_asset("engine.js")),
-        _minify_js(_asset("ui.js")),
-    ])
+    script = model_script(rs, lang, handles) + "\n" + _minify_js(_asset("ui.js"))
     style = _minify_css(_asset("page.css"))
     csp = ("default-src 'none'; script-src " + _hash(script) + "; style-src " + _hash(style) +
            "; img-src 'none'; connect-src 'none'; font-src 'none'; media-src 'none'; "
@@ -264,5 +276,5 @@ def build_page(rs: RuleSet, lang: str = "ru", handles: Sequence[str] = ()) -> Pa
                 seconds=time.perf_counter() - t0)
 
 
-__all__ = ["BUDGET", "DEFAULT_NAME", "Page", "build_html", "build_page", "page_data",
-           "rule_base_date", "texts"]
+__all__ = ["BUDGET", "DEFAULT_NAME", "Page", "build_html", "build_page", "model_script",
+           "page_data", "rule_base_date", "texts"]
