@@ -322,6 +322,13 @@ def verdict(t: Tr, v: Verdict) -> str:
     if m is v and v.skipped and v.outcome in ("not_subject", "deferral"):
         grounds.append(i(t.gettext("Other grounds were not checked because this one settles "
                                    "the answer.")))
+    # Each other mechanism's line rests on a ground (or a rule) too: its title and citation.
+    for x in shown[1:]:
+        first = [g for g in x.grounds if g.status == "applies"][:1]
+        if first:
+            grounds.append(f"• {b(first[0].title)}\n   " + citation(t, first[0].citations[0]))
+        elif x.basis is not None:
+            grounds.append(f"• {b(x.basis.title)}\n   " + citation(t, x.basis.citations[0]))
     steps = [s.text for s in m.steps[:3]]
     caveat = m.caveats[0].text if m.caveats else None
     foot = i(t.gettext("As of {date} · rules version {version}").format(

@@ -177,7 +177,7 @@ def texts(rs: RuleSet, lang: str, handles: Sequence[str] = ()) -> dict[str, Any]
     mech_bases = {mech: {outcome: {"title": basis[lang].title,
                                    "cites": [_cite(c) for c in basis[lang].citations]}
                          for outcome, basis in by_outcome.items()}
-                  for mech, by_outcome in rs.mechanism_bases.items()}
+                  for mech, by_outcome in rs.mechanism_bases.items() if mech != "mobilization"}
     deadlines = {cg.ground.deadline.id: cg.ground.deadline.text.get(lang)
                  for cg in rs.grounds if cg.ground.deadline}
     messages = {key: t.gettext(msgid) for key, msgid in MESSAGES.items()}

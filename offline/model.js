@@ -356,15 +356,9 @@ function exemptModel(E, P, lang, asOf) {
       // the rest is about that one, mobilization keeping its headline and skipped grounds.
       var v = verdict(), tx = T(), shown = mechanisms(v), body = [];
       var x = !shown.length || shown[0].id === "mobilization" ? v : shown[0];
-      var lines = shown.map(function (s) { return mechanismLine(s, tx); });
-      var headline = x === v ? tx.outcome[v.outcome] : lines[0];
-      if (x === v) {
-        if (lines.length) body.push(h("p", {"class": "mechanisms"}, lines.map(function (l, n) { return [n ? h("br") : null, n ? l : h("strong", {}, l)]; })));
-        body.push(h("h1", {"class": "outcome " + v.outcome}, headline));
-      } else {
-        body.push(h("h1", {"class": "outcome " + x.outcome}, headline));
-        if (lines.length > 1) body.push(h("p", {"class": "mechanisms"}, lines.slice(1).map(function (l, n) { return [n ? h("br") : null, l]; })));
-      }
+      var lines = shown.map(function (s) { return mechanismLine(s, tx); }), headline = x === v ? tx.outcome[v.outcome] : lines[0];
+      if (lines.length) body.push(h("p", {"class": "mechanisms"}, lines.map(function (l, n) { return [n ? h("br") : null, n ? l : h("strong", {}, l)]; })));
+      if (x === v) body.push(h("h1", {"class": "outcome " + v.outcome}, headline));
       if ((x.outcome === "conditional" || x.outcome === "undetermined") && x.missing.length) body.push(para(dependsOn(x.missing, 3)));
       // The one or two grounds that decide it (render._deciding), each with its main citation.
       var applying = x.grounds.filter(function (g) { return g.status === "applies"; }), deciding;
@@ -374,8 +368,14 @@ function exemptModel(E, P, lang, asOf) {
         return h("li", {}, h("strong", {}, tx.grounds[g.id].title), g.status === "possible" ? " — " + m("may_apply") : null,
                  h("br"), citation(tx.grounds[g.id].cites[0]));
       });
-      var basis = basisOf(x, tx);
-      if (basis) why.push(h("li", {}, h("strong", {}, basis.title), h("br"), citation(basis.cites[0])));
+      var basis = basisOf(x, tx), titles = deciding.map(function (g) { return tx.grounds[g.id].title; });
+      function li(t, c) { titles.push(t); why.push(h("li", {}, h("strong", {}, t), h("br"), citation(c))); }
+      if (basis) li(basis.title, basis.cites[0]);
+      // Each other mechanism's line rests on a ground (or a rule) too: its title and citation.
+      shown.slice(1).forEach(function (o) {
+        var g = o.grounds.filter(function (g) { return g.status === "applies"; })[0], b = g ? tx.grounds[g.id] : basisOf(o, tx);
+        if (b) li(b.title, b.cites[0]);
+      });
       var more = applying.length - deciding.filter(function (g) { return g.status === "applies"; }).length;
       if (why.length) body.push(h("h2", {}, m(x.outcome !== "undetermined" ? "why" : "still_open")), h("ul", {"class": "grounds"}, why));
       if (more > 0) body.push(para(plural("more_grounds", more, {n: more}), "i"));
@@ -383,10 +383,7 @@ function exemptModel(E, P, lang, asOf) {
       if (x.steps.length) body.push(h("h2", {}, m("do_now")), h("ol", {"class": "steps"}, x.steps.slice(0, 3).map(function (id) { return h("li", {}, tx.steps[id]); })));
       if (x.caveats.length) body.push(h("h2", {}, m("important")), para(tx.caveats[x.caveats[0]], "caveat"));
       body.push(para(m("as_of_version", {date: fmtDate(v.as_of), version: v.rules_version}), "i"));
-      var titles = deciding.map(function (g) { return tx.grounds[g.id].title; });
-      if (basis) titles.push(basis.title);
-      return {kind: "verdict", headline: headline, outcome: x.outcome, focus: x === v ? "mobilization" : x.id,
-              mechanisms: lines, why: titles, rows: rows("verdict"), body: body};
+      return {kind: "verdict", headline: headline, outcome: x.outcome, mechanisms: lines, why: titles, rows: rows("verdict"), body: body};
     },
     detail: function (which) {
       var body = which === "help" ? helpBody() : which === "summons" ? guideBody("summons") : DETAILS[which](verdict(), T());
@@ -440,18 +437,13 @@ function exemptModel(E, P, lang, asOf) {
     return m("depends_on", {things: things});
   }
   // The mechanisms that concern the person, the most pressing first (render.mechanisms).
-  var MECHANISM_ORDER = ["conscription", "assemblies", "mobilization"];
-  var PRESSING = {subject: 0, undetermined: 1, conditional: 2, deferral: 3, not_subject: 4};
-  var UNDER_WAY = ["2022-09-21", "2022-10-28"];  // render.MOBILIZATION_UNDER_WAY: mobilization first
+  // Outcomes and then render.MECHANISM_ORDER on a tie; mobilization first while under way.
+  var ORDER = ["subject", "undetermined", "conditional", "deferral", "not_subject", "conscription", "assemblies", "mobilization"];
   function mechanisms(v) {
-    var underWay = UNDER_WAY[0] <= v.as_of && v.as_of <= UNDER_WAY[1];
-    function rank(x) {
-      var n = MECHANISM_ORDER.indexOf(x.id);
-      return [underWay && x.id === "mobilization" ? 0 : 1, PRESSING[x.outcome], n < 0 ? MECHANISM_ORDER.length : n];
-    }
-    return Object.keys(v.mechanisms).filter(function (id) { return v.mechanisms[id].concerns; })
-      .map(function (id) { var o = {id: id}; for (var k in v.mechanisms[id]) o[k] = v.mechanisms[id][k]; return o; })
-      .sort(function (a, b) { var p = rank(a), q = rank(b); return (p[0] - q[0]) || (p[1] - q[1]) || (p[2] - q[2]); });
+    var first = "2022-09-21" <= v.as_of && v.as_of <= "2022-10-28" ? "mobilization" : "";  // render.MOBILIZATION_UNDER_WAY
+    function rank(x) { return (x.id === first ? 0 : 100) + 10 * ORDER.indexOf(x.outcome) + ORDER.indexOf(x.id); }
+    return Object.keys(v.mechanisms).map(function (id) { var x = v.mechanisms[id]; x.id = id; return x; })
+      .filter(function (x) { return x.concerns; }).sort(function (a, b) { return rank(a) - rank(b); });
   }
   function mechanismLine(x, tx) {  // render.mechanism_line
     var line = m("mech_line", {mechanism: tx.mechanism[x.id] || x.id, outcome: tx.mechOutcome[x.outcome]});
@@ -462,15 +454,12 @@ function exemptModel(E, P, lang, asOf) {
   }
   function basisOf(x, tx) {  // the rule a "subject" answer rests on: the verdict's, or a mechanism's
     if (!x.basis) return null;
-    return x.id ? ((tx.mechBases[x.id] || {})[x.basis] || null) : tx.bases[x.basis];
+    return x.id && x.id !== "mobilization" ? ((tx.mechBases[x.id] || {})[x.basis] || null) : tx.bases[x.basis];
   }
   // The detail screens' sections (render._sections): by mechanism, each headed by its line.
   function sections(v, tx) {
-    var shown = mechanisms(v);
-    var parts = shown.map(function (s) { return [mechanismLine(s, tx), s.id === "mobilization" ? v : s]; });
-    if (!parts.length) return [[null, v]];
-    if (parts.length === 1) return [[null, parts[0][1]]];
-    return parts;
+    var parts = mechanisms(v).map(function (s) { return [mechanismLine(s, tx), s.id === "mobilization" ? v : s]; });
+    return parts.length > 1 ? parts : [[null, parts.length ? parts[0][1] : v]];
   }
   function noteText(id) {
     var tx = T();
@@ -511,15 +500,12 @@ function exemptModel(E, P, lang, asOf) {
       if (v.advice.length) out.push(h("h2", {}, m("worth_checking")), h("ul", {}, v.advice.map(function (id) { return h("li", {}, tx.advice[id]); })));
       return out;
     },
-    caveats: function (v, tx) {
+    caveats: function (v, tx) {  // each said once, under the first mechanism it concerns
       var out = [h("h1", {}, navLabel("caveats"))], said = {};
       sections(v, tx).forEach(function (sec) {
-        var x = sec[1];
-        var notes = x.notes.filter(function (id) { return !said[id]; }), cav = x.caveats.filter(function (id) { return !said[id]; });
-        notes.concat(cav).forEach(function (id) { said[id] = 1; });
-        if (sec[0] && (notes.length || cav.length)) out.push(h("h2", {"class": "mechanism"}, sec[0]));
-        if (notes.length || cav.length) out.push(h("ul", {"class": "caveats"}, notes.map(function (id) { return h("li", {}, noteText(id)); }),
-                                                    cav.map(function (id) { return h("li", {}, tx.caveats[id]); })));
+        var items = sec[1].notes.map(function (id) { return [id, noteText(id)]; }).concat(sec[1].caveats.map(function (id) { return [id, tx.caveats[id]]; }))
+          .filter(function (c) { return !said[c[0]] && (said[c[0]] = 1); });
+        if (items.length) out.push(sec[0] ? h("h2", {"class": "mechanism"}, sec[0]) : null, h("ul", {"class": "caveats"}, items.map(function (c) { return h("li", {}, c[1]); })));
       });
       return out;
     }
