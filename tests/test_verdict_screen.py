@@ -13,6 +13,8 @@ import re
 import pytest
 
 import rules
+from interview import render
+from interview.i18n import tr
 from rules import RuleSet
 from tests.bot_harness import TOO_FAST_TEXTS, Person, answer_until_review, handled, question_shown
 from tests.botapi import BotAPIStandIn, Call, MessageRecord, TelegramClient, utf16_len
@@ -155,6 +157,14 @@ async def detail(p: Person, button: str, back: str) -> str:
     assert back in p.buttons()
     await p.press(back)
     return "\n".join(pages)
+
+
+def section(detail_text: str, mechanism: str, lang: str) -> str:
+    """One mechanism's part of a detail screen (they are grouped under the mechanisms' lines)."""
+    name = tr(lang).gettext(render.MECHANISM_NAMES[mechanism]) + ": "
+    start = detail_text.index("\n" + name)
+    end = detail_text.find("━━━", start)
+    return detail_text[start:end if end > 0 else None]
 
 
 def listed_grounds(rs: RuleSet, text: str, lang: str) -> list[str]:
