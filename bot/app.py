@@ -29,7 +29,7 @@ from telegram.ext import (
 import rules
 from interview.i18n import tr
 from interview.state_codec import State, StateCodec
-from interview.views import NEW_MESSAGE, Page, Screen
+from interview.views import NEW_MESSAGE, PAGE_PART, Page, Screen
 
 from . import admin, handlers
 from . import groups as groups_module
@@ -41,6 +41,7 @@ from .group_languages import GroupLanguages
 from .offline_file import offline_command
 from .offline_pages import OfflinePages
 from .ratelimit import ChatRateLimiter
+from .reload import warm
 from .runtime import RulesHolder, Runtime, Shared, Stats
 
 log = logging.getLogger(__name__)
@@ -90,6 +91,7 @@ def make_shared(settings: Settings, ruleset: rules.RuleSet | None = None) -> Sha
     rs = ruleset if ruleset is not None else rules.load(settings.rules_path)
     offline = OfflinePages(handles=tuple(settings.bot_official_handles))
     offline.build(rs)  # once at start; again after each reload
+    warm(rs)  # today's question range, before the first greeting asks for it
     return Shared(holder=RulesHolder(rs, settings.rules_path),
                   groups=GroupLanguages(settings.state_dir), offline=offline)
 
@@ -139,7 +141,8 @@ def showable(state: State) -> bool:
     or tampered build must get the polite answer, not an error)."""
     if state.screen > max(Screen):
         return False
-    return state.screen != Screen.PAGE or state.option % NEW_MESSAGE <= max(Page)
+    # A page's option: its Page, plus its part (PAGE_PART each), plus NEW_MESSAGE.
+    return state.screen != Screen.PAGE or state.option % NEW_MESSAGE % PAGE_PART <= max(Page)
 
 
 def add_handlers(app: Application) -> None:  # type: ignore[type-arg]

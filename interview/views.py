@@ -37,6 +37,7 @@ class Detail(IntEnum):
     CAVEATS = 2
     HELP = 3
     SUMMONS = 4
+    SERVICE = 6  # the rest of the service screen (5 is kept for the written documents)
 
 
 class Page(IntEnum):
@@ -54,6 +55,7 @@ class Page(IntEnum):
 
 
 NEW_MESSAGE = 64  # added to a PAGE's option: open it below instead of replacing this message
+PAGE_PART = 16  # a PAGE's option carries its part (a long guide's next page) above its Page code
 
 ButtonKind = Literal["answer", "change", "nav", "lang", "link"]  # "change": a numbered review row
 

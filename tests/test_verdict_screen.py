@@ -237,7 +237,7 @@ async def test_an_it_specialist_on_the_employer_list_sees_the_conditional_deferr
     asked = await answer_until_review(p, RS, answers, "en")
     verdict = await finish(p, "en")
     it = RS.ground_by_id["it_telecom_media"].ground
-    assert "not on a law" in verdict
+    assert "Protection is possible, but not by law." in verdict
     assert it.title.en in verdict
     assert "official statement, not a law" in verdict  # the MoD announcement is no law
     grounds = await detail(p, "All grounds", "◀ Back to the result")
