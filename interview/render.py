@@ -50,11 +50,11 @@ FACT_NAMES: dict[str, str] = {
     "student_programme": N_("what kind of study programme it is (accredited, postgraduate or "
                             "neither)"),
     "student_first_time": N_("whether this level of education is obtained for the first time"),
-    "conscientious_objector": N_("whether military service goes against the person's beliefs"),
-    "abroad": N_("whether the person lives abroad and is deregistered"),
-    "reserve_contract": N_("whether there is a contract to stay in the mobilization reserve"),
+    "conscientious_objector": N_("whether service conflicts with the person's beliefs"),
+    "abroad": N_("whether the person lives abroad, off the register"),
+    "reserve_contract": N_("whether there is a mobilization-reserve contract"),
     "academic_degree": N_("whether the person holds an academic degree"),
-    "relative_died_in_service": N_("whether the father or a brother died in military service"),
+    "relative_died_in_service": N_("whether the father or a brother died in service"),
 }
 
 # One plain line each, at most two lines on a phone (phone.py); no pronoun, so it reads right for

@@ -202,7 +202,9 @@ def texts(rs: RuleSet, lang: str, handles: Sequence[str] = ()) -> dict[str, Any]
         "bases": bases,
         "mechBases": mech_bases,
         "deadlines": deadlines,
-        "mechanism": {k: t.gettext(v) for k, v in render.MECHANISM_NAMES.items()},
+        # Each mechanism's line as far as its outcome: "Conscription: {outcome}".
+        "mechanism": {k: t.gettext("{mechanism}: {outcome}").replace("{mechanism}", t.gettext(v))
+                      for k, v in render.MECHANISM_NAMES.items()},
         "mechOutcome": {k: t.gettext(v) for k, v in render.MECHANISM_OUTCOME.items()},
         "resources": _resources(rs, lang),
         "guides": _guides(rs, t),

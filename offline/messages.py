@@ -34,7 +34,6 @@ MESSAGES: dict[str, str] = {
     "may_apply": N_("may apply"),
     "settled": N_("Other grounds were not checked because this one settles the answer."),
     "why": N_("Why"),
-    "mech_line": N_("{mechanism}: {outcome}"),
     "until": N_(", until {date}"),
     "still_open": N_("What is still open"),
     "do_now": N_("What to do now"),

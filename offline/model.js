@@ -356,27 +356,25 @@ function exemptModel(E, P, lang, asOf) {
       // the rest is about that one, mobilization keeping its headline and skipped grounds.
       var v = verdict(), tx = T(), shown = mechanisms(v), body = [];
       var x = !shown.length || shown[0].id === "mobilization" ? v : shown[0];
-      var lines = shown.map(function (s) { return mechanismLine(s, tx); }), headline = x === v ? tx.outcome[v.outcome] : lines[0];
-      if (lines.length) body.push(h("p", {"class": "mechanisms"}, lines.map(function (l, n) { return [n ? h("br") : null, n ? l : h("strong", {}, l)]; })));
+      var lines = shown.map(function (s) { return mechLine(s, tx); }), headline = x === v ? tx.outcome[v.outcome] : lines[0];
+      if (lines.length) body.push(h("p", {"class": "mechanisms"}, lines.map(function (l, n) { return n ? [h("br"), l] : h("strong", {}, l); })));
       if (x === v) body.push(h("h1", {"class": "outcome " + v.outcome}, headline));
       if ((x.outcome === "conditional" || x.outcome === "undetermined") && x.missing.length) body.push(para(dependsOn(x.missing, 3)));
       // The one or two grounds that decide it (render._deciding), each with its main citation.
-      var applying = x.grounds.filter(function (g) { return g.status === "applies"; }), deciding;
+      var applying = x.grounds.filter(is("applies")), deciding;
       if (applying.length) deciding = applying.filter(function (g) { return g.outcome === applying[0].outcome; }).slice(0, 2);
-      else deciding = x.grounds.filter(function (g) { return g.status === "possible"; }).slice(0, 2);
+      else deciding = x.grounds.filter(is("possible")).slice(0, 2);
       var why = deciding.map(function (g) {
         return h("li", {}, h("strong", {}, tx.grounds[g.id].title), g.status === "possible" ? " — " + m("may_apply") : null,
                  h("br"), citation(tx.grounds[g.id].cites[0]));
       });
-      var basis = basisOf(x, tx), titles = deciding.map(function (g) { return tx.grounds[g.id].title; });
-      function li(t, c) { titles.push(t); why.push(h("li", {}, h("strong", {}, t), h("br"), citation(c))); }
-      if (basis) li(basis.title, basis.cites[0]);
-      // Each other mechanism's line rests on a ground (or a rule) too: its title and citation.
-      shown.slice(1).forEach(function (o) {
-        var g = o.grounds.filter(function (g) { return g.status === "applies"; })[0], b = g ? tx.grounds[g.id] : basisOf(o, tx);
-        if (b) li(b.title, b.cites[0]);
+      var titles = deciding.map(function (g) { return tx.grounds[g.id].title; });
+      // Then the rule it rests on, and each other mechanism's deciding ground (or rule) too.
+      [x].concat(shown.slice(1)).forEach(function (o, n) {
+        var g = n && o.grounds.filter(is("applies"))[0], b = g ? tx.grounds[g.id] : basisFor(o, tx);
+        if (b) { titles.push(b.title); why.push(h("li", {}, h("strong", {}, b.title), h("br"), citation(b.cites[0]))); }
       });
-      var more = applying.length - deciding.filter(function (g) { return g.status === "applies"; }).length;
+      var more = applying.length - deciding.filter(is("applies")).length;
       if (why.length) body.push(h("h2", {}, m(x.outcome !== "undetermined" ? "why" : "still_open")), h("ul", {"class": "grounds"}, why));
       if (more > 0) body.push(para(plural("more_grounds", more, {n: more}), "i"));
       if (x === v && v.skipped && (v.outcome === "not_subject" || v.outcome === "deferral")) body.push(para(m("settled"), "i"));
@@ -440,26 +438,24 @@ function exemptModel(E, P, lang, asOf) {
   // Outcomes and then render.MECHANISM_ORDER on a tie; mobilization first while under way.
   var ORDER = ["subject", "undetermined", "conditional", "deferral", "not_subject", "conscription", "assemblies", "mobilization"];
   function mechanisms(v) {
-    var first = "2022-09-21" <= v.as_of && v.as_of <= "2022-10-28" ? "mobilization" : "";  // render.MOBILIZATION_UNDER_WAY
-    function rank(x) { return (x.id === first ? 0 : 100) + 10 * ORDER.indexOf(x.outcome) + ORDER.indexOf(x.id); }
+    var w = v.as_of >= "2022-09-21" && v.as_of <= "2022-10-28";  // render.MOBILIZATION_UNDER_WAY
+    function rank(x) { return (w && x.id === "mobilization" ? 0 : 99) + 9 * ORDER.indexOf(x.outcome) + ORDER.indexOf(x.id); }
     return Object.keys(v.mechanisms).map(function (id) { var x = v.mechanisms[id]; x.id = id; return x; })
       .filter(function (x) { return x.concerns; }).sort(function (a, b) { return rank(a) - rank(b); });
   }
-  function mechanismLine(x, tx) {  // render.mechanism_line
-    var line = m("mech_line", {mechanism: tx.mechanism[x.id] || x.id, outcome: tx.mechOutcome[x.outcome]});
-    var applying = x.grounds.filter(function (g) { return g.status === "applies"; });
-    if (applying.length && ["not_subject", "deferral", "conditional"].indexOf(x.outcome) >= 0) line += " — " + tx.grounds[applying[0].id].title.split(": ")[0];
-    if (x.until) line += m("until", {date: fmtDate(x.until)});
-    return line;
+  function is(status) { return function (g) { return g.status === status; }; }
+  function mechLine(x, tx) {  // render.mechanism_line
+    var g = x.grounds.filter(is("applies"))[0];
+    return fill(tx.mechanism[x.id], {outcome: tx.mechOutcome[x.outcome]}) +
+      (g && ORDER.indexOf(x.outcome) > 1 ? " — " + tx.grounds[g.id].title.split(": ")[0] : "") + (x.until ? m("until", {date: fmtDate(x.until)}) : "");
   }
-  function basisOf(x, tx) {  // the rule a "subject" answer rests on: the verdict's, or a mechanism's
-    if (!x.basis) return null;
-    return x.id && x.id !== "mobilization" ? ((tx.mechBases[x.id] || {})[x.basis] || null) : tx.bases[x.basis];
+  function basisFor(x, tx) {  // the rule a "subject" answer rests on: the verdict's, or a mechanism's
+    return x.basis ? (x.id && x.id !== "mobilization" ? tx.mechBases[x.id] : tx.bases)[x.basis] : null;
   }
   // The detail screens' sections (render._sections): by mechanism, each headed by its line.
   function sections(v, tx) {
-    var parts = mechanisms(v).map(function (s) { return [mechanismLine(s, tx), s.id === "mobilization" ? v : s]; });
-    return parts.length > 1 ? parts : [[null, parts.length ? parts[0][1] : v]];
+    var parts = mechanisms(v).map(function (s) { return [mechLine(s, tx), s.id === "mobilization" ? v : s]; });
+    return parts[1] ? parts : [[null, parts[0] ? parts[0][1] : v]];
   }
   function noteText(id) {
     var tx = T();
@@ -475,13 +471,14 @@ function exemptModel(E, P, lang, asOf) {
     grounds: function (v, tx) {
       var out = [h("h1", {}, navLabel("grounds"))];
       sections(v, tx).forEach(function (sec) {
-        var x = sec[1], basis = basisOf(x, tx), skipped = x === v ? v.skipped : 0;
-        var a = x.grounds.filter(function (g) { return g.status === "applies"; }), p = x.grounds.filter(function (g) { return g.status === "possible"; });
-        if (sec[0]) out.push(h("h2", {"class": "mechanism"}, sec[0]));
-        if (a.length) out.push(h("h2", {}, m("grounds_apply")), a.map(function (g) { return groundBlock(g, tx); }));
+        var x = sec[1], basis = basisFor(x, tx);  // x.skipped: mobilization's only
+        var a = x.grounds.filter(is("applies")), p = x.grounds.filter(is("possible"));
+        out.push(sec[0] && h("h2", {}, sec[0]));
+        function blocks(gs) { return gs.map(function (g) { return groundBlock(g, tx); }); }
+        if (a.length) out.push(h("h2", {}, m("grounds_apply")), blocks(a));
         if (basis) out.push(h("h3", {}, basis.title), h("ul", {"class": "cites"}, basis.cites.map(function (c) { return citeItem(c, true); })));
-        if (p.length) out.push(h("h2", {}, m("grounds_may_apply")), p.map(function (g) { return groundBlock(g, tx); }));
-        if (skipped) out.push(para(plural("skipped", skipped, {n: skipped}), "i"));
+        if (p.length) out.push(h("h2", {}, m("grounds_may_apply")), blocks(p));
+        if (x.skipped) out.push(para(plural("skipped", x.skipped, {n: x.skipped}), "i"));
         if (!a.length && !p.length && !basis) out.push(para(m("no_ground")));
       });
       return out;
@@ -489,13 +486,13 @@ function exemptModel(E, P, lang, asOf) {
     todo: function (v, tx) {
       var out = [h("h1", {}, navLabel("todo"))];
       sections(v, tx).forEach(function (sec) {
-        var x = sec[1], own = x === v ? v.mechanisms.mobilization : x;
-        if (sec[0]) out.push(h("h2", {"class": "mechanism"}, sec[0]));
+        var x = sec[1];
+        out.push(sec[0] && h("h2", {}, sec[0]));
         if (x.steps.length) out.push(h("ol", {"class": "steps"}, x.steps.map(function (id) { return h("li", {}, tx.steps[id]); })));
         x.grounds.forEach(function (g) {
           if (g.status === "applies") out.push(h("div", {"class": "ground"}, h("h3", {}, tx.grounds[g.id].title), para(tx.grounds[g.id].todo)));
         });
-        ((own && own.dates) || []).forEach(function (d) { out.push(h("p", {}, h("strong", {}, fmtDate(d[1])), ": " + tx.deadlines[d[0]])); });
+        (x.dates || v.mechanisms.mobilization.dates).forEach(function (d) { out.push(h("p", {}, h("strong", {}, fmtDate(d[1])), ": " + tx.deadlines[d[0]])); });
       });
       if (v.advice.length) out.push(h("h2", {}, m("worth_checking")), h("ul", {}, v.advice.map(function (id) { return h("li", {}, tx.advice[id]); })));
       return out;
@@ -505,7 +502,7 @@ function exemptModel(E, P, lang, asOf) {
       sections(v, tx).forEach(function (sec) {
         var items = sec[1].notes.map(function (id) { return [id, noteText(id)]; }).concat(sec[1].caveats.map(function (id) { return [id, tx.caveats[id]]; }))
           .filter(function (c) { return !said[c[0]] && (said[c[0]] = 1); });
-        if (items.length) out.push(sec[0] ? h("h2", {"class": "mechanism"}, sec[0]) : null, h("ul", {"class": "caveats"}, items.map(function (c) { return h("li", {}, c[1]); })));
+        if (items.length) out.push(sec[0] && h("h2", {}, sec[0]), h("ul", {"class": "caveats"}, items.map(function (c) { return h("li", {}, c[1]); })));
       });
       return out;
     }
