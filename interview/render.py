@@ -244,7 +244,7 @@ MECHANISM_NAMES: dict[str, str] = {
 MECHANISM_OUTCOME: dict[str, str] = {
     "not_subject": N_("not subject"),
     "deferral": N_("deferral"),
-    "conditional": N_("protection possible, but not by law"),
+    "conditional": N_("protection not by law"),
     "subject": N_("can be called up"),
     "undetermined": N_("not clear yet"),
 }
@@ -282,19 +282,25 @@ def focus(v: Verdict) -> Verdict | MechanismOut:
     return v if not shown or shown[0].id == "mobilization" else shown[0]
 
 
-def mechanism_line(t: Tr, m: MechanismOut) -> str:
-    """"Conscription: deferral — Full-time study, until 30 June 2029" (plain text, unescaped):
-    the outcome, the ground that decides it, the day it ends where the law fixes one."""
-    line = t.gettext("{mechanism}: {outcome}").format(
+def mechanism_parts(t: Tr, m: MechanismOut) -> tuple[str, str]:
+    """"Conscription: deferral" and " — Full-time study, until 30 June 2029" (plain text,
+    unescaped): the outcome, then the ground that decides it and the day it ends where the law
+    fixes one. The first part fits two lines of a phone (phone.py), so it can be the headline."""
+    head = t.gettext("{mechanism}: {outcome}").format(
         mechanism=t.gettext(MECHANISM_NAMES.get(m.id, m.id)),
         outcome=t.gettext(MECHANISM_OUTCOME[m.outcome]))
+    tail = ""
     applying = m.applying
     if applying and m.outcome in ("not_subject", "deferral", "conditional"):
         # A title reads "Full-time study: deferral while studying"; the outcome is said already.
-        line += " — " + applying[0].title.split(": ", 1)[0]
+        tail += " — " + applying[0].title.split(": ", 1)[0]
     if m.until:
-        line += t.gettext(", until {date}").format(date=t.date(dt.date.fromisoformat(m.until)))
-    return line
+        tail += t.gettext(", until {date}").format(date=t.date(dt.date.fromisoformat(m.until)))
+    return head, tail
+
+
+def mechanism_line(t: Tr, m: MechanismOut) -> str:
+    return "".join(mechanism_parts(t, m))
 
 
 def verdict(t: Tr, v: Verdict) -> str:
@@ -304,8 +310,9 @@ def verdict(t: Tr, v: Verdict) -> str:
     # of the screen is about that one. Mobilization keeps its headline and its skipped grounds.
     shown = mechanisms(v)
     m = focus(v)
-    lines = [mechanism_line(t, x) for x in shown]
-    head = [neutral_header(t), *([b(lines[0]), *map(esc, lines[1:])] if lines else [])]
+    parts = [mechanism_parts(t, x) for x in shown]
+    head = [neutral_header(t), *(b(p[0]) + esc(p[1]) if n == 0 else esc(p[0] + p[1])
+                                 for n, p in enumerate(parts))]
     if m is v:
         head += ["", b(t.gettext(OUTCOME_HEADLINE[v.outcome]))]
         if v.outcome in OUTCOME_DETAIL:

@@ -174,8 +174,9 @@ def texts(rs: RuleSet, lang: str, handles: Sequence[str] = ()) -> dict[str, Any]
             retro[g.id] = g.retroactive.note.get(lang)
     bases = {outcome: {"title": basis[lang].title, "cites": [_cite(c) for c in basis[lang].citations]}
              for outcome, basis in rs.bases.items()}
-    mech_bases = {mech: {outcome: {"title": basis[lang].title,
-                                   "cites": [_cite(c) for c in basis[lang].citations]}
+    mech_bases = {mech: {outcome: {"title": basis[lang].title,  # (no empty fields: the budget)
+                                   "cites": [{k: x for k, x in _cite(c).items() if x is not None}
+                                             for c in basis[lang].citations]}
                          for outcome, basis in by_outcome.items()}
                   for mech, by_outcome in rs.mechanism_bases.items() if mech != "mobilization"}
     deadlines = {cg.ground.deadline.id: cg.ground.deadline.text.get(lang)

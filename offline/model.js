@@ -355,9 +355,10 @@ function exemptModel(E, P, lang, asOf) {
       // One line per mechanism that concerns the person, the most pressing first (render.verdict);
       // the rest is about that one, mobilization keeping its headline and skipped grounds.
       var v = verdict(), tx = T(), shown = mechanisms(v), body = [];
-      var x = !shown.length || shown[0].id === "mobilization" ? v : shown[0];
-      var lines = shown.map(function (s) { return mechLine(s, tx); }), headline = x === v ? tx.outcome[v.outcome] : lines[0];
-      if (lines.length) body.push(h("p", {"class": "mechanisms"}, lines.map(function (l, n) { return n ? [h("br"), l] : h("strong", {}, l); })));
+      var x = shown[0] && shown[0].id !== "mobilization" ? shown[0] : v;
+      var parts = shown.map(function (s) { return mechLine(s, tx); }), lines = parts.map(function (p) { return p.join(""); });
+      var headline = x === v ? tx.outcome[v.outcome] : parts[0][0];
+      if (parts[0]) body.push(h("p", {"class": "mechanisms"}, h("strong", {}, parts[0][0]), parts[0][1], lines.slice(1).map(function (l) { return [h("br"), l]; })));
       if (x === v) body.push(h("h1", {"class": "outcome " + v.outcome}, headline));
       if ((x.outcome === "conditional" || x.outcome === "undetermined") && x.missing.length) body.push(para(dependsOn(x.missing, 3)));
       // The one or two grounds that decide it (render._deciding), each with its main citation.
@@ -440,21 +441,20 @@ function exemptModel(E, P, lang, asOf) {
   function mechanisms(v) {
     var w = v.as_of >= "2022-09-21" && v.as_of <= "2022-10-28";  // render.MOBILIZATION_UNDER_WAY
     function rank(x) { return (w && x.id === "mobilization" ? 0 : 99) + 9 * ORDER.indexOf(x.outcome) + ORDER.indexOf(x.id); }
-    return Object.keys(v.mechanisms).map(function (id) { var x = v.mechanisms[id]; x.id = id; return x; })
-      .filter(function (x) { return x.concerns; }).sort(function (a, b) { return rank(a) - rank(b); });
+    return Object.keys(v.mechanisms).map(function (id) { return v.mechanisms[id]; }).filter(function (x) { return x.concerns; }).sort(function (a, b) { return rank(a) - rank(b); });
   }
   function is(status) { return function (g) { return g.status === status; }; }
   function mechLine(x, tx) {  // render.mechanism_line
     var g = x.grounds.filter(is("applies"))[0];
-    return fill(tx.mechanism[x.id], {outcome: tx.mechOutcome[x.outcome]}) +
-      (g && ORDER.indexOf(x.outcome) > 1 ? " — " + tx.grounds[g.id].title.split(": ")[0] : "") + (x.until ? m("until", {date: fmtDate(x.until)}) : "");
+    return [fill(tx.mechanism[x.id], {outcome: tx.mechOutcome[x.outcome]}),
+      (g && ORDER.indexOf(x.outcome) > 1 ? " — " + tx.grounds[g.id].title.split(": ")[0] : "") + (x.until ? m("until", {date: fmtDate(x.until)}) : "")];
   }
   function basisFor(x, tx) {  // the rule a "subject" answer rests on: the verdict's, or a mechanism's
     return x.basis ? (x.id && x.id !== "mobilization" ? tx.mechBases[x.id] : tx.bases)[x.basis] : null;
   }
   // The detail screens' sections (render._sections): by mechanism, each headed by its line.
   function sections(v, tx) {
-    var parts = mechanisms(v).map(function (s) { return [mechLine(s, tx), s.id === "mobilization" ? v : s]; });
+    var parts = mechanisms(v).map(function (s) { return [mechLine(s, tx).join(""), s.id === "mobilization" ? v : s]; });
     return parts[1] ? parts : [[null, parts[0] ? parts[0][1] : v]];
   }
   function noteText(id) {

@@ -146,7 +146,8 @@ def check_verdict(page: Any, iv: Interview) -> rules.Verdict:
     # the bot shows them; mobilization's headline when the screen is about it.
     lines = [render.mechanism_line(t, m) for m in render.mechanisms(v)]
     if lines:
-        assert page.locator("p.mechanisms strong").inner_text() == lines[0]
+        bold = render.mechanism_parts(t, render.mechanisms(v)[0])[0]
+        assert page.locator("p.mechanisms strong").inner_text() == bold
         assert page.locator("p.mechanisms").inner_text().split("\n") == lines
     if render.focus(v) is v:
         assert page.locator("h1").inner_text() == t.gettext(render.OUTCOME_HEADLINE[v.outcome])

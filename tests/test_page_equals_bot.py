@@ -174,8 +174,10 @@ class Bot:
                 end += 1
             mechanisms = shown[1:end]
             mobilization = tr(self.view_lang()).gettext(render.MECHANISM_NAMES["mobilization"])
+            bold = re.match(r"<b>(.*?)</b>", self.view.texts[0].split("\n")[1])
             headline = (shown[1] if not mechanisms else shown[end + 1]
-                        if mechanisms[0].startswith(mobilization + ": ") else mechanisms[0])
+                        if mechanisms[0].startswith(mobilization + ": ")
+                        else html.unescape(bold.group(1)) if bold else None)
             why = [html.unescape(t) for t in
                    re.findall(r"^• <b>(.*?)</b>", self.view.texts[0], flags=re.M)]
         elif "to_result" in navs:

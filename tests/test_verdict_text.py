@@ -8,7 +8,7 @@ import random
 
 import rules
 from bench.rules_bench import random_facts
-from interview import render
+from interview import phone, render
 from interview.html_text import esc, visible_length
 from interview.i18n import tr
 
@@ -31,11 +31,14 @@ def test_every_verdict_fits_one_screen_with_its_three_steps_and_top_caveat_in_bo
             # It opens with one line per mechanism that concerns the person, the most pressing
             # first and in bold, and no line for a mechanism that cannot concern them.
             shown = render.mechanisms(v)
-            lines = [render.mechanism_line(tr(lang), m) for m in shown]
+            parts = [render.mechanism_parts(tr(lang), m) for m in shown]
             assert {m.id for m in shown} == {m.id for m in v.mechanisms.values() if m.concerns}
-            if lines:
-                opening = text.split("\n")[1:1 + len(lines)]
-                assert opening == [f"<b>{esc(lines[0])}</b>", *map(esc, lines[1:])], text
+            if parts:
+                opening = text.split("\n")[1:1 + len(parts)]
+                assert opening == [f"<b>{esc(parts[0][0])}</b>{esc(parts[0][1])}",
+                                   *(esc(a + b) for a, b in parts[1:])], text
+                # The bold part heads the screen: two lines of a small phone at most.
+                assert all(phone.fits_headline(a) for a, _ in parts), parts
             # Nothing had to be given up to fit: the top mechanism's steps and caveat.
             top = render.focus(v)
             for step in top.steps[:3]:
