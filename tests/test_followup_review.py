@@ -63,7 +63,7 @@ async def test_an_it_worker_today_is_first_told_the_2022_lists_cannot_be_relied_
     verdict = await finish(p, "en")
     # The assemblies are the more pressing today; under mobilization's line on the Caveats
     # screen, the lists' warning comes first.
-    assert "Mobilization: protection possible, but not by law — IT" in verdict
+    assert "Mobilization: protection not by law — IT" in verdict
     caveats = mechanism_section(await detail(p, "Caveats", "◀ Back to the result"), "mobilization", "en")
     lists = next(c for c in RS.caveats if c.id == "sector_lists_2022").texts["en"].text
     assert caveats.strip().split("\n\n")[1].startswith("• " + lists[:60]), caveats
