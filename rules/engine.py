@@ -11,6 +11,7 @@ from .age import TRUE, UNKNOWN, AgeLimits
 from .compiled import CompiledGround, CompiledText
 from .conditions import Context, compile_statuses
 from .daycode import DayFunction, compile_day
+from .documents import DocumentBook
 from .facts import Facts, validate_facts
 from .guides import CompiledGuide, GuideOut
 from .models import (
@@ -116,6 +117,7 @@ class RuleSet:
         independent: list[Resource],
         tests: list[RuleTest],
         guides: dict[str, CompiledGuide] | None = None,
+        documents: DocumentBook | None = None,
     ) -> None:
         self.version = version
         self.acts = acts
@@ -136,6 +138,7 @@ class RuleSet:
         self.independent = independent
         self.tests = tests
         self.guides: dict[str, CompiledGuide] = guides or {}
+        self.documents = documents
         # Every ground's status from one generated function, for the plain `_assess` (the
         # verdict itself runs the per-day functions of daycode.py).
         self._statuses = compile_statuses([g.ground.when for g in grounds])

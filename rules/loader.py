@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from .age import RANKS, SEXES
 from .compiled import CompiledGround, CompiledText
 from .conditions import Compiled, ConditionError, compile_condition
+from .documents import CompiledDocument, DocumentBook, form_texts, ru_texts
 from .engine import RuleSet, weakest
 from .facts import BIRTH_KEYS, FACTS, FactsError, check_value
 from .guides import TELEGRAM_MESSAGE_LIMIT, CompiledGuide, CompiledSection
@@ -21,10 +22,12 @@ from .models import (
     LANGS,
     ActsFile,
     AgeLimitsFile,
+    DOCUMENT_KINDS,
     BirthYearLimit,
     Caveat,
     CaveatsFile,
     Condition,
+    DocumentsFile,
     GroundsFile,
     GuidesFile,
     Note,
@@ -36,7 +39,7 @@ from .models import (
     StepsFile,
     TestsFile,
 )
-from .textcheck import check_texts
+from .textcheck import check_texts, render, visible_length
 from .verdict import STRENGTH, BasisOut, CitationOut, TextOut
 from .yamlload import Loc, RuleBaseError, RuleBaseErrors, YamlDoc, field_path, parse_yaml
 
@@ -381,6 +384,10 @@ def _build(root: Path, docs: dict[str, YamlDoc], parsed: dict[str, Any],
     # Guides
     guides = _build_guides(docs["guides.yaml"], parsed["guides.yaml"], citations_out, errs)
 
+    # Written documents
+    documents = _build_documents(docs["documents.yaml"], parsed["documents.yaml"], seen,
+                                 citations_out, errs)
+
     # Tests refer to grounds and facts
     tests: list[RuleTest] = []
     names: set[str] = set()
@@ -410,6 +417,7 @@ def _build(root: Path, docs: dict[str, YamlDoc], parsed: dict[str, Any],
         caveats=caveats, notes=notes, steps=steps, bases=bases,
         official=resources_file.official,
         independent=resources_file.independent, tests=tests, guides=guides,
+        documents=documents,
     )
 
 
@@ -439,6 +447,76 @@ def _build_guides(doc: YamlDoc, guides_file: GuidesFile, citations_out: Any,
         if gid not in guides:
             errs.add(doc, ("guides",), f"guide {gid!r} is missing (front ends link to it)")
     return guides
+
+
+# Telegram's limit for a document's caption (visible characters after entity parsing).
+CAPTION_LIMIT = 1024
+SAMPLE_DATE = "01.10.2027"  # the widest a computed deadline prints
+
+
+def _build_documents(doc: YamlDoc, file: DocumentsFile, ground_ids: set[str], citations_out: Any,
+                     errs: _Collector) -> DocumentBook:
+    """The templates, checked: kinds and files once each, every kind of the contract present,
+    grounds that exist, Russian texts without stray {fields}, captions that fit Telegram."""
+    for gid in file.grounds:
+        if gid not in ground_ids:
+            errs.add(doc, ("grounds", gid), f"unknown ground {gid!r} (not in grounds.yaml)")
+    for loc, text in form_texts(file.form):
+        _check_ru(doc, loc, text, None, errs)
+    compiled: dict[str, CompiledDocument] = {}
+    files: set[str] = set()
+    for i, d in enumerate(file.documents):
+        loc: Loc = ("documents", i)
+        if d.kind in compiled:
+            errs.add(doc, (*loc, "kind"), f"duplicate document kind {d.kind!r}")
+            continue
+        if d.file in files:
+            errs.add(doc, (*loc, "file"), f"file name {d.file!r} is used twice")
+        files.add(d.file)
+        if isinstance(d.grounds, list):
+            for j, gid in enumerate(d.grounds):
+                if gid not in file.grounds:
+                    errs.add(doc, (*loc, "grounds", j),
+                             f"ground {gid!r} has no entry in the `grounds` table of this file")
+        elif d.grounds is None and (d.possible or d.optional_grounds or d.ground_outcomes):
+            errs.add(doc, (*loc, "grounds"),
+                     "possible, optional_grounds and ground_outcomes need `grounds`")
+        computed = d.deadline is not None and d.deadline.computed is not None
+        fields = {"date": SAMPLE_DATE} if computed else None
+        for tloc, text in ru_texts(d):
+            _check_ru(doc, (*loc, *tloc), text, fields if tloc == ("deadline", "text") else None,
+                      errs)
+        for lang in LANGS:
+            explanation = d.explanation.get(lang)
+            if "{date}" in explanation and not computed:
+                errs.add(doc, (*loc, "explanation", lang),
+                         "{date} is only given to a document with a computed deadline")
+                continue
+            shown = explanation.replace("{date}", SAMPLE_DATE)
+            length = visible_length(d.title.get(lang)) + 2 + visible_length(shown)
+            if length > CAPTION_LIMIT:
+                errs.add(doc, (*loc, "explanation", lang),
+                         f"title and explanation take {length} characters, more than the "
+                         f"{CAPTION_LIMIT} of a Telegram caption")
+        compiled[d.kind] = CompiledDocument(
+            doc=d, code=DOCUMENT_KINDS.index(d.kind) + 1,
+            citations=citations_out(doc, (*loc, "citations"), d.citations))
+    for kind in DOCUMENT_KINDS:
+        if kind not in compiled:
+            errs.add(doc, ("documents",), f"document kind {kind!r} is missing (front ends offer it)")
+    ordered = {kind: compiled[kind] for kind in DOCUMENT_KINDS if kind in compiled}
+    return DocumentBook(form=file.form, grounds=dict(file.grounds), documents=ordered)
+
+
+def _check_ru(doc: YamlDoc, loc: Loc, text: str, fields: dict[str, object] | None,
+              errs: _Collector) -> None:
+    try:
+        render(text, fields)
+    except ValueError as exc:
+        errs.add(doc, loc, str(exc))
+        return
+    if fields and not all("{" + name + "}" in text for name in fields):
+        errs.add(doc, loc, "must give " + ", ".join("{" + f + "}" for f in fields))
 
 
 def _check_years(entries: list[BirthYearLimit], doc: YamlDoc, loc: Loc, errs: _Collector) -> None:

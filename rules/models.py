@@ -336,6 +336,82 @@ class RuleTest(Strict):
     expect: Expectation
 
 
+# --- written documents (documents.yaml) ------------------------------------------------------
+
+# The kinds of document: a contract with front ends and buttons already sent (the bot carries a
+# kind's position here): append, never reorder or remove.
+DOCUMENT_KINDS: tuple[str, ...] = (
+    "mobilization-deferral", "conscription-deferral", "alternative-service",
+    "appeal-commission", "prosecutor-complaint", "court-claim", "medical-examination",
+    "valid-reason", "register-extract",
+)
+DocumentKind = Literal[
+    "mobilization-deferral", "conscription-deferral", "alternative-service",
+    "appeal-commission", "prosecutor-complaint", "court-claim", "medical-examination",
+    "valid-reason", "register-extract",
+]
+Scope = Literal["mobilization", "conscription"]
+# A document's text, Russian only: it is printed on the paper as it is.
+RuText = Annotated[str, StringConstraints(min_length=1, max_length=600, strip_whitespace=True)]
+FileName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,40}\.pdf$")]
+
+
+class DocumentForm(Strict):
+    """What every document shares: the blanks a person fills by hand, the headings."""
+
+    sender: list[RuText] = Field(min_length=1)
+    grounds_heading: RuText
+    basis_heading: RuText
+    requests_heading: RuText
+    attachments_heading: RuText
+    deadline_heading: RuText
+    date_line: RuText
+    signature_line: RuText
+    signature_hint: RuText
+    default_attachment: RuText
+    receipt: list[RuText] = Field(min_length=1)
+
+
+class DocumentGround(Strict):
+    """A ground as a document states it: the fact in the first person, and what proves it."""
+
+    fact: RuText
+    attachments: list[RuText] = Field(default_factory=list)
+
+
+class Deadline(Strict):
+    computed: Literal["alternative_service"] | None = None
+    text: RuText  # may hold {date} when computed
+
+
+class Document(Strict):
+    kind: DocumentKind
+    scope: Scope
+    file: FileName
+    grounds: list[Id] | Literal["any"] | None = None
+    ground_outcomes: list[GroundOutcome] | None = None
+    possible: bool = False
+    optional_grounds: bool = False
+    outcomes: list[Outcome] | None = None
+    title: LText
+    explanation: LText
+    to: list[RuText] = Field(min_length=1)
+    heading: RuText
+    subject: RuText
+    intro: list[RuText] = Field(default_factory=list)
+    grounds_intro: RuText | None = None
+    requests: list[RuText] = Field(min_length=1)
+    attachments: list[RuText] = Field(default_factory=list)
+    deadline: Deadline | None = None
+    citations: list[Citation] = Field(min_length=1)
+
+
+class DocumentsFile(Strict):
+    form: DocumentForm
+    grounds: dict[Id, DocumentGround]
+    documents: list[Document] = Field(min_length=1)
+
+
 # --- file roots -------------------------------------------------------------------------------
 
 
@@ -387,4 +463,5 @@ FILE_MODELS: dict[str, type[Strict]] = {
     "resources.yaml": ResourcesFile,
     "steps.yaml": StepsFile,
     "guides.yaml": GuidesFile,
+    "documents.yaml": DocumentsFile,
 }

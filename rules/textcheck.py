@@ -23,7 +23,9 @@ from .yamlload import Loc
 # Format fields a text may hold, by (model, field); every other text holds no braces at all.
 # The sample values are the widest the bot passes (ages and years up to three digits).
 FORMAT_FIELDS: dict[tuple[str, str], dict[str, object]] = {
-    ("BandLabels", name): {"lo": 100, "hi": 100} for name in ("under", "range", "exact", "over")
+    **{("BandLabels", name): {"lo": 100, "hi": 100} for name in ("under", "range", "exact", "over")},
+    # A document's caption may name its computed deadline (the loader checks it has one).
+    ("Document", "explanation"): {"date": "01.10.2027"},
 }
 
 # Button labels: a phone shows about this much on one button (Telegram sets no documented limit
