@@ -14,7 +14,7 @@ import functools
 import io
 from pathlib import Path
 
-from fontTools import subset, ttLib
+from fontTools import subset, ttLib  # type: ignore[import-untyped]
 from fpdf import FPDF
 from fpdf.fonts import TTFFont
 

@@ -18,11 +18,11 @@ from .engine import RuleSet, weakest
 from .facts import BIRTH_KEYS, FACTS, FactsError, check_value
 from .guides import TELEGRAM_MESSAGE_LIMIT, CompiledGuide, CompiledSection
 from .models import (
+    DOCUMENT_KINDS,
     FILE_MODELS,
     LANGS,
     ActsFile,
     AgeLimitsFile,
-    DOCUMENT_KINDS,
     BirthYearLimit,
     Caveat,
     CaveatsFile,
@@ -466,41 +466,41 @@ def _build_documents(doc: YamlDoc, file: DocumentsFile, ground_ids: set[str], ci
     compiled: dict[str, CompiledDocument] = {}
     files: set[str] = set()
     for i, d in enumerate(file.documents):
-        loc: Loc = ("documents", i)
+        dloc: Loc = ("documents", i)
         if d.kind in compiled:
-            errs.add(doc, (*loc, "kind"), f"duplicate document kind {d.kind!r}")
+            errs.add(doc, (*dloc, "kind"), f"duplicate document kind {d.kind!r}")
             continue
         if d.file in files:
-            errs.add(doc, (*loc, "file"), f"file name {d.file!r} is used twice")
+            errs.add(doc, (*dloc, "file"), f"file name {d.file!r} is used twice")
         files.add(d.file)
         if isinstance(d.grounds, list):
             for j, gid in enumerate(d.grounds):
                 if gid not in file.grounds:
-                    errs.add(doc, (*loc, "grounds", j),
+                    errs.add(doc, (*dloc, "grounds", j),
                              f"ground {gid!r} has no entry in the `grounds` table of this file")
         elif d.grounds is None and (d.possible or d.optional_grounds or d.ground_outcomes):
-            errs.add(doc, (*loc, "grounds"),
+            errs.add(doc, (*dloc, "grounds"),
                      "possible, optional_grounds and ground_outcomes need `grounds`")
         computed = d.deadline is not None and d.deadline.computed is not None
-        fields = {"date": SAMPLE_DATE} if computed else None
+        fields: dict[str, object] | None = {"date": SAMPLE_DATE} if computed else None
         for tloc, text in ru_texts(d):
-            _check_ru(doc, (*loc, *tloc), text, fields if tloc == ("deadline", "text") else None,
+            _check_ru(doc, (*dloc, *tloc), text, fields if tloc == ("deadline", "text") else None,
                       errs)
         for lang in LANGS:
             explanation = d.explanation.get(lang)
             if "{date}" in explanation and not computed:
-                errs.add(doc, (*loc, "explanation", lang),
+                errs.add(doc, (*dloc, "explanation", lang),
                          "{date} is only given to a document with a computed deadline")
                 continue
             shown = explanation.replace("{date}", SAMPLE_DATE)
             length = visible_length(d.title.get(lang)) + 2 + visible_length(shown)
             if length > CAPTION_LIMIT:
-                errs.add(doc, (*loc, "explanation", lang),
+                errs.add(doc, (*dloc, "explanation", lang),
                          f"title and explanation take {length} characters, more than the "
                          f"{CAPTION_LIMIT} of a Telegram caption")
         compiled[d.kind] = CompiledDocument(
             doc=d, code=DOCUMENT_KINDS.index(d.kind) + 1,
-            citations=citations_out(doc, (*loc, "citations"), d.citations))
+            citations=citations_out(doc, (*dloc, "citations"), d.citations))
     for kind in DOCUMENT_KINDS:
         if kind not in compiled:
             errs.add(doc, ("documents",), f"document kind {kind!r} is missing (front ends offer it)")
