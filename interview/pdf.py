@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import logging
 from pathlib import Path
 
 from fontTools import subset, ttLib  # type: ignore[import-untyped]
@@ -33,9 +34,13 @@ STYLES = {"": "LiberationSerif-Regular.ttf", "B": "LiberationSerif-Bold.ttf"}
 # process, never written anywhere) takes ~3 ms. fpdf2 then embeds only the glyphs used.
 CODEPOINTS: frozenset[int] = frozenset({
     *range(0x20, 0x7F), *range(0xA0, 0x180), *range(0x400, 0x460),
-    0x2010, 0x2011, 0x2013, 0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x201E, 0x2022, 0x2026,
+    0x2010, 0x2013, 0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x201E, 0x2022, 0x2026,
     0x2116,
 })
+
+
+# fontTools reports every table it cuts at INFO: noise in the bot's log.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 @functools.cache
