@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from rules import FACTS, FactsError, RuleSet, today_in_moscow, validate_facts
 from rules.models import Question
 
-from . import render
+from . import papers, render
 from .html_text import esc
 from .i18n import Tr, tr
 from .state_codec import State, code_value, value_code
@@ -110,6 +110,8 @@ def press(env: Env, state: State) -> View:
         return verdict(env, state)
     if screen == Screen.DETAIL:
         return detail(env, state)
+    if screen == Screen.PAPER:
+        return paper(env, state)
     if screen == Screen.BACK:
         return _back(env, state)
     return _answer(env, state, screen)
@@ -381,11 +383,16 @@ def verdict(env: Env, state: State) -> View:
          _detail_button(t, state, Detail.TODO, t.gettext("What to do"), "w")],
         [_detail_button(t, state, Detail.CAVEATS, t.gettext("Caveats"), "c"),
          _detail_button(t, state, Detail.HELP, t.gettext("Get help"), "h")],
-        [_detail_button(t, state, Detail.SUMMONS, t.gettext("A summons in hand"), "s")],
+        [_detail_button(t, state, Detail.SUMMONS, t.gettext("A summons in hand"), "s"),
+         _documents_button(t, state)],
         *_end_rows(t, state),
     ]
     rows[-1].append(lang_toggle(here))
     return View([render.verdict(t, v)], rows, ends_interview=True, outcome=v.outcome)
+
+
+def _documents_button(t: Tr, state: State) -> Button:
+    return _detail_button(t, state, Detail.DOCUMENTS, t.gettext("📝 Documents"), "f")
 
 
 PAGE_STEP = 8  # a detail screen's page is carried in `option` above its Detail code
@@ -401,6 +408,8 @@ def detail(env: Env, state: State) -> View:
     except ValueError:
         return _stale(env, state)
     number = state.option // PAGE_STEP
+    if which == Detail.DOCUMENTS:
+        return documents(env, state)
     if which == Detail.HELP:
         texts = [render.help_screen(t, rs)]
     elif which == Detail.SUMMONS:
@@ -426,9 +435,43 @@ def detail(env: Env, state: State) -> View:
             state, Screen.DETAIL, option=int(which) + PAGE_STEP * (number + 1)), key="+"))
     if turn:
         rows.insert(0, turn)
+    if which == Detail.TODO:
+        rows.insert(0, [_documents_button(t, state)])
     rows += _end_rows(t, state)
     rows[-1].append(lang_toggle(here))
     return View([texts[number]], rows, ends_interview=True)
+
+
+def documents(env: Env, state: State) -> View:
+    """The written documents that fit the verdict, a button each; a press sends one as a PDF."""
+    rs = env.rules
+    t = tr(state.lang)
+    v = papers.verdict_for(rs, state.facts, state.as_of, state.dont_know)
+    fits = papers.offered(rs, v) if rs.documents is not None else []
+    rows = [[Button(f.document.doc.title.get(state.lang),
+                    _with(state, Screen.PAPER, f.document.code), kind="answer")] for f in fits]
+    rows.append([Button(t.gettext("◀ Back to the result"), _with(state, Screen.VERDICT), key="b")])
+    rows += _end_rows(t, state)
+    here = _with(state, Screen.DETAIL, option=int(Detail.DOCUMENTS))
+    rows[-1].append(lang_toggle(here))
+    return View([render.documents_screen(t, [f.document.doc.title.get(state.lang) for f in fits])],
+                rows, ends_interview=True)
+
+
+def paper(env: Env, state: State) -> View:
+    """One written document, built from the verdict of these answers (sent as a PDF by the bot,
+    shown as text by the terminal); refused when it does not fit them."""
+    rs = env.rules
+    t = tr(state.lang)
+    book = rs.documents
+    compiled = book.by_code(state.question) if book is not None else None
+    v = papers.verdict_for(rs, state.facts, state.as_of, state.dont_know)
+    built = papers.build(rs, v, compiled.kind, state.lang) if compiled is not None else None
+    if built is None:  # a button from before a reload, or forged: the list as it is now
+        view = documents(env, _with(state, Screen.DETAIL, option=int(Detail.DOCUMENTS)))
+        return dataclasses.replace(
+            view, alert=t.gettext("This document does not fit these answers."))
+    return View([render.paper_text(t, built)], new_message=True, paper=built)
 
 
 def service(env: Env, state: State) -> View:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Literal
 
+from .papers import Paper
 from .state_codec import State
 
 
@@ -26,6 +27,7 @@ class Screen(IntEnum):
     TOGGLE = 10  # checklist: tick or untick fact `question`
     CHECK_DONE = 11  # checklist `question`: what is not ticked does not apply
     DETAIL = 12  # a screen under the verdict: `option` is a Detail; carries the answers
+    PAPER = 13  # send written document `question` (rules.models.DOCUMENT_KINDS index + 1)
 
 
 class Detail(IntEnum):
@@ -36,6 +38,7 @@ class Detail(IntEnum):
     CAVEATS = 2
     HELP = 3
     SUMMONS = 4
+    DOCUMENTS = 5  # the written documents that fit the verdict, one button each
 
 
 class Page(IntEnum):
@@ -79,3 +82,4 @@ class View:
     ends_interview: bool = False  # the verdict: only navigation letters act after it
     outcome: str | None = None  # the verdict's outcome, for the anonymous counts
     offline: bool = False  # send the offline page (a document) instead of texts
+    paper: Paper | None = None  # send this written document as a PDF instead of texts
