@@ -150,7 +150,7 @@ def test_the_same_answers_give_the_same_bytes_and_no_trace_of_the_tool_or_the_da
     first = render_pdf(built("court-claim"))
     again = render_pdf(built("court-claim", lang="ru"))  # the caption's language is not in it
     assert first == again
-    meta = PdfReader(io.BytesIO(first)).metadata or {}
+    meta: dict[str, Any] = dict(PdfReader(io.BytesIO(first)).metadata or {})
     assert set(meta) <= {"/CreationDate"}
     assert meta.get("/CreationDate") == "D:20000101000000Z"
     for word in (b"fpdf", b"FPDF", b"exempt", b"Producer", b"mobiliz"):
