@@ -27,7 +27,7 @@ FAMILY = "Serif"
 CREATION_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP = 25.0, 15.0, 15.0  # mm; a left margin for a binder
 BLOCK_X = 110.0  # where the addressee block starts (mm from the left edge)
-SIZES = (11.0, 10.0, 9.0)  # points, tried in order until the document fits one page
+SIZES = (12.0, 11.0, 10.0)  # points, tried in order until the document fits one page
 STYLES = {"": "LiberationSerif-Regular.ttf", "B": "LiberationSerif-Bold.ttf"}
 # What the templates may print: Latin, Cyrillic, dashes, quotes, ellipsis, №. Parsing the whole
 # font for every document took ~50 ms per face; this cut of it (kept in memory, made once per
