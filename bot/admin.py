@@ -128,8 +128,6 @@ REFUSALS = {
                   "writable directory, set RULES_PATH to it and restart (see the README)."),
     "size": N_("The file is larger than 1 MiB."),
     "name": N_("The file must have a plain name ending in .yaml, without any folder."),
-    "encoding": N_("The file is not UTF-8 text."),
-    "alias": N_("The file uses YAML aliases (*name), which rule files may not use."),
     "symlink": N_("RULES_PATH holds a symbolic link or a special file among the rule files; "
                   "they are not followed. Replace it with a plain file."),
 }

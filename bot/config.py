@@ -6,7 +6,8 @@ position ("TELEGRAM_BOT_TOKEN: token #2 is malformed"). A blank variable counts 
 
 Variables: TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE_URL, TELEGRAM_API_BASE_FILE_URL, BOT_SECRET,
 BOT_ADMIN_IDS, RULES_PATH, BOT_DEFAULT_LANGUAGE, BOT_OFFICIAL_HANDLES, LOG_LEVEL, STATE_DIR,
-WEBHOOK_URL, WEBHOOK_LISTEN, WEBHOOK_SECRET. Lists are comma-separated; empty items are skipped.
+WEBHOOK_URL, WEBHOOK_LISTEN, WEBHOOK_SECRET, WEBHOOK_MAX_CONNECTIONS, WEBHOOK_PEERS, BOT_RATE_LIMIT.
+Lists are comma-separated; empty items are skipped.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ ENV_VARS: Final = (
     "WEBHOOK_URL",
     "WEBHOOK_LISTEN",
     "WEBHOOK_SECRET",
+    "WEBHOOK_MAX_CONNECTIONS",
+    "WEBHOOK_PEERS",
     "BOT_RATE_LIMIT",
 )
 
@@ -128,6 +131,14 @@ class Settings(BaseModel):
         ("127.0.0.1", 8080), validation_alias="WEBHOOK_LISTEN"
     )
     webhook_secret: SecretStr | None = Field(None, validation_alias="WEBHOOK_SECRET")
+    # setWebhook max_connections: Telegram's deliveries at once per bot account (1-100).
+    webhook_max_connections: int = Field(40, validation_alias="WEBHOOK_MAX_CONNECTIONS")
+    # Who connects to the webhook (see bot/webhook_gate.py and docs/webhook-hardening.md):
+    # "any" (Telegram directly, a share per address), "telegram" (also only Telegram's ranges),
+    # "proxy" (a reverse proxy: its limits apply). Unset: "proxy" on a loopback WEBHOOK_LISTEN,
+    # where every peer is a local forwarder, else "any".
+    webhook_peers: Literal["any", "telegram", "proxy"] | None = Field(
+        None, validation_alias="WEBHOOK_PEERS")
     # Messages a second per bot account, overall; Telegram allows about 30.
     bot_rate_limit: int = Field(25, validation_alias="BOT_RATE_LIMIT")
 
@@ -235,6 +246,24 @@ class Settings(BaseModel):
             return int(raw)
         return raw
 
+    @field_validator("webhook_max_connections", mode="before")
+    @classmethod
+    def _max_connections(cls, raw: Any) -> Any:
+        if isinstance(raw, str):
+            if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= 100:
+                raise _bad("must be a whole number from 1 to 100 (Telegram's limit)")
+            return int(raw)
+        return raw
+
+    @field_validator("webhook_peers", mode="before")
+    @classmethod
+    def _peers(cls, raw: Any) -> Any:
+        if isinstance(raw, str):
+            raw = raw.strip().lower()
+            if raw not in ("any", "telegram", "proxy"):
+                raise _bad("must be any, telegram or proxy")
+        return raw
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _log_level(cls, raw: Any) -> Any:
@@ -275,6 +304,18 @@ class Settings(BaseModel):
         if isinstance(raw, str) and not _WEBHOOK_SECRET.fullmatch(raw):
             raise _bad("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
         return raw
+
+    @property
+    def webhook_peers_effective(self) -> Literal["any", "telegram", "proxy"]:
+        """WEBHOOK_PEERS, or its default for WEBHOOK_LISTEN."""
+        if self.webhook_peers is not None:
+            return self.webhook_peers
+        host = self.webhook_listen[0]
+        try:
+            loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            loopback = False
+        return "proxy" if loopback else "any"
 
     def token(self, index: int) -> str:
         """The token of bot account `index` (0 is the main bot, then its mirrors)."""

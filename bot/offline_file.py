@@ -2,19 +2,22 @@
 verdict): built once per rule base, in both opening languages, so its rules version is the bot's.
 
 Built at start and again after each reload; a person asking between a reload and the rebuild gets
-a page built for the rule base in force (`for_rules` checks the version)."""
+a page built for the rule base in force (`for_rules` checks the version). Uploaded once per rules
+version, language and bot account, then sent by the file_id Telegram returned (file_ids.py)."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any
 
-from telegram import Bot, InputFile, Update
+from telegram import Bot, Update
 
 from interview.html_text import esc
 from interview.i18n import N_, Tr, pick_language, tr
-from offline.build import DEFAULT_NAME, Page
+from offline.build import Page
 
+from .file_ids import FileIds, send_document
+from .offline_pages import page_document
 from .runtime import Runtime
 
 REBUILT = N_("Offline page rebuilt: {sizes}; built at {time} in {ms} ms.")
@@ -22,20 +25,21 @@ CAPTION = N_("Open this file in any browser (tap it, then “Open with…”). I
              "internet and keeps nothing.")
 
 
-async def send_page(bot: Bot, chat_id: int, page: Page) -> int:
-    """Send the page as a document with a one-line caption in its language; the message id."""
+async def send_page(bot: Bot, chat_id: int, page: Page, ids: FileIds) -> int:
+    """Send the page as a document with a one-line caption in its language; the message id.
+    Uploaded once per rules version, language and bot account, then sent by its file_id."""
     t = tr(page.lang)
-    message = await bot.send_document(
-        chat_id, InputFile(page.html, filename=DEFAULT_NAME, attach=True),
-        caption=esc(t.gettext(CAPTION)), parse_mode="HTML",
-        disable_notification=True, disable_content_type_detection=True)
+    message = await send_document(
+        bot, ids, chat_id, page_document(page),
+        caption=esc(t.gettext(CAPTION)), parse_mode="HTML", disable_notification=True)
     return int(message.message_id)
 
 
 async def send_offline(bot: Bot, rt: Runtime, chat_id: int, lang: str) -> int:
     """The page for the rule base in force, opening in `lang`."""
-    page = await asyncio.to_thread(rt.shared.offline.for_rules, rt.rules, lang)
-    return await send_page(bot, chat_id, page)
+    offline = rt.shared.offline
+    page = await asyncio.to_thread(offline.for_rules, rt.rules, lang)
+    return await send_page(bot, chat_id, page, offline.file_ids)
 
 
 async def offline_command(update: Update, context: Any) -> None:

@@ -108,12 +108,6 @@ def check_upload(holder: RulesHolder, name: str, data: bytes) -> Path:
         raise UploadRefused("size")
     root = holder.path
     target = target_of(root, name)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise UploadRefused("encoding") from None
-    if rules.yamlload.alias_lines(text):
-        raise UploadRefused("alias")
     if target.is_symlink():
         raise UploadRefused("symlink")
     with tempfile.TemporaryDirectory(prefix="rules-check-") as tmp:
@@ -124,6 +118,7 @@ def check_upload(holder: RulesHolder, name: str, data: bytes) -> Path:
         dest = copy / target.relative_to(root)
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(data)
+        # Bytes that are not UTF-8 or not YAML are the loader's to report, at their line.
         rules.load(copy, run_tests=True)
     return target
 

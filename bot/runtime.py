@@ -17,8 +17,12 @@ from interview.flow import Env
 from interview.state_codec import StateCodec
 from rules import RuleSet
 
+from .file_ids import FileIds
 from .group_languages import GroupLanguages
 from .offline_pages import OfflinePages
+
+# Documents other than the page vary (one per set of choices): keep the ids of the most used few.
+DOCUMENT_IDS_CAP = 64
 
 
 @dataclass
@@ -47,6 +51,8 @@ class Shared:
     groups: GroupLanguages
     stats: list[Stats] = field(default_factory=list)
     offline: OfflinePages = field(default_factory=OfflinePages)  # the offline page, per rule base
+    # file_ids of other generated documents sent again and again (file_ids.send_document).
+    documents: FileIds = field(default_factory=lambda: FileIds(DOCUMENT_IDS_CAP))
 
 
 @dataclass

@@ -6,10 +6,12 @@ A request without the right `X-Telegram-Bot-Api-Secret-Token` gets 403 and is no
 what cannot be parsed (a secret header outside Telegram's alphabet, a body that is not a JSON
 object or not an update) gets 400, never 500 (Telegram retries 500s).
 
-Slow or idle clients cannot exhaust the process's descriptors: at most `MAX_CONNECTIONS` are
-served at once (more are closed on accept), a connection that has not sent its headers within
-`HEADER_TIMEOUT` is closed (aiohttp's keep-alive timer also runs before the first request), and a
-body must arrive within `BODY_TIMEOUT`. A full update backlog holds a delivery `HOLD_WHEN_FULL`,
+Slow or idle clients cannot exhaust the process's descriptors nor starve Telegram: connections are
+admitted on accept by `webhook_gate.Gate` (a cap on all of them, a share per address unless a
+reverse proxy is the peer, optionally only Telegram's source ranges), a connection that has not
+sent a complete header within `HEADER_TIMEOUT` of connecting (or of its previous answer) is closed
+(aiohttp's keep-alive timer, which also runs before the first request), and a body must arrive
+within `BODY_TIMEOUT`. A full update backlog holds a delivery `HOLD_WHEN_FULL`,
 then answers 429. On SIGTERM it stops accepting, finishes the updates already accepted and
 exits; the webhook stays registered (another worker may serve it).
 """
@@ -21,7 +23,6 @@ import hmac
 import json
 import logging
 import re
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -33,15 +34,18 @@ import rules
 from .app import ALLOWED_UPDATES
 from .config import ConfigError, Settings
 from .polling import start_apps, stop_apps, wait_for_signals
+from .webhook_gate import SHARE_SLACK, Gate
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY = 1024 * 1024
 HOLD_WHEN_FULL = 10.0  # seconds a delivery waits for room in the update backlog
-# Telegram sends at most 100 connections at once (setWebhook max_connections, default 40); the
-# rest of a 1,024-descriptor budget stays free for the Bot API client and the health check.
+# Telegram opens at most max_connections (WEBHOOK_MAX_CONNECTIONS, 1-100) per bot account; the rest
+# of a 1,024-descriptor budget stays free for the Bot API client and the health check.
 MAX_CONNECTIONS = 256
-HEADER_TIMEOUT = 10.0  # seconds from connect (or the previous request) to a complete header
+# Seconds from connect (or the previous answer) to a complete header. Telegram sends its request
+# at once; an idle socket is closed soon, and a reused connection that idles is simply reopened.
+HEADER_TIMEOUT = 5.0
 BODY_TIMEOUT = 10.0  # seconds to receive the body
 # Telegram's secret_token alphabet (setWebhook): anything else cannot be the secret.
 _SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -76,25 +80,14 @@ def parse_update(body: bytes, bot: Any) -> Update | None:
         return None
 
 
-class _Refuse(asyncio.Protocol):
-    """Beyond the connection cap: close at once, freeing the descriptor."""
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        if isinstance(transport, asyncio.Transport):
-            transport.abort()
-        else:
-            transport.close()
-
-
-def capped(server: web.Server, limit: int) -> Callable[[], asyncio.BaseProtocol]:
-    """aiohttp's protocol factory, refusing connections beyond `limit`."""
-
-    def factory() -> asyncio.BaseProtocol:
-        if len(server.connections) >= limit:
-            return _Refuse()
-        return server()
-
-    return factory
+def gate_for(settings: Settings, bots: int) -> Gate:
+    """The connection gate WEBHOOK_PEERS asks for. Telegram may hold max_connections per bot
+    account from one address; the cap leaves room for twice that."""
+    peers = settings.webhook_peers_effective
+    share = settings.webhook_max_connections * bots + SHARE_SLACK
+    return Gate(total=max(MAX_CONNECTIONS, 2 * share),
+                per_address=None if peers == "proxy" else share,
+                telegram_only=peers == "telegram")
 
 
 def build_server(apps: list[Any], paths: list[str], secret: str) -> web.Application:
@@ -155,7 +148,8 @@ async def serve_webhook(settings: Settings, ruleset: rules.RuleSet) -> int:
     paths = hook_paths(settings, [app.bot.id for app in apps])
     for app, path in zip(apps, paths, strict=True):
         await app.bot.set_webhook(url=public_url(settings, path), secret_token=secret,
-                                  allowed_updates=ALLOWED_UPDATES)
+                                  allowed_updates=ALLOWED_UPDATES,
+                                  max_connections=settings.webhook_max_connections)
     server = build_server(apps, paths, secret)
     # keepalive_timeout also closes a connection that never completes its first request.
     runner = web.AppRunner(server, access_log=None,  # access logs would hold who posted
@@ -163,9 +157,11 @@ async def serve_webhook(settings: Settings, ruleset: rules.RuleSet) -> int:
     await runner.setup()
     assert runner.server is not None
     host, port = settings.webhook_listen
+    gate = gate_for(settings, len(apps))
     listener = await asyncio.get_running_loop().create_server(
-        capped(runner.server, MAX_CONNECTIONS), host, port, reuse_address=True)
-    log.warning("serving the webhook on %s:%d", host, port)
+        gate.factory(runner.server), host, port, reuse_address=True)
+    log.warning("serving the webhook on %s:%d (peers: %s; %d connections, %s per address)", host,
+                port, settings.webhook_peers_effective, gate.total, gate.per_address or "no share")
     await wait_for_signals(apps)
     # Stop accepting; Application.stop then handles the updates already queued before exiting.
     server["state"]["accepting"] = False

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from rules import FACTS, FactsError, RuleSet, today_in_moscow, validate_facts
 from rules.models import Question
 
-from . import papers, render
+from . import papers, render, screens
 from .html_text import esc
 from .i18n import Tr, tr
 from .state_codec import State, code_value, value_code
@@ -69,8 +69,39 @@ def _bare(state: State, screen: Screen, option: int = 0) -> State:
 
 def lang_toggle(state: State) -> Button:
     other = "en" if state.lang == "ru" else "ru"
-    label = "English" if other == "en" else "Русский"
-    return Button(f"🌐 {label}", dataclasses.replace(state, lang=other), kind="lang", key="l")
+    return Button(screens.LANGUAGE_SWITCH[state.lang], dataclasses.replace(state, lang=other),
+                  kind="lang", key=screens.NAV["lang"].key, nav="lang")
+
+
+def rows_of(t: Tr, screen: str, targets: Mapping[str, State], *,
+            flags: Collection[str] = (), slots: Mapping[str, list[list[Button]]] | None = None,
+            formats: Mapping[str, Mapping[str, object]] | None = None) -> list[list[Button]]:
+    """The screen's rows as interview/screens.py lays them out for the bot: each button pressed
+    leads to its state in `targets` ("lang": the state the language switch re-shows); a slot
+    ("@answers") stands alone in its row and is replaced by its rows."""
+    out: list[list[Button]] = []
+    for ids in screens.layout(screen, "bot", flags):
+        if ids[0].startswith("@"):
+            out += (slots or {}).get(ids[0], [])
+            continue
+        row: list[Button] = []
+        for bid in ids:
+            nav = screens.NAV[bid]
+            if bid == "lang":
+                row.append(lang_toggle(targets[bid]))
+                continue
+            if bid in ("lang_ru", "lang_en"):
+                lang = bid[-2:]
+                row.append(Button(screens.LANGUAGE_NAMES[lang],
+                                  dataclasses.replace(targets[bid], lang=lang), nav=bid))
+                continue
+            label = t.gettext(nav.msgid)
+            if formats and bid in formats:
+                label = label.format(**formats[bid])
+            row.append(Button(label, targets[bid], kind="answer" if nav.answer else "nav",
+                              key=nav.key, nav=bid))
+        out.append(row)
+    return out
 
 
 # --- entry ---------------------------------------------------------------------------------------
@@ -88,7 +119,7 @@ def press(env: Env, state: State) -> View:
                 [render.neutral_header(t) + "\n\n" + esc(t.gettext(
                     "The rules have been updated since these buttons were made, and some "
                     "answers no longer fit. Please start again."))],
-                [[Button(t.gettext("Start again"), fresh)]],
+                rows_of(t, "start_again", {"start_again": fresh}),
                 alert=t.gettext("The rules have been updated."),
             )
         state = upgraded
@@ -207,7 +238,7 @@ def _stale(env: Env, state: State) -> View:
     fresh = _with(state, Screen.RESTART, facts={}, dont_know=frozenset())
     return View([render.neutral_header(t) + "\n\n" + esc(t.gettext(
         "This button no longer fits the questions. Please start again."))],
-        [[Button(t.gettext("Start again"), fresh)]],
+        rows_of(t, "start_again", {"start_again": fresh}),
         alert=t.gettext("This button is out of date."))
 
 
@@ -221,8 +252,8 @@ def _delete(env: Env, state: State) -> View:
                              "hold the chat in the chat list, choose Delete and tick “Also "
                              "delete for …”. Do not tick “block bot”.")),
     ])
-    return View([text], [[Button(t.gettext("Start again"), _with(
-        state, Screen.RESTART, facts={}, dont_know=frozenset()))]], new_message=True,
+    return View([text], rows_of(t, "start_again", {"start_again": _with(
+        state, Screen.RESTART, facts={}, dont_know=frozenset())}), new_message=True,
         delete_range=(state.first_message_id, 0))
 
 
@@ -232,25 +263,20 @@ def _delete(env: Env, state: State) -> View:
 def greeting(env: Env, state: State) -> View:
     t = tr(state.lang)
     state = _bare(state, Screen.GREETING)
-    return View([render.greeting(t, env.rules.typical_total({}, state.as_of))], [
-        [Button(t.gettext("▶ Start"), _bare(state, Screen.RESTART), key="s")],
-        [Button(t.gettext("Already serving or mobilized"),
-                _bare(state, Screen.PAGE, Page.CALLED_UP + NEW_MESSAGE), key="a")],
-        [Button(t.gettext("A summons in hand"),
-                _bare(state, Screen.PAGE, Page.SUMMONS + NEW_MESSAGE), key="m"),
-         Button(t.gettext("Get help"), _bare(state, Screen.PAGE, Page.GET_HELP + NEW_MESSAGE),
-                key="h")],
-        [offline_button(state)],
-        [Button(t.gettext("Privacy"), _bare(state, Screen.PAGE, Page.PRIVACY + NEW_MESSAGE),
-                key="p"),
-         lang_toggle(state)],
-    ])
+    return View([render.greeting(t, env.rules.typical_total({}, state.as_of))], rows_of(t, "greeting", {
+        "start": _bare(state, Screen.RESTART),
+        "serving": _opens(state, Page.CALLED_UP),
+        "summons_page": _opens(state, Page.SUMMONS),
+        "get_help_page": _opens(state, Page.GET_HELP),
+        "offline_file": _opens(state, Page.OFFLINE),
+        "privacy": _opens(state, Page.PRIVACY),
+        "lang": state,
+    }))
 
 
-def offline_button(state: State) -> Button:
-    t = tr(state.lang)
-    return Button(t.gettext("📄 A copy that works without Telegram (a file)"),
-                  _bare(state, Screen.PAGE, Page.OFFLINE + NEW_MESSAGE))
+def _opens(state: State, which: Page) -> State:
+    """A page opened as a new message below this one (which stays, with its buttons)."""
+    return _bare(state, Screen.PAGE, which + NEW_MESSAGE)
 
 
 def page(env: Env, state: State, which: Page, new_message: bool = False) -> View:
@@ -261,16 +287,12 @@ def page(env: Env, state: State, which: Page, new_message: bool = False) -> View
     here = _bare(state, Screen.PAGE, int(which))
     text = render.page(t, PAGE_NAMES[which], env.rules, version=env.version,
                        handles=env.handles, as_of=state.as_of)
-    buttons: list[list[Button]] = []
     if which == Page.LANGUAGE:
-        buttons.append([
-            Button("Русский", dataclasses.replace(_bare(state, Screen.GREETING), lang="ru")),
-            Button("English", dataclasses.replace(_bare(state, Screen.GREETING), lang="en")),
-        ])
+        greet = _bare(state, Screen.GREETING)
+        buttons = rows_of(t, "language", {"lang_ru": greet, "lang_en": greet})
     else:
-        start = _bare(state, Screen.RESTART)
-        buttons.append([Button(t.gettext("▶ Start the questions"), start, key="s"),
-                        lang_toggle(here)])
+        buttons = rows_of(t, "page", {"start_questions": _bare(state, Screen.RESTART),
+                                      "lang": here})
     return View([text], buttons, new_message=new_message)
 
 
@@ -299,29 +321,30 @@ def ask(env: Env, state: State, q: Question | None = None) -> View:
     total = max(number, min(len(path) + to_come, typical))
     qcode = question_code(q)
     here = _with(state, Screen.ASK, qcode)
-    rows: list[list[Button]] = []
+    answers: list[list[Button]] = []
     current = rs.answer_label(q, facts, state.as_of, state.lang)
     for choice in rs.choices(q, facts, state.as_of, state.lang):
         if q.kind == "checklist":
             ticked = facts.get(choice.id) is True
-            rows.append([Button(("☑ " if ticked else "☐ ") + choice.label,
+            answers.append([Button(("☑ " if ticked else "☐ ") + choice.label,
                                 _with(state, Screen.TOGGLE, qcode, FACT_INDEX[choice.id]),
                                 kind="answer")])
             continue
         key = q.facts[0]
         code = value_code(key, choice.set[key])
         mark = "● " if current is not None and choice.label == current else ""
-        rows.append([Button(mark + choice.label, _with(state, Screen.ANSWER, qcode, code),
-                            kind="answer")])
-    if q.kind == "checklist":
-        rows.append([Button(t.gettext("✔ Done"), _with(state, Screen.CHECK_DONE, qcode),
-                            kind="answer")])
+        answers.append([Button(mark + choice.label, _with(state, Screen.ANSWER, qcode, code),
+                               kind="answer")])
+    flags = {"checklist"} if q.kind == "checklist" else set()
     if q.dont_know:
-        rows.append([Button(t.gettext("I don't know"), _with(state, Screen.DONT_KNOW, qcode),
-                            kind="answer")])
-    rows.append([Button(t.gettext("◀ Back"), _with(state, Screen.BACK), key="b"),
-                 Button(t.gettext("↺ Start over"), _bare(state, Screen.RESTART), key="r")])
-    rows.append([lang_toggle(here)])
+        flags.add("dont_know")
+    rows = rows_of(t, "question", {
+        "done": _with(state, Screen.CHECK_DONE, qcode),
+        "dont_know": _with(state, Screen.DONT_KNOW, qcode),
+        "back": _with(state, Screen.BACK),
+        "restart": _bare(state, Screen.RESTART),
+        "lang": here,
+    }, flags=flags, slots={"@answers": answers})
     text = render.question(t, q, number, total, state.as_of, today_in_moscow())
     return View([text], rows)
 
@@ -343,31 +366,25 @@ def review(env: Env, state: State) -> View:
         rows_text.append((n, q.text.get(state.lang), answer))
         change_buttons.append(Button(f"✏️ {n}", _with(state, Screen.ASK, question_code(q)),
                                      kind="change"))
-    here = _with(state, Screen.REVIEW)
-    rows: list[list[Button]] = [
-        [Button(t.gettext("✅ See the result"), _with(state, Screen.VERDICT, option=FRESH),
-                key="v")]
-    ]
-    rows += [change_buttons[i:i + 5] for i in range(0, len(change_buttons), 5)]
-    rows.append([Button(t.gettext("◀ Back"), _with(state, Screen.BACK), key="b"),
-                 Button(t.gettext("↺ Start over"), _bare(state, Screen.RESTART), key="r")])
-    rows.append([lang_toggle(here)])
+    rows = rows_of(t, "review", {
+        "see_result": _with(state, Screen.VERDICT, option=FRESH),
+        "back": _with(state, Screen.BACK),
+        "restart": _bare(state, Screen.RESTART),
+        "lang": _with(state, Screen.REVIEW),
+    }, slots={"@changes": [change_buttons[i:i + 5] for i in range(0, len(change_buttons), 5)]})
     return View([render.review(t, rows_text, state.as_of, today_in_moscow())], rows)
 
 
-def _end_rows(t: Tr, state: State) -> list[list[Button]]:
-    """Start over, delete, privacy: under the verdict and every screen under it."""
-    return [
-        [Button(t.gettext("↺ Start over"), _bare(state, Screen.RESTART), key="r"),
-         Button(t.gettext("🗑 Delete this conversation"), _bare(state, Screen.DELETE), key="d")],
-        [offline_button(state)],
-        [Button(t.gettext("Privacy"), _bare(state, Screen.PAGE, Page.PRIVACY + NEW_MESSAGE),
-                key="p")],
-    ]
+def _end_targets(state: State, here: State) -> dict[str, State]:
+    """Start over, delete, the file, privacy, language: under the verdict and every screen under
+    it (screens.SCREENS' last rows); `here` is what the language switch re-shows."""
+    return {"restart": _bare(state, Screen.RESTART), "delete": _bare(state, Screen.DELETE),
+            "offline_file": _opens(state, Page.OFFLINE), "privacy": _opens(state, Page.PRIVACY),
+            "lang": here}
 
 
-def _detail_button(t: Tr, state: State, which: Detail, label: str, key: str) -> Button:
-    return Button(label, _with(state, Screen.DETAIL, option=int(which)), key=key)
+def _detail(state: State, which: Detail) -> State:
+    return _with(state, Screen.DETAIL, option=int(which))
 
 
 def verdict(env: Env, state: State) -> View:
@@ -377,22 +394,13 @@ def verdict(env: Env, state: State) -> View:
         return service(env, state)
     t = tr(state.lang)
     v = rs.evaluate(state.facts, state.as_of, state.lang, state.dont_know)
-    here = _with(state, Screen.VERDICT)
-    rows = [
-        [_detail_button(t, state, Detail.GROUNDS, t.gettext("All grounds"), "g"),
-         _detail_button(t, state, Detail.TODO, t.gettext("What to do"), "w")],
-        [_detail_button(t, state, Detail.CAVEATS, t.gettext("Caveats"), "c"),
-         _detail_button(t, state, Detail.HELP, t.gettext("Get help"), "h")],
-        [_detail_button(t, state, Detail.SUMMONS, t.gettext("A summons in hand"), "s"),
-         _documents_button(t, state)],
-        *_end_rows(t, state),
-    ]
-    rows[-1].append(lang_toggle(here))
+    rows = rows_of(t, "verdict", {
+        "grounds": _detail(state, Detail.GROUNDS), "todo": _detail(state, Detail.TODO),
+        "caveats": _detail(state, Detail.CAVEATS), "get_help": _detail(state, Detail.HELP),
+        "summons": _detail(state, Detail.SUMMONS), "documents": _detail(state, Detail.DOCUMENTS),
+        **_end_targets(state, _with(state, Screen.VERDICT)),
+    }, flags={"documents"})
     return View([render.verdict(t, v)], rows, ends_interview=True, outcome=v.outcome)
-
-
-def _documents_button(t: Tr, state: State) -> Button:
-    return _detail_button(t, state, Detail.DOCUMENTS, t.gettext("📝 Documents"), "f")
 
 
 PAGE_STEP = 8  # a detail screen's page is carried in `option` above its Detail code
@@ -423,22 +431,20 @@ def detail(env: Env, state: State) -> View:
         else:
             texts = render.caveats_screen(t, v)
     number = min(number, len(texts) - 1)
-    here = _with(state, Screen.DETAIL, option=int(which) + PAGE_STEP * number)
-    rows = [[Button(t.gettext("◀ Back to the result"), _with(state, Screen.VERDICT), key="b")]]
-    turn = []
-    if number > 0:
-        turn.append(Button(t.gettext("◀ Previous page"), _with(
-            state, Screen.DETAIL, option=int(which) + PAGE_STEP * (number - 1)), key="-"))
+    def turn_to(n: int) -> State:
+        return _with(state, Screen.DETAIL, option=int(which) + PAGE_STEP * n)
+
+    flags = {"previous_page"} if number > 0 else set()
     if number + 1 < len(texts):
-        turn.append(Button(t.gettext("Next page ({page} of {pages}) ▶").format(
-            page=number + 2, pages=len(texts)), _with(
-            state, Screen.DETAIL, option=int(which) + PAGE_STEP * (number + 1)), key="+"))
-    if turn:
-        rows.insert(0, turn)
+        flags.add("next_page")
     if which == Detail.TODO:
-        rows.insert(0, [_documents_button(t, state)])
-    rows += _end_rows(t, state)
-    rows[-1].append(lang_toggle(here))
+        flags.add("documents")
+    rows = rows_of(t, "detail", {
+        "previous_page": turn_to(number - 1), "next_page": turn_to(number + 1),
+        "documents": _detail(state, Detail.DOCUMENTS),
+        "to_result": _with(state, Screen.VERDICT),
+        **_end_targets(state, turn_to(number)),
+    }, flags=flags, formats={"next_page": {"page": number + 2, "pages": len(texts)}})
     return View([texts[number]], rows, ends_interview=True)
 
 
@@ -448,12 +454,12 @@ def documents(env: Env, state: State) -> View:
     t = tr(state.lang)
     v = papers.verdict_for(rs, state.facts, state.as_of, state.dont_know)
     fits = papers.offered(rs, v) if rs.documents is not None else []
-    rows = [[Button(f.document.doc.title.get(state.lang),
-                    _with(state, Screen.PAPER, f.document.code), kind="answer")] for f in fits]
-    rows.append([Button(t.gettext("◀ Back to the result"), _with(state, Screen.VERDICT), key="b")])
-    rows += _end_rows(t, state)
-    here = _with(state, Screen.DETAIL, option=int(Detail.DOCUMENTS))
-    rows[-1].append(lang_toggle(here))
+    choices = [[Button(f.document.doc.title.get(state.lang),
+                       _with(state, Screen.PAPER, f.document.code), kind="answer")] for f in fits]
+    here = _detail(state, Detail.DOCUMENTS)
+    rows = rows_of(t, "documents", {"to_result": _with(state, Screen.VERDICT),
+                                    **_end_targets(state, here)},
+                   slots={"@documents": choices})
     return View([render.documents_screen(t, [f.document.doc.title.get(state.lang) for f in fits])],
                 rows, ends_interview=True)
 
@@ -479,12 +485,9 @@ def service(env: Env, state: State) -> View:
     call-up verdict."""
     rs = env.rules
     t = tr(state.lang)
-    here = _with(state, Screen.VERDICT)
-    rows = [
-        [_detail_button(t, state, Detail.HELP, t.gettext("Get help"), "h"),
-         Button(t.gettext("◀ Change the answer"), _with(state, Screen.BACK), key="b")],
-        *_end_rows(t, state),
-    ]
-    rows[-1].append(lang_toggle(here))
+    rows = rows_of(t, "service", {
+        "get_help": _detail(state, Detail.HELP), "change_answer": _with(state, Screen.BACK),
+        **_end_targets(state, _with(state, Screen.VERDICT)),
+    })
     return View([render.called_up_text(t, rs, state.as_of)], rows, ends_interview=True,
                 outcome="serving")

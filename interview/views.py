@@ -67,6 +67,7 @@ class Button:
     url: str | None = None
     kind: ButtonKind = "nav"
     key: str = ""  # the terminal's letter for a navigation button
+    nav: str = ""  # its id in interview/screens.py (empty for answers and links)
 
 
 @dataclass

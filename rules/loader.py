@@ -41,7 +41,15 @@ from .models import (
 )
 from .textcheck import check_texts, render, visible_length
 from .verdict import STRENGTH, BasisOut, CitationOut, TextOut
-from .yamlload import Loc, RuleBaseError, RuleBaseErrors, YamlDoc, field_path, parse_yaml
+from .yamlload import (
+    Loc,
+    RuleBaseError,
+    RuleBaseErrors,
+    YamlDoc,
+    decode,
+    field_path,
+    parse_yaml,
+)
 
 DEFAULT_RULES_DIR = Path(__file__).resolve().parent / "data"
 TESTS_DIR = "tests"
@@ -91,7 +99,9 @@ def _clean_loc(data: Any, loc: tuple[Any, ...]) -> tuple[Loc, bool]:
 
 def _validate(doc: YamlDoc, model: type[Any], errs: _Collector) -> Any | None:
     if not isinstance(doc.data, dict):
-        errs.add(doc, (), "expected a mapping at the top of the file")
+        found = ("nothing (the file is empty)" if doc.data is None
+                 else "a list" if isinstance(doc.data, list) else "a single value")
+        errs.add(doc, (), f"expected a mapping at the top of the file, found {found}")
         return None
     try:
         return model.model_validate(doc.data, by_alias=True)
@@ -154,14 +164,7 @@ def load(path: str | Path | None = None, *, run_tests: bool = True) -> RuleSet:
             errs.errors.append(RuleBaseError(name, None, "", f"cannot read: {exc.strerror}"))
             continue
         try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            errs.errors.append(RuleBaseError(
-                name, line, "", f"not UTF-8 text (byte {exc.start} cannot be read as UTF-8)"))
-            continue
-        try:
-            docs[name] = parse_yaml(text, name)
+            docs[name] = parse_yaml(decode(data, name), name)
         except RuleBaseError as exc:
             errs.errors.append(exc)
     parsed: dict[str, Any] = {}

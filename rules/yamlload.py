@@ -7,7 +7,9 @@ plain Python objects ourselves, recording the line of every mapping value and se
 
 from __future__ import annotations
 
+import contextlib
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,21 +80,68 @@ def _shown(value: str, limit: int = 40) -> str:
     return repr(value) if len(value) <= limit else repr(value[:limit]) + f"… ({len(value)} characters)"
 
 
+def decode(data: bytes, file: str) -> str:
+    """A rule file's bytes as text; anything but UTF-8 is an error at its line."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16's byte order mark
+            raise RuleBaseError(file, line, "", "not UTF-8 text but UTF-16 (it starts with a UTF-16 "
+                                "byte order mark): save it as UTF-8") from None
+        raise RuleBaseError(
+            file, line, "", f"not UTF-8 text (byte {exc.start} cannot be read as UTF-8)") from None
+
+
+def _line_at(text: str, index: int) -> int:
+    """The 1-based line of a character, counting line breaks as YAML does."""
+    return len(_LINE_BREAK.findall(text, 0, max(index, 0))) + 1
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _syntax_error(exc: Exception, text: str, file: str) -> RuleBaseError:
+    """Whatever the YAML reader, scanner, parser or composer raised, as file, line and what is
+    wrong (their own text holds "<unicode string>" and, for a reader error, no line)."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        what = ", ".join(str(part) for part in (exc.context, exc.problem) if part)
+        if mark is None:
+            return RuleBaseError(file, None, "", f"not valid YAML: {what}")
+        lines = _LINE_BREAK.split(text)
+        at = lines[mark.line][mark.column:mark.column + 1] if mark.line < len(lines) else ""
+        if at == "\t" and "tab" not in what:
+            what += " (a tab: YAML indents with spaces only)"
+        return RuleBaseError(file, mark.line + 1, "",
+                             f"not valid YAML (column {mark.column + 1}): {what}")
+    if isinstance(exc, yaml.reader.ReaderError):
+        # The reader stops at the first character it refuses; its position counts bytes in
+        # libyaml and characters in pure Python, so find the character itself.
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        return RuleBaseError(file, _line_at(text, text.find(char)), "",
+                             f"character U+{ord(char):04X} is not allowed in YAML ({exc.reason})")
+    bad = _SURROGATE.search(text)
+    if bad is not None:  # libyaml encodes the text to UTF-8 first, which a lone surrogate fails
+        return RuleBaseError(file, _line_at(text, bad.start()), "",
+                             f"character U+{ord(bad.group()):04X} is not valid text")
+    return RuleBaseError(file, None, "", f"not valid YAML ({type(exc).__name__})")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def parse_yaml(text: str, file: str) -> YamlDoc:
     try:
         root = yaml.compose(text, Loader=_Loader)
     except RecursionError:  # the pure-Python composer recurses per level (libyaml stops at 1,000)
         raise RuleBaseError(file, None, "", f"nested deeper than {MAX_DEPTH} levels") from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise RuleBaseError(file, line, "", f"not valid YAML: {exc.problem}") from None
-    except yaml.YAMLError as exc:
-        raise RuleBaseError(file, None, "", f"not valid YAML: {exc}") from None
+    except Exception as exc:  # whatever the parser raises is a located load error
+        raise _syntax_error(exc, text, file) from None
     lines: dict[Loc, int] = {}
     seen: set[int] = set()
-    if root is None:
-        return YamlDoc(file, None, lines)
+    if root is None:  # empty, or only comments: the top of the file is line 1
+        return YamlDoc(file, None, {(): 1})
     try:
         data = _build(root, (), lines, seen, file)
     except RuleBaseError as exc:
@@ -103,11 +152,17 @@ def parse_yaml(text: str, file: str) -> YamlDoc:
 
 
 def alias_lines(text: str) -> list[int]:
-    """Lines of the aliases, in document order (the composed tree only knows the anchors)."""
+    """Lines of the aliases, in document order (the composed tree only knows the anchors).
+    Stops at the first syntax error: what it found before is returned, and the error itself is
+    parse_yaml's to report."""
     if "*" not in text:
         return []
-    return [e.start_mark.line + 1 for e in yaml.parse(text, Loader=_Loader)
-            if isinstance(e, yaml.AliasEvent) and e.start_mark is not None]
+    found: list[int] = []
+    with contextlib.suppress(Exception):  # a broken file: see the docstring
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
+                found.append(event.start_mark.line + 1)
+    return found
 
 
 def _build(node: yaml.Node, loc: Loc, lines: dict[Loc, int], seen: set[int], file: str,
@@ -151,7 +206,7 @@ def _build(node: yaml.Node, loc: Loc, lines: dict[Loc, int], seen: set[int], fil
                 for i, item in enumerate(node.value)]
     try:
         value = _constructor.construct_object(node, deep=True)
-    except (ValueError, yaml.constructor.ConstructorError) as exc:
+    except Exception as exc:  # ValueError, ConstructorError, OverflowError: whatever it is
         reason = "a number too large" if "digits" in str(exc) else str(exc)[:200]
         raise RuleBaseError(
             file, line, field_path(loc), f"cannot read {_shown(node.value)}: {reason}"

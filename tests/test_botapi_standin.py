@@ -13,6 +13,8 @@ import sys
 import textwrap
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -635,6 +637,75 @@ async def test_documents_both_ways(api: BotAPIStandIn, people: TelegramClient, b
         await bot.send_document(chat.id, "no-such-file-id")
     with pytest.raises(BadRequest, match="Invalid file_id"):
         await bot.get_file("no-such-file-id")
+
+
+async def test_files_are_fetched_as_from_telegram(
+    api: BotAPIStandIn, people: TelegramClient, bot: Bot
+) -> None:
+    """getFile and the file server as documented: a path for this bot only, valid an hour, by
+    GET; an expired path is gone and getFile gives a new one."""
+    ivan = people.user("Ivan")
+    chat = people.private_chat(ivan)
+    with pytest.raises(ValueError, match="empty file"):
+        people.send_document(chat, ivan, "empty.yaml", b"")
+    people.send_document(chat, ivan, "rules.yaml", b"a: 1\n")
+    (update,) = await bot.get_updates()
+    assert update.message is not None and update.message.document is not None
+    file_id = update.message.document.file_id
+    with pytest.raises(BadRequest, match="File_id not specified"):
+        await bot.get_file("")
+    async with Bot(OTHER_TOKEN, base_url=api.base_url, base_file_url=api.base_file_url) as other:
+        with pytest.raises(BadRequest, match="Invalid file_id"):
+            await other.get_file(file_id)  # file ids are per bot
+    first = await bot.get_file(file_id)
+    assert first.file_path is not None and first.file_path.endswith(".yaml")
+    assert bytes(await first.download_as_bytearray()) == b"a: 1\n"
+    relative = first.file_path.removeprefix(api.base_file_url + TOKEN + "/")
+    url = f"{api.base_file_url}{OTHER_TOKEN}/{relative}"
+    assert await asyncio.to_thread(http_status, url) == 404  # another bot's token
+    url = f"{api.base_file_url}{TOKEN}/{relative}"
+    assert await asyncio.to_thread(http_status, url, b"x") == 405  # POST
+    api.advance_clock(3601)
+    assert await asyncio.to_thread(http_status, url) == 404  # the link expired
+    second = await bot.get_file(file_id)
+    assert second.file_path != first.file_path
+    assert bytes(await second.download_as_bytearray()) == b"a: 1\n"
+    assert [d.status for d in api.downloads(TOKEN)] == [200, 405, 404, 200]
+    assert [d.status for d in api.downloads(OTHER_TOKEN)] == [404]
+
+
+def http_status(url: str, data: bytes | None = None) -> int:
+    try:
+        with urllib.request.urlopen(url, data=data, timeout=5) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
+
+
+async def test_a_file_id_works_only_for_the_bot_that_uploaded_it(
+    api: BotAPIStandIn, people: TelegramClient, bot: Bot
+) -> None:
+    ivan = people.user("Ivan")
+    chat = people.private_chat(ivan)
+    payload = b"<!doctype html>" + b"x" * 10_000
+    sent = await bot.send_document(chat.id, payload, filename="page.html")
+    assert sent.document is not None and sent.document.file_unique_id
+    upload, = api.calls(TOKEN, "sendDocument")
+    assert [u.content for u in upload.uploads] == [payload] and upload.body_size > len(payload)
+    again = await bot.send_document(chat.id, sent.document.file_id, caption="again")
+    assert again.document is not None
+    assert (again.document.file_id, again.document.file_unique_id, again.document.file_size) == (
+        sent.document.file_id, sent.document.file_unique_id, len(payload))
+    by_id = api.calls(TOKEN, "sendDocument")[1]
+    assert by_id.uploads == [] and by_id.body_size < 1000
+    async with Bot(OTHER_TOKEN, base_url=api.base_url, base_file_url=api.base_file_url) as other:
+        with pytest.raises(BadRequest, match="Wrong file identifier/http url specified"):
+            await other.send_document(chat.id, sent.document.file_id)
+    api.forget_file(sent.document.file_id)
+    with pytest.raises(BadRequest, match="Wrong file identifier/http url specified"):
+        await bot.send_document(chat.id, sent.document.file_id)
+    with pytest.raises(BadRequest, match="Invalid file_id"):
+        await bot.get_file(sent.document.file_id)
 
 
 async def test_every_generated_update_parses_cleanly(

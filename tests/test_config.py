@@ -376,3 +376,26 @@ def test_the_first_bad_variable_is_named() -> None:
     env: dict[str, Any] = {"LOG_LEVEL": "x", "BOT_DEFAULT_LANGUAGE": "x"}
     # Reported in the order the variables are documented.
     assert error_of(**env).variable == "BOT_DEFAULT_LANGUAGE"
+
+
+def test_webhook_peers_default_to_proxy_on_a_loopback_listen() -> None:
+    # On loopback every peer is a local forwarder, never Telegram (docs/webhook-hardening.md).
+    assert load().webhook_peers_effective == "proxy"
+    assert load(WEBHOOK_LISTEN="[::1]:8443").webhook_peers_effective == "proxy"
+    assert load(WEBHOOK_LISTEN="0.0.0.0:8443").webhook_peers_effective == "any"
+    assert load(WEBHOOK_LISTEN="bot.example.org:443").webhook_peers_effective == "any"
+    for value in ("any", "Telegram", "proxy"):
+        settings = load(WEBHOOK_PEERS=value)
+        assert settings.webhook_peers_effective == value.lower()
+
+
+@pytest.mark.parametrize("raw", ["all", "none", "1", "telegram,proxy"])
+def test_bad_webhook_peers(raw: str) -> None:
+    assert_error("WEBHOOK_PEERS", {"WEBHOOK_PEERS": raw})
+
+
+def test_webhook_max_connections() -> None:
+    assert load().webhook_max_connections == 40
+    assert load(WEBHOOK_MAX_CONNECTIONS="100").webhook_max_connections == 100
+    for raw in ("0", "101", "-1", "4O", "١٠"):
+        assert_error("WEBHOOK_MAX_CONNECTIONS", {"WEBHOOK_MAX_CONNECTIONS": raw})

@@ -402,3 +402,28 @@ def test_a_renamed_test_file_changes_the_version(tmp_path: Path) -> None:
     before = rules_version(root)
     (root / "tests" / "health.yaml").rename(root / "tests" / "fitness.yaml")
     assert rules_version(root) != before
+
+
+@pytest.mark.parametrize(("text", "line", "what"), [
+    ("", 1, "found nothing (the file is empty)"),
+    ("a: *\n b: [\n", 1, "while scanning an alias"),
+    ("a: 1\r\nb: \x07\n", 2, "character U+0007 is not allowed"),
+    ("a: 1\nb: \ud800\n", 2, "not UTF-8 text"),  # a surrogate's bytes are not UTF-8
+    ("- 1\n", 1, "expected a mapping at the top of the file, found a list"),
+])
+def test_whatever_the_yaml_parser_raises_is_a_load_error_with_a_line(
+        tmp_path: Path, text: str, line: int, what: str) -> None:
+    """Issue 17: scanner, reader and encoder errors (and an empty file) never escape the loader
+    and always name a line; the yaml module's own wording ("<unicode string>") does not show."""
+    root = copy_rules(tmp_path)
+    (root / "resources.yaml").write_bytes(text.encode("utf-8", "surrogatepass"))
+    message = load_error(root, run_tests=False)
+    assert f"resources.yaml:{line}: " in message and what in message, message
+    assert "<unicode string>" not in message
+    assert rules.yamlload.alias_lines(text) == []  # a broken file: no alias found, no exception
+
+
+def test_a_lone_surrogate_in_text_is_an_error_at_its_line() -> None:
+    # Text from elsewhere than a file (libyaml would fail encoding it to UTF-8).
+    with pytest.raises(RuleBaseError, match=r"^x\.yaml:2: character U\+D800 is not valid text"):
+        rules.yamlload.parse_yaml("a: 1\nb: \ud800\n", "x.yaml")

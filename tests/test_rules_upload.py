@@ -47,6 +47,14 @@ class Admin:
     def replies(self) -> list[str]:
         return [m.text or "" for m in self.api.chat(self.chat.id).bot_messages]
 
+    async def reload(self) -> str:
+        """/reload; the replies it got."""
+        before = len(self.replies())
+        self.people.send_text(self.chat, self.user, "/reload")
+        await self.api.wait_for(lambda: len(self.replies()) > before, timeout=30)
+        await settle(self.api)
+        return "\n".join(self.replies()[before:])
+
     async def send(self, *files: tuple[str, bytes]) -> str:
         """Send the files at once (no waiting in between); the replies they got."""
         before = len(self.replies())
@@ -119,6 +127,76 @@ async def test_each_bad_rules_file_is_refused_naming_file_line_and_field(
         assert f"{file}:" in reply  # file:line: field: message
         await serves(api, version)
     assert snapshot(rules_copy) == before
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under `root` (a temporary file left behind would show too)."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file()}
+
+
+# (name sent, bytes, file as the answer names it, line it must name, what it must say)
+MALFORMED: list[tuple[str, bytes, str, int, str]] = [
+    ("grounds.yaml", b"a: *\n b: [\n", "grounds.yaml", 1, "while scanning an alias"),
+    ("upload_alias.yaml", b"tests:\n  - name: &a x\n  - name: *a\n    facts: [\n",
+     "tests/upload_alias.yaml", 5, "not valid YAML"),
+    ("upload_anchor.yaml", b"tests:\n  - name: &\n", "tests/upload_anchor.yaml", 2,
+     "while scanning an anchor"),
+    ("upload_shared.yaml", b"tests:\n  - &t {name: x}\n  - *t\n", "tests/upload_shared.yaml", 3,
+     "YAML aliases are not allowed"),
+    ("upload_tab.yaml", b"tests:\n\t- name: x\n", "tests/upload_tab.yaml", 2, "tab"),
+    ("upload_flow.yaml", b"tests: [\n  {name: x,\n", "tests/upload_flow.yaml", 3,
+     "not valid YAML"),
+    ("upload_map.yaml", b"tests:\n  - {name: x\n", "tests/upload_map.yaml", 3, "not valid YAML"),
+    ("upload_escape.yaml", b'tests:\n  - name: "bad \\q escape"\n', "tests/upload_escape.yaml", 2,
+     "unknown escape character"),
+    ("upload_utf16.yaml", "tests:\n  - name: x\n".encode("utf-16"), "tests/upload_utf16.yaml", 1,
+     "not UTF-8 text but UTF-16"),
+    ("upload_bom.yaml", b"\xef\xbb\xbftests:\n  - {name: x\n", "tests/upload_bom.yaml", 3,
+     "not valid YAML"),
+    ("upload_binary.yaml", bytes(range(256)) * 4, "tests/upload_binary.yaml", 2, "not UTF-8 text"),
+    ("upload_control.yaml", b"tests:\n  - name: \x00\x01\x02\n", "tests/upload_control.yaml", 2,
+     "character U+0000 is not allowed"),
+    ("upload_surrogate.yaml", b"tests:\n  - name: \xed\xa0\x80\n", "tests/upload_surrogate.yaml",
+     2, "not UTF-8 text"),
+    ("upload_empty.yaml", b"\n", "tests/upload_empty.yaml", 1, "the file is empty"),
+    ("resources.yaml", b"# nothing but a comment\n", "resources.yaml", 1, "the file is empty"),
+]
+
+
+async def test_every_malformed_yaml_file_is_answered_with_file_and_line(
+        api: BotAPIStandIn, bot: list[object], rules_copy: Path) -> None:
+    """Issue 17: whatever the YAML parser raises, an admin's file is answered with file, line and
+    what is wrong, fetched from Telegram as a real document; nothing changes."""
+    admin = Admin(api)
+    before = tree(rules_copy)
+    version = rules.load(rules_copy).version
+    for name, data, file, line, what in MALFORMED:
+        downloads = len(api.downloads())
+        reply = await admin.send((name, data))
+        assert "nothing was changed" in reply, (name, reply[:300])
+        assert f"{file}:{line}: " in reply and what in reply, (name, reply[:600])
+        # Fetched the way Telegram serves a document: getFile, then GET on the file server.
+        assert [d.status for d in api.downloads()[downloads:]] == [200], name
+        assert tree(rules_copy) == before, name
+    everything = "\n".join(admin.replies())
+    assert "something went wrong" not in everything
+    assert len(api.calls(method="getFile")) == len(MALFORMED)
+    await serves(api, version)
+    # The same files put on disk by hand: /reload (and SIGHUP, which calls the same reload)
+    # names them the same way and keeps the rules in force.
+    for _, data, file, line, what in MALFORMED[:2] + MALFORMED[8:13]:
+        path = rules_copy / file
+        path.write_bytes(data)
+        reply = await admin.reload()
+        assert "not reloaded" in reply and f"{file}:{line}: " in reply and what in reply, reply
+        if file in before:
+            path.write_bytes(before[file])
+        else:
+            path.unlink()
+    assert tree(rules_copy) == before
+    assert "something went wrong" not in "\n".join(admin.replies())
+    await serves(api, version)
 
 
 async def test_a_symbolic_link_in_rules_path_is_never_followed(

@@ -93,6 +93,7 @@ async def test_the_webhook_serves_telegram_and_refuses_everyone_else(api: BotAPI
         assert hook["url"] == f"http://127.0.0.1:{port}/hook"
         assert hook["secret_token"] == SECRET
         assert "my_chat_member" in str(hook["allowed_updates"])
+        assert int(hook["max_connections"]) == 40  # WEBHOOK_MAX_CONNECTIONS' default
         p = Person(api, TelegramClient(api), language_code="en")
         await p.say("/check")  # delivered by the stand-in with the secret header
         assert RS.question_by_id["sex"].text.en in p.text()

@@ -7,7 +7,9 @@ runs in the test's event loop or in a subprocess that a test kills and restarts.
 
 It keeps Telegram's side of the world: users and chats, each chat's messages as each bot sees them,
 the update queue (``getUpdates`` long polling with offset confirmation, or webhook delivery),
-callback queries, command lists, descriptions and files. Where a bot can plausibly get something
+callback queries, command lists, descriptions and files (getFile gives a path for the asking bot
+only, valid an hour by the stand-in's clock; the file server answers GET on it and records each
+download, see ``downloads``). Where a bot can plausibly get something
 wrong it answers as Telegram does, with Telegram's own error descriptions: entity parsing, text
 limits, keyboards, edits that change nothing, double answers, chats it cannot write to, flood
 control. ``tests.botapi.client.TelegramClient`` plays the users.
@@ -66,6 +68,10 @@ MAX_SHORT_DESCRIPTION_LENGTH = 120
 MAX_DELETE_MESSAGES = 100
 DELETE_WINDOW_SECONDS = 48 * 3600
 MAX_DOWNLOAD_SIZE = 20 * 1024 * 1024
+# getFile: "It is guaranteed that the link will be valid for at least 1 hour. When the link
+# expires, a new one can be requested by calling getFile again." The stand-in keeps it exactly
+# that long (by its clock, see advance_clock), so a bot that keeps a path for later is caught.
+FILE_LINK_LIFETIME = 3600.0
 
 UPDATE_TYPES = (
     "message",
@@ -172,6 +178,7 @@ SHORT_DESCRIPTION_TOO_LONG = "Bad Request: short description is too long"  # wor
 NO_ADMINS_IN_PRIVATE = "Bad Request: there are no administrators in the private chat"
 LEAVE_PRIVATE = "Bad Request: chat member status can't be changed in private chats"  # unverified
 INVALID_FILE_ID = "Bad Request: invalid file_id"
+FILE_ID_MISSING = "Bad Request: file_id not specified"
 NO_DOCUMENT = "Bad Request: there is no document in the request"
 WRONG_FILE_ID_OR_URL = "Bad Request: wrong file identifier/HTTP URL specified"
 URL_CONTENT_FAILED = "Bad Request: failed to get HTTP URL content"
@@ -428,6 +435,7 @@ class FileRecord:
     file_name: str | None = None
     mime_type: str | None = None
     file_path: str | None = None
+    file_path_issued: float = 0.0  # stand-in clock time when getFile issued file_path
 
     @property
     def file_size(self) -> int:
@@ -444,6 +452,16 @@ class FileRecord:
         if self.mime_type:
             document["mime_type"] = self.mime_type
         return document
+
+
+@dataclass
+class Download:
+    """A GET of ``/file/bot<token>/<file_path>``, answered or not."""
+
+    token: str
+    file_path: str
+    status: int
+    time: float
 
 
 @dataclass
@@ -595,10 +613,17 @@ class Call:
     done: bool = False
     abandoned: bool = False
     """A long poll whose client went away (PTB stopping, a killed process) before the answer."""
+    body_size: int = 0
+    """Bytes of the HTTP request body (what the bot put on the wire for this call)."""
 
     @property
     def ok(self) -> bool:
         return self.done and self.error_code is None
+
+    @property
+    def uploads(self) -> list[UploadedFile]:
+        """The files this request uploaded (multipart parts with a file name)."""
+        return [value for value in self.params.values() if isinstance(value, UploadedFile)]
 
     def __iter__(self) -> Iterator[Any]:
         return iter((self.method, self.params))
@@ -1785,6 +1810,7 @@ class BotAPIStandIn:
         self._changed = threading.Condition(self._lock)
         self._async_waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
         self._calls: list[Call] = []
+        self._downloads: list[Download] = []
         self._users: dict[int, UserInfo] = {}
         self._chats: dict[int, ChatInfo] = {}
         self._clock_offset = 0.0
@@ -1935,7 +1961,7 @@ class BotAPIStandIn:
         path = urllib.parse.unquote(split.path)
         if path.startswith("/file/bot"):
             token, _, file_path = path[len("/file/bot") :].partition("/")
-            return self._download(token, file_path)
+            return self._download(verb, token, file_path)
         if not path.startswith("/bot"):
             return self._json_response(ApiError(NOT_FOUND, 404).envelope())
         token, _, method = path[len("/bot") :].partition("/")
@@ -1945,7 +1971,9 @@ class BotAPIStandIn:
             params = _decode_params(content_type, body, split.query)
         except ApiError as error:
             return self._json_response(error.envelope())
-        return self._json_response(self._call(token, method, params, connection))
+        return self._json_response(
+            self._call(token, method, params, connection, body_size=len(body))
+        )
 
     @staticmethod
     def _json_response(envelope: JSON) -> tuple[int, str, bytes]:
@@ -1953,15 +1981,22 @@ class BotAPIStandIn:
         payload = json.dumps(envelope, ensure_ascii=False).encode("utf-8")
         return status, "application/json", payload
 
-    def _download(self, token: str, file_path: str) -> tuple[int, str, bytes]:
+    def _download(self, verb: str, token: str, file_path: str) -> tuple[int, str, bytes]:
+        """Telegram's file server: GET only, the path getFile gave this bot, while it is valid."""
         with self._lock:
             bot = self._bots.get(token)
+            record = bot.files_by_path.get(file_path) if bot is not None else None
             if bot is None:
-                return self._json_response(ApiError(UNAUTHORIZED, 401).envelope())
-            record = bot.files_by_path.get(file_path)
-            if record is None:
-                return self._json_response(ApiError(NOT_FOUND, 404).envelope())
-            return 200, record.mime_type or "application/octet-stream", record.content
+                answer = self._json_response(ApiError(UNAUTHORIZED, 401).envelope())
+            elif verb != "GET":
+                answer = 405, "text/plain", b"Method Not Allowed"  # wording unverified
+            elif record is None or self.now() - record.file_path_issued > FILE_LINK_LIFETIME:
+                answer = self._json_response(ApiError(NOT_FOUND, 404).envelope())
+            else:
+                answer = 200, record.mime_type or "application/octet-stream", record.content
+            self._downloads.append(Download(token, file_path, answer[0], self.now()))
+            self._touch()
+            return answer
 
     def _call(
         self,
@@ -1969,10 +2004,18 @@ class BotAPIStandIn:
         method: str,
         params: dict[str, Any],
         connection: socket.socket | None = None,
+        *,
+        body_size: int = 0,
     ) -> JSON:
         entry = _METHODS.get(method.lower())
         name = entry[0] if entry else method
-        call = Call(token=token, method=name, params=_decoded_view(params), time=self.now())
+        call = Call(
+            token=token,
+            method=name,
+            params=_decoded_view(params),
+            time=self.now(),
+            body_size=body_size,
+        )
         try:
             with self._lock:
                 self._calls.append(call)
@@ -2302,6 +2345,12 @@ class BotAPIStandIn:
                 and (method is None or call.method.lower() == method.lower())
             ]
 
+    def downloads(self, token: str | None = None) -> list[Download]:
+        """Requests to the file server (``/file/bot<token>/...``) in order, all bots unless
+        ``token``."""
+        with self._lock:
+            return [d for d in self._downloads if token is None or d.token == token]
+
     def chat(self, chat_id: int | ChatInfo, token: str | None = None) -> ChatView:
         """The chat as the bot sees it (its messages, deleted ones flagged)."""
         with self._lock:
@@ -2412,6 +2461,14 @@ class BotAPIStandIn:
     def file(self, file_id: str, token: str | None = None) -> FileRecord:
         with self._lock:
             return self._bot(token).files[file_id]
+
+    def forget_file(self, file_id: str, token: str | None = None) -> None:
+        """Telegram no longer knows the file: sending it by ``file_id`` fails with "wrong file
+        identifier" (as an id from another bot account, or a made-up one, does)."""
+        with self._lock:
+            record = self._bot(token).files.pop(file_id)
+            if record.file_path is not None:
+                self._bot(token).files_by_path.pop(record.file_path, None)
 
     # ---- test-side controls of the world ------------------------------------------------------
 
@@ -2693,6 +2750,8 @@ class BotAPIStandIn:
         token: str | None = None,
     ) -> MessageRecord:
         """The user sends a file: a document message; the bot can getFile and download it."""
+        if not data:
+            raise ValueError("Telegram apps do not send an empty file")
         with self._lock:
             bot = self._bot(token)
             record = self._store_file(bot, data, filename, mime_type or _guess_mime(filename))
@@ -3492,16 +3551,22 @@ class BotAPIStandIn:
 
     @_api("getFile", mutating=False)
     def _m_get_file(self, bot: _BotState, params: dict[str, Any]) -> JSON:
-        record = bot.files.get(_opt_str(params, "file_id") or "")
+        file_id = _opt_str(params, "file_id") or ""
+        if not file_id:
+            raise ApiError(FILE_ID_MISSING)
+        record = bot.files.get(file_id)  # a file id works only for the bot it was given to
         if record is None:
             raise ApiError(INVALID_FILE_ID)
         if record.file_size > MAX_DOWNLOAD_SIZE:
             raise ApiError(FILE_TOO_BIG)
-        if record.file_path is None:
+        if record.file_path is None or self.now() - record.file_path_issued > FILE_LINK_LIFETIME:
+            if record.file_path is not None:  # the expired link stops working for good
+                bot.files_by_path.pop(record.file_path, None)
             suffix = ""
             if record.file_name and "." in record.file_name:
                 suffix = "." + record.file_name.rsplit(".", 1)[1]
             record.file_path = f"documents/file_{self._new_id()}{suffix}"
+            record.file_path_issued = self.now()
             bot.files_by_path[record.file_path] = record
         return {
             "file_id": record.file_id,
