@@ -14,7 +14,7 @@ from typing import Any
 
 from rules import RuleSet
 from rules.documents import DocumentBook, Fit, deadline_date, fit, fitting
-from rules.verdict import CitationOut, GroundOut, Verdict
+from rules.verdict import CitationOut, Verdict
 
 BODY_LANG = "ru"  # the official language: every document is written in it
 
@@ -82,11 +82,22 @@ def _cited(citations: tuple[CitationOut, ...]) -> str:
     return "; ".join(labels)
 
 
-def _ground_line(book: DocumentBook, g: GroundOut) -> str:
-    entry = book.grounds.get(g.id)
-    fact = entry.fact if entry is not None else g.title.rstrip(".") + "."
-    cited = _cited(g.citations)
+def ground_line(book: DocumentBook, gid: str, title: str,
+                citations: tuple[CitationOut, ...]) -> str:
+    """How a document states a ground (Russian): its fact, or its title, then its citations."""
+    entry = book.grounds.get(gid)
+    fact = entry.fact if entry is not None else title.rstrip(".") + "."
+    cited = _cited(citations)
     return f"{fact.rstrip('.')} ({cited})." if cited else fact
+
+
+def ground_attachments(book: DocumentBook, gid: str) -> list[str]:
+    entry = book.grounds.get(gid)
+    return list(entry.attachments) if entry is not None else [book.form.default_attachment]
+
+
+def basis_line(citations: tuple[CitationOut, ...]) -> str:
+    return _cited(citations) + "."
 
 
 def build(rs: RuleSet, verdict: Verdict, kind: str, lang: str) -> Paper | None:
@@ -105,9 +116,7 @@ def paper_of(book: DocumentBook, found: Fit, as_of: dt.date, lang: str) -> Paper
     form = book.form
     attachments: list[str] = list(doc.attachments)
     for g in found.grounds:
-        entry = book.grounds.get(g.id)
-        extra = entry.attachments if entry is not None else [form.default_attachment]
-        attachments += [a for a in extra if a not in attachments]
+        attachments += [a for a in ground_attachments(book, g.id) if a not in attachments]
     due = deadline_date(doc, as_of)
     shown_due = due.strftime("%d.%m.%Y") if due else ""
     deadline = doc.deadline.text.replace("{date}", shown_due) if doc.deadline else None
@@ -117,8 +126,8 @@ def paper_of(book: DocumentBook, found: Fit, as_of: dt.date, lang: str) -> Paper
         to=tuple(doc.to), sender=tuple(form.sender), heading=doc.heading, subject=doc.subject,
         intro=tuple(doc.intro), grounds_heading=form.grounds_heading,
         grounds_intro=doc.grounds_intro if found.grounds else None,
-        grounds=tuple(_ground_line(book, g) for g in found.grounds),
-        basis_heading=form.basis_heading, basis=_cited(compiled.citations[BODY_LANG]) + ".",
+        grounds=tuple(ground_line(book, g.id, g.title, g.citations) for g in found.grounds),
+        basis_heading=form.basis_heading, basis=basis_line(compiled.citations[BODY_LANG]),
         requests_heading=form.requests_heading, requests=tuple(doc.requests),
         deadline_heading=form.deadline_heading, deadline=deadline,
         attachments_heading=form.attachments_heading, attachments=tuple(attachments),

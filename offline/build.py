@@ -20,7 +20,7 @@ from typing import Any
 
 from babel.dates import get_month_names
 
-from interview import render
+from interview import papers, render
 from interview.i18n import Tr, tr
 from rules import FACTS, RuleSet, today_in_moscow
 from rules.jscompile import compile_rules, js_literal
@@ -195,7 +195,35 @@ def texts(rs: RuleSet, lang: str, handles: Sequence[str] = ()) -> dict[str, Any]
         "bases": bases,
         "resources": _resources(rs, lang),
         "guides": _guides(rs, t),
+        "documents": {kind: {"title": c.doc.title.get(lang), "explanation": c.doc.explanation.get(lang)}
+                      for kind, c in (rs.documents.documents.items() if rs.documents else ())},
     }
+
+
+def _documents(rs: RuleSet) -> dict[str, Any] | None:
+    """The documents' templates for offline/papers.js: the Russian body once, each ground's line
+    and attachments as interview/papers.py states them (the same function)."""
+    book = rs.documents
+    if book is None:
+        return None
+    lang = papers.BODY_LANG
+    grounds = {cg.ground.id: {
+        "line": papers.ground_line(book, cg.ground.id, cg.ground.title.get(lang), cg.citations[lang]),
+        "attachments": papers.ground_attachments(book, cg.ground.id),
+    } for cg in rs.grounds}
+    docs = []
+    for c in book.documents.values():
+        d = c.doc
+        docs.append({
+            "kind": d.kind, "scope": d.scope, "file": d.file, "grounds": d.grounds,
+            "groundOutcomes": d.ground_outcomes, "possible": d.possible,
+            "optional": d.optional_grounds, "outcomes": d.outcomes, "to": d.to,
+            "heading": d.heading, "subject": d.subject, "intro": d.intro,
+            "groundsIntro": d.grounds_intro, "requests": d.requests, "attachments": d.attachments,
+            "deadline": d.deadline.model_dump() if d.deadline else None,
+            "basis": papers.basis_line(c.citations[lang]),
+        })
+    return {"form": book.form.model_dump(), "grounds": grounds, "docs": docs}
 
 
 def page_data(rs: RuleSet, lang: str, handles: Sequence[str] = ()) -> dict[str, Any]:
@@ -204,6 +232,7 @@ def page_data(rs: RuleSet, lang: str, handles: Sequence[str] = ()) -> dict[str, 
         "version": rs.version,
         "ruleDate": rule_base_date(rs).isoformat(),
         "texts": {code: texts(rs, code, handles) for code in LANGS},
+        "documents": _documents(rs),
     }
 
 
@@ -218,6 +247,7 @@ def build_html(rs: RuleSet, lang: str = "ru", handles: Sequence[str] = ()) -> st
         "var PAGE=" + js_literal(page_data(rs, lang, handles)) + ";",
         compile_rules(rs),
         _minify_js(_asset("engine.js")),
+        _minify_js(_asset("papers.js")),
         _minify_js(_asset("ui.js")),
     ])
     style = _minify_css(_asset("page.css"))

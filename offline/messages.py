@@ -75,6 +75,19 @@ MESSAGES: dict[str, str] = {
     "offline_date_today": N_("Today"),
     "offline_date_bad": N_("Please give the date as YYYY-MM-DD, between 2022-01-01 and a few "
                            "years ahead, e.g. /check 2022-10-10."),
+    # The written documents (interview/render.documents_screen; the page prints them).
+    "documents": N_("📝 Documents"),
+    "documents_title": N_("Documents"),
+    "documents_none": N_("No written document fits these answers: a request needs a ground the "
+                         "law gives."),
+    "documents_page": N_("Requests and complaints built from your answers, in Russian. Each "
+                         "leaves blank lines for your name, date of birth, address and passport: "
+                         "fill them in by hand after printing. Print it or save it as PDF: "
+                         "nothing leaves this device. Choose one:"),
+    "documents_print": N_("🖨 Print or save as PDF"),
+    "documents_copy": N_("Copy the text"),
+    "documents_copied": N_("Copied. Paste it into a text editor to print it."),
+    "documents_back": N_("◀ Back to the documents"),
     "offline_no_script": N_("This page needs JavaScript to ask the questions. Open the file in "
                             "a browser such as Chrome, Firefox or Safari."),
 }

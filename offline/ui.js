@@ -4,6 +4,7 @@
 (function () {
   "use strict";
   var E = exemptEngine(EXEMPT_COMPILED);
+  var DOCS = PAGE.documents ? exemptPapers(PAGE.documents) : null;
   window.exemptRules = {evaluate: E.evaluate, nextQuestion: E.nextQuestion, version: E.version};
   var P = PAGE;
   var EARLIEST = "2022-01-01";
@@ -269,12 +270,49 @@
       screen(body, [
         row(button(m("all_grounds"), page("detail", "grounds")), button(m("what_to_do"), page("detail", "todo"))),
         row(button(m("caveats"), page("detail", "caveats")), button(m("get_help"), page("help"))),
-        button(m("summons"), page("guide", "summons")),
+        row(button(m("summons"), page("guide", "summons")), DOCS ? button(m("documents"), page("documents")) : null),
         row(button(m("restart"), restart), button(m("privacy"), page("privacy")))
       ]);
     },
     detail: function (which) {
-      screen(DETAILS[which](verdict(), T()), endRows());
+      var docs = which === "todo" && DOCS ? button(m("documents"), page("documents")) : null;
+      screen(DETAILS[which](verdict(), T()), [docs].concat(endRows()));
+    },
+    documents: function () {  // flow.documents: the documents that fit, one button each
+      var kinds = DOCS.offered(verdict()), tx = T();
+      screen([h("h1", {}, m("documents_title")), para(m(kinds.length ? "documents_page" : "documents_none"))],
+             kinds.map(function (k) { return button(tx.documents[k].title, page("paper", k), "answer"); }).concat(endRows()));
+    },
+    paper: function (kind) {  // the document as it prints (page.css @media print), and its text to copy
+      var p = DOCS.build(kind, verdict(), T().documents);
+      if (p === null) return go("documents");
+      var text = DOCS.plainText(p), status = h("p", {"class": "i", role: "status"});
+      function lines(list, cls) { return list.map(function (x) { return h("p", cls ? {"class": cls} : {}, x); }); }
+      function numbered(list) { return h("ol", {}, list.map(function (x) { return h("li", {}, x); })); }
+      var body = [h("div", {"class": "to"}, lines(p.to), h("br"), lines(p.sender)),
+                  h("h2", {"class": "heading"}, p.heading), para(p.subject, "subject")].concat(lines(p.intro));
+      if (p.grounds.length) body.push(para(p.grounds_intro || p.grounds_heading), numbered(p.grounds));
+      body.push(para(p.basis_heading + " " + p.basis), h("p", {}, h("strong", {}, p.requests_heading)), numbered(p.requests));
+      if (p.deadline) body.push(para(p.deadline_heading + " " + p.deadline));
+      if (p.attachments.length) body.push(para(p.attachments_heading), numbered(p.attachments));
+      body.push(h("div", {"class": "sign"}, h("span", {}, p.date_line), h("span", {}, p.signature_line)),
+                para(p.signature_hint, "hint"), h("div", {"class": "receipt"}, lines(p.receipt)));
+      function copy() {
+        var done = function () { status.textContent = m("documents_copied"); };
+        if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).then(done, fallback);
+        else fallback();
+        function fallback() {  // no clipboard API (an old browser, a file:// rule): select and copy
+          var area = h("textarea", {"class": "copy", readonly: "readonly"});
+          area.value = text;
+          document.body.appendChild(area);
+          area.select();
+          try { if (document.execCommand("copy")) done(); } catch (e) { /* the text stays selected */ }
+          document.body.removeChild(area);
+        }
+      }
+      screen([h("h1", {"class": "noprint"}, p.title), para(p.caption, "i noprint"), h("article", {"class": "paper", lang: "ru"}, body), status],
+             [button(m("documents_print"), function () { window.print(); }, "primary"), button(m("documents_copy"), copy),
+              button(m("documents_back"), page("documents"))].concat(endRows()));
     },
     service: function () {  // already serving or mobilized (flow.service): the guide, never a verdict
       S.verdict = true;
