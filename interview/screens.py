@@ -71,9 +71,8 @@ NAV: dict[str, Nav] = {
     "caveats": Nav(N_("Caveats"), "c"),
     "get_help": Nav(N_("Get help"), "h"),
     "summons": Nav(N_("A summons in hand"), "s"),
-    "documents": Nav(N_("📝 Documents"), "f", when="documents", only="bot",
-                     why="the written documents come as PDF files the bot builds; the page has "
-                         "no print view of them yet"),
+    # The bot sends a document as a PDF; the page shows it as a sheet to print or copy.
+    "documents": Nav(N_("📝 Documents"), "f", when="documents"),
     "delete": Nav(N_("🗑 Delete this conversation"), "d", only="bot",
                   why="the page keeps nothing: closing it forgets the answers"),
     "to_result": Nav(N_("◀ Back to the result"), "b"),
@@ -98,15 +97,14 @@ SCREENS: dict[str, tuple[tuple[str, ...], ...]] = {
     "review": (("see_result",), ("@changes",), ("back", "restart"), ("lang",)),
     "verdict": (("grounds", "todo"), ("caveats", "get_help"), ("summons", "documents"), *_END),
     "detail": (("previous_page", "next_page"), ("documents",), ("to_result",), *_END),
-    # The written documents that fit (the bot's; each button sends one as a PDF).
+    # The written documents that fit, a button each (offline/papers.js on the page).
     "documents": (("@documents",), ("to_result",), *_END),
     "service": (("get_help", "change_answer"), *_END),
     "start_again": (("start_again",),),
 }
 
 # Slots that only one channel fills.
-SLOT_ONLY: dict[str, Channel] = {"@date": "page",  # the bot's /check YYYY-MM-DD
-                                  "@documents": "bot"}  # see NAV["documents"]
+SLOT_ONLY: dict[str, Channel] = {"@date": "page"}  # the bot's /check YYYY-MM-DD
 
 
 def shown(button: str, channel: Channel, flags: Collection[str] = ()) -> bool:
