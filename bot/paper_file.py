@@ -9,7 +9,6 @@ from telegram import Bot, InputFile
 
 from interview.html_text import b, esc
 from interview.papers import Paper
-from interview.pdf import render_pdf
 
 
 def caption(paper: Paper) -> str:
@@ -20,6 +19,9 @@ def caption(paper: Paper) -> str:
 
 async def send_paper(bot: Bot, chat_id: int, paper: Paper) -> int:
     """Send the document; the message id."""
+    # fpdf2, Pillow and fontTools cost about 0.25 s and 25 MB to import: only once asked for.
+    from interview.pdf import render_pdf
+
     data = await asyncio.to_thread(render_pdf, paper)
     message = await bot.send_document(
         chat_id, InputFile(data, filename=paper.file, attach=True), caption=caption(paper),
