@@ -4,6 +4,7 @@ templates' load checks, `exempt-bot paper`, and the bot's "Documents" button end
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -333,3 +334,43 @@ async def test_what_to_do_offers_the_documents_and_a_plain_verdict_no_deferral_r
     assert "Request for a deferral from call-up" not in offered
     assert "Notice of a valid reason for not appearing" in offered
     assert "◀ Back to the result" in offered
+
+
+# --- the flow, channel-free ------------------------------------------------------------------------
+
+
+def test_a_document_press_that_does_not_fit_the_answers_sends_nothing_and_says_so() -> None:
+    from interview import flow
+    from interview.views import Detail, Screen
+
+    env = flow.Env(RS)
+    state = flow.new_state(RS, "en", OCT_10, 1)
+    plain = dataclasses.replace(state, screen=int(Screen.PAPER), facts=dict(PLAIN),
+                                question=DOCUMENT_KINDS.index("mobilization-deferral") + 1)
+    view = flow.press(env, plain)
+    assert view.paper is None and view.alert == "This document does not fit these answers."
+    assert "Request for a deferral from call-up" not in [b.label for r in view.buttons for b in r]
+    fitting = dataclasses.replace(plain, facts=dict(FATHER))
+    view = flow.press(env, fitting)
+    assert view.paper == built("mobilization-deferral")
+    assert view.new_message and not view.buttons
+    listed = flow.press(env, dataclasses.replace(fitting, screen=int(Screen.DETAIL),
+                                                 option=int(Detail.DOCUMENTS)))
+    assert [b.label for r in listed.buttons for b in r if b.kind == "answer"] == [
+        f.document.doc.title.en for f in papers.offered(RS, verdict(FATHER))]
+
+
+def test_the_terminal_shows_the_document_as_text() -> None:
+    from interview.terminal import run_chat
+
+    # Start; a man in the reserve, a citizen, the youngest band, a soldier, category A, no record,
+    # no reservation, full-time, accredited, for the first time; the result; Documents; the first.
+    answers = ["s", "1", "1", "1", "1", "1", "4", "2", "2", "1", "5", "1", "2", "1", "v", "f", "1",
+               "q"]
+    out = io.StringIO()
+    run_chat(RS, "ru", OCT_10, stdin=io.StringIO("\n".join(answers) + "\n"), stdout=out)
+    shown = out.getvalue()
+    paper = shown.split("Ваш выбор:")[-2]  # the screen the last press showed
+    assert "ЗАЯВЛЕНИЕ" in paper and "фамилия, имя, отчество" in paper, paper
+    assert "Я обучаюсь по очной или очно-заочной форме" in paper
+    assert "Распечатайте два экземпляра" in paper
