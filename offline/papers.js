@@ -10,14 +10,19 @@ function exemptPapers(D) {
     return {outcome: mech.outcome, grounds: mech.grounds};
   }
   function fit(doc, v) {  // documents.fit
-    var part = scopePart(v, doc.scope);
-    if (part === null) return null;
-    if (doc.outcomes && doc.outcomes.indexOf(part.outcome) < 0) return null;
+    var scopes = typeof doc.scope === "string" ? [doc.scope] : doc.scope, parts = [];
+    scopes.forEach(function (scope) {
+      var part = scopePart(v, scope);
+      if (part !== null && (!doc.outcomes || doc.outcomes.indexOf(part.outcome) >= 0)) parts.push(part);
+    });
+    if (!parts.length) return null;
     if (doc.grounds === null) return [];
-    var statuses = doc.possible ? ["applies", "possible"] : ["applies"];
-    var chosen = part.grounds.filter(function (g) {
-      return statuses.indexOf(g.status) >= 0 && (doc.grounds === "any" || doc.grounds.indexOf(g.id) >= 0) &&
-        (!doc.groundOutcomes || doc.groundOutcomes.indexOf(g.outcome) >= 0);
+    var statuses = doc.possible ? ["applies", "possible"] : ["applies"], chosen = [];
+    parts.forEach(function (part) {
+      part.grounds.forEach(function (g) {
+        if (statuses.indexOf(g.status) >= 0 && (doc.grounds === "any" || doc.grounds.indexOf(g.id) >= 0) &&
+            (!doc.groundOutcomes || doc.groundOutcomes.indexOf(g.outcome) >= 0)) chosen.push(g);
+      });
     });
     if (!chosen.length && !doc.optional) return null;
     if (chosen.some(function (g) { return g.outcome !== "conditional"; }))

@@ -46,17 +46,17 @@ class Fit:
 
     document: CompiledDocument
     grounds: tuple[GroundOut, ...]
-    outcome: str  # the outcome of the verdict it read (its scope's)
 
 
 def scope_verdict(verdict: Verdict, scope: str) -> tuple[str, tuple[GroundOut, ...]] | None:
-    """(outcome, grounds) of the part of the verdict a scope reads; None when it has none."""
+    """(outcome, grounds) of the part of the verdict a scope reads; None when it has none (a
+    mechanism the rule base does not give, or one that cannot concern the person)."""
     key = SCOPE_MECHANISM.get(scope)
     if key is None:
         return verdict.outcome, verdict.grounds
     mechanisms: Mapping[str, Any] = getattr(verdict, "mechanisms", None) or {}
     mech = mechanisms.get(key)
-    if mech is None:
+    if mech is None or not getattr(mech, "concerns", True):
         return None
     return str(mech.outcome), tuple(mech.grounds)
 
@@ -67,17 +67,16 @@ def fit(book: DocumentBook, verdict: Verdict, kind: str) -> Fit | None:
     if compiled is None:
         return None
     doc = compiled.doc
-    part = scope_verdict(verdict, doc.scope)
-    if part is None:
-        return None
-    outcome, grounds = part
-    if doc.outcomes is not None and outcome not in doc.outcomes:
+    parts = [part for scope in doc.scopes if (part := scope_verdict(verdict, scope)) is not None]
+    if doc.outcomes is not None:
+        parts = [(outcome, grounds) for outcome, grounds in parts if outcome in doc.outcomes]
+    if not parts:
         return None
     if doc.grounds is None:
-        return Fit(compiled, (), outcome)
+        return Fit(compiled, ())
     statuses = ("applies", "possible") if doc.possible else ("applies",)
     chosen = tuple(
-        g for g in grounds
+        g for _, grounds in parts for g in grounds
         if g.status in statuses
         and (doc.grounds == "any" or g.id in doc.grounds)
         and (doc.ground_outcomes is None or g.outcome in doc.ground_outcomes)
@@ -87,7 +86,7 @@ def fit(book: DocumentBook, verdict: Verdict, kind: str) -> Fit | None:
     if any(g.outcome != "conditional" for g in chosen):
         # A ground in the law is stated alone: a directive known from reports adds nothing to it.
         chosen = tuple(g for g in chosen if g.outcome != "conditional")
-    return Fit(compiled, chosen, outcome)
+    return Fit(compiled, chosen)
 
 
 def fitting(book: DocumentBook, verdict: Verdict) -> list[Fit]:

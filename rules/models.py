@@ -386,7 +386,7 @@ class Deadline(Strict):
 
 class Document(Strict):
     kind: DocumentKind
-    scope: Scope
+    scope: Scope | list[Scope]  # the verdicts it reads; grounds from each
     file: FileName
     grounds: list[Id] | Literal["any"] | None = None
     ground_outcomes: list[GroundOutcome] | None = None
@@ -404,6 +404,10 @@ class Document(Strict):
     attachments: list[RuText] = Field(default_factory=list)
     deadline: Deadline | None = None
     citations: list[Citation] = Field(min_length=1)
+
+    @property
+    def scopes(self) -> tuple[Scope, ...]:
+        return tuple(self.scope) if isinstance(self.scope, list) else (self.scope,)
 
 
 class DocumentsFile(Strict):

@@ -114,7 +114,7 @@ def test_the_alternative_service_deadline_is_the_next_first_of_april_or_october(
 
 def mobilization_cases() -> list[str]:
     return [k for k in DOCUMENT_KINDS
-            if RS.documents is not None and RS.documents.documents[k].doc.scope == "mobilization"]
+            if RS.documents is not None and "mobilization" in RS.documents.documents[k].doc.scopes]
 
 
 @pytest.mark.parametrize("kind", mobilization_cases())
