@@ -101,13 +101,18 @@ def _lay_out(paper: Paper, size: float) -> _Sheet:
     pdf.multi_cell(0, line, paper.subject, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(line * 0.6)
 
+    def align(text: str) -> str:
+        # Justified, a line before a long blank would be stretched word by word.
+        return "L" if "____" in text else "J"
+
     def para(text: str, gap: float = 0.25) -> None:
-        pdf.multi_cell(0, line, text, align="J", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, line, text, align=align(text), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(line * gap)
 
     def numbered(items: tuple[str, ...]) -> None:
         for n, item in enumerate(items, 1):
-            pdf.multi_cell(0, line, f"{n}. {item}", align="J", new_x="LMARGIN", new_y="NEXT")
+            text = f"{n}. {item}"
+            pdf.multi_cell(0, line, text, align=align(text), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(line * 0.4)
 
     for text in paper.intro:
