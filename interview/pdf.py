@@ -159,9 +159,3 @@ def render_pdf(paper: Paper) -> bytes:
         pdf = _lay_out(paper, size)
     return bytes(pdf.output())
 
-
-@functools.cache
-def fonts_present() -> bool:
-    """Whether the bundled fonts are installed (a packaging check)."""
-    return all((FONT_DIR / name).is_file() for name in (
-        "LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf", "LICENSE.txt"))
