@@ -3,6 +3,8 @@ end-to-end fixtures."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import importlib.util
 import os
 import shutil
@@ -22,8 +24,36 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 # After the path and environment are set up: the harness imports the project and the library.
 import rules  # noqa: E402
+from tests import browser  # noqa: E402
 from tests.bot_harness import running_bot  # noqa: E402
 from tests.botapi import BotAPIStandIn  # noqa: E402
+
+
+# Parallel workers (pytest-xdist, pyproject.toml) share the machine. A test marked `serial`
+# measures latencies, so it runs while no other worker runs a test: every test holds a shared lock
+# on a file all workers see, a serial one the exclusive lock; a second lock, taken first, keeps
+# new tests from starting while a serial one waits for its turn.
+@pytest.fixture(autouse=True)
+def _alone_when_serial(request: pytest.FixtureRequest,
+                       tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        yield
+        return
+    shared = tmp_path_factory.getbasetemp().parent  # one directory for the whole run
+    serial = request.node.get_closest_marker("serial") is not None
+    with (shared / "serial.turn").open("a") as turn, (shared / "serial.run").open("a") as run:
+        fcntl.flock(turn, fcntl.LOCK_EX if serial else fcntl.LOCK_SH)
+        try:
+            fcntl.flock(run, fcntl.LOCK_EX if serial else fcntl.LOCK_SH)
+        finally:
+            if not serial:
+                fcntl.flock(turn, fcntl.LOCK_UN)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                fcntl.flock(run, fcntl.LOCK_UN)
+                fcntl.flock(turn, fcntl.LOCK_UN)
 
 
 # The bot end to end: a strict Bot API stand-in on 127.0.0.1, and the bot polling it. Test modules
@@ -46,3 +76,11 @@ def rules_copy(tmp_path: Path) -> Path:
     target = tmp_path / "rules"
     shutil.copytree(rules.DEFAULT_RULES_DIR, target)
     return target
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line, however many browser tests were skipped, saying what to install."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", [])
+               if browser.MISSING in str(getattr(r, "longrepr", ""))]
+    if skipped:
+        terminalreporter.write_line(f"{len(skipped)} browser tests skipped: {browser.MISSING}")

@@ -1,13 +1,10 @@
 """The written documents on the offline page: the same documents fit as in the bot and say the
-same, word for word (offline/papers.js against interview/papers.py, in Node, over many interviews),
+same, word for word (offline/papers.js on V8 against interview/papers.py, over many interviews),
 and a person in a real browser opens one, copies its text and prints it on one A4 page."""
 
 from __future__ import annotations
 
 import io
-import json
-import subprocess
-from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader
@@ -16,8 +13,9 @@ import rules
 from interview import papers
 from offline.build import _documents, texts
 from rules import FactsError
-from rules.jscompile import compile_rules
-from tests.test_offline_engine import ENGINE_JS, make_cases, node
+from rules.jscompile import js_literal as json_literal
+from tests.jsengine import ROOT, JSEngine
+from tests.test_offline_engine import make_cases
 from tests.test_offline_page import (  # noqa: F401 (fixtures)
     Browser,
     Interview,
@@ -31,9 +29,20 @@ from tests.test_offline_page import (  # noqa: F401 (fixtures)
 )
 
 RS = rules.load()
-HERE = Path(__file__).resolve().parent
-DRIVER = HERE / "offline_papers_driver.js"
-PAPERS_JS = HERE.parent / "offline" / "papers.js"
+PAPERS_JS = ROOT / "offline" / "papers.js"
+# For each case: the verdict as the page computes it, then every document that fits, built.
+DRIVER = """
+function documentsOf(cases, texts) {
+  return cases.map(function (c) {
+    var v = E.evaluate(c.facts, c.as_of, c.dont_know), out = {};
+    P.offered(v).forEach(function (kind) {
+      var p = P.build(kind, v, texts);
+      out[kind] = {text: P.plainText(p), caption: p.caption, file: p.file};
+    });
+    return out;
+  });
+}
+"""
 
 
 def python_documents(case: dict[str, Any], lang: str) -> dict[str, Any] | None:
@@ -52,22 +61,17 @@ def python_documents(case: dict[str, Any], lang: str) -> dict[str, Any] | None:
     return out
 
 
-def test_the_page_offers_and_words_every_document_as_the_bot_does(tmp_path: Path) -> None:
+def test_the_page_offers_and_words_every_document_as_the_bot_does() -> None:
     cases = [c for c in make_cases(RS, 600, seed=15) if python_documents(c, "en") is not None]
-    compiled = tmp_path / "compiled.js"
-    compiled.write_text(compile_rules(RS), encoding="utf-8")
-    data = tmp_path / "documents.json"
-    data.write_text(json.dumps({"documents": _documents(RS),
-                                "texts": texts(RS, "en")["documents"]}), encoding="utf-8")
-    done = subprocess.run(
-        [node(), str(DRIVER), str(ENGINE_JS), str(compiled), str(PAPERS_JS), str(data)],
-        input=json.dumps(cases), capture_output=True, text=True, timeout=300, check=False)
-    assert done.returncode == 0, done.stderr
-    got = json.loads(done.stdout)
+    with JSEngine(RS) as js:
+        js.load(PAPERS_JS)
+        js.load("var P = exemptPapers(" + json_literal(_documents(RS)) + ");")
+        js.load(DRIVER)
+        got = js.call("documentsOf", cases, texts(RS, "en")["documents"])
     kinds: set[str] = set()
     for case, js in zip(cases, got, strict=True):
         want = python_documents(case, "en")
-        assert js == want, json.dumps(case)
+        assert js == want, case
         kinds |= set(js)
     # The random interviews reach every kind the mobilization verdict can offer.
     assert {"mobilization-deferral", "medical-examination", "court-claim"} <= kinds

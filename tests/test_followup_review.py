@@ -86,30 +86,31 @@ async def test_a_woman_s_steps_cite_the_ministry_s_statements_not_a_deferral(
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize(("lang", "dont_know", "more"), [
+    ("en", "I don't know", re.compile(r" and (\d+) more things")),
+    ("ru", "Не знаю", re.compile(r" и ещё от (\d+) обстоятельств"))], ids=["en", "ru"])
 async def test_i_dont_know_everywhere_names_three_facts_and_counts_the_rest(
-    api: BotAPIStandIn, bot: list[object]
+    api: BotAPIStandIn, bot: list[object], lang: str, dont_know: str, more: re.Pattern[str]
 ) -> None:
-    for lang, dont_know, more in (("en", "I don't know", re.compile(r" and (\d+) more things")),
-                                  ("ru", "Не знаю", re.compile(r" и ещё от (\d+) обстоятельств"))):
-        p = person(api, lang)
-        await p.say("/check")
-        for _ in range(40):
-            if any(b.startswith("✅") for b in p.buttons()):  # the review
-                break
-            assert question_shown(RS, p.text(), lang) is not None
-            if dont_know in p.buttons():
-                await p.press(dont_know)
-            else:
-                await p.press(label(RS, "sex", "male", lang))
-        verdict = await finish(p, lang)
-        head = verdict.split("\n\n")[0]
-        found = more.search(head)
-        assert found and int(found.group(1)) >= 10, head
-        assert head.count(",") <= 4, head  # three facts, not twenty
-        assert utf16_len(verdict) <= 2000
-        grounds = await detail(p, "All grounds" if lang == "en" else "Все основания",
-                               "◀ Back to the result" if lang == "en" else "◀ К результату")
-        assert grounds
+    p = person(api, lang)
+    await p.say("/check")
+    for _ in range(40):
+        if any(b.startswith("✅") for b in p.buttons()):  # the review
+            break
+        assert question_shown(RS, p.text(), lang) is not None
+        if dont_know in p.buttons():
+            await p.press(dont_know)
+        else:
+            await p.press(label(RS, "sex", "male", lang))
+    verdict = await finish(p, lang)
+    head = verdict.split("\n\n")[0]
+    found = more.search(head)
+    assert found and int(found.group(1)) >= 10, head
+    assert head.count(",") <= 4, head  # three facts, not twenty
+    assert utf16_len(verdict) <= 2000
+    grounds = await detail(p, "All grounds" if lang == "en" else "Все основания",
+                           "◀ Back to the result" if lang == "en" else "◀ К результату")
+    assert grounds
 
 
 def test_all_grounds_calls_the_already_serving_ground_service_not_not_subject() -> None:

@@ -20,6 +20,8 @@ from tests.botapi import DEFAULT_BOT, BotAPIStandIn, TelegramClient, UserInfo
 from tests.test_bot_interview import RS
 
 pytestmark = pytest.mark.asyncio
+# The latencies are measured while no other test runs (parallel workers, tests/conftest.py).
+alone = pytest.mark.serial
 BOTNAME = DEFAULT_BOT.username
 LATENCY = 1.0  # seconds: the bound for another person's /start
 
@@ -51,6 +53,7 @@ def group_replies(api: BotAPIStandIn, chat_id: int) -> int:
     return len(api.chat(chat_id).bot_messages)
 
 
+@alone
 async def test_a_groups_flood_of_help_does_not_delay_a_person_in_private(
     api: BotAPIStandIn, bot: list[object]
 ) -> None:
@@ -67,6 +70,7 @@ async def test_a_groups_flood_of_help_does_not_delay_a_person_in_private(
     assert not [c for c in api.calls() if c.error_code]
 
 
+@alone
 async def test_many_commands_in_a_group_never_wait_for_the_groups_budget(
     api: BotAPIStandIn, bot: list[object]
 ) -> None:
@@ -88,6 +92,7 @@ async def test_many_commands_in_a_group_never_wait_for_the_groups_budget(
     assert 1 <= len(sent) <= 20
 
 
+@alone
 async def test_one_persons_flood_does_not_delay_another(api: BotAPIStandIn,
                                                         bot: list[object]) -> None:
     people = TelegramClient(api)
@@ -104,6 +109,7 @@ async def test_one_persons_flood_does_not_delay_another(api: BotAPIStandIn,
     assert RS.question_by_id["sex"].text.en in (api.last_bot_message(chat.id).text or "")  # type: ignore[union-attr]
 
 
+@alone
 async def test_a_flood_of_presses_gets_one_short_answer_not_a_queue(api: BotAPIStandIn,
                                                                     bot: list[object]) -> None:
     people = TelegramClient(api)
@@ -127,6 +133,7 @@ async def test_a_flood_of_presses_gets_one_short_answer_not_a_queue(api: BotAPIS
     assert sum(1 for a in answers if a is not None) <= 40
 
 
+@alone
 async def test_one_chats_flood_control_delays_only_that_chat(api: BotAPIStandIn,
                                                               bot: list[object]) -> None:
     people = TelegramClient(api)

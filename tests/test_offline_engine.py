@@ -1,11 +1,12 @@
 """The offline page's engine equals the Python engine: the rule base compiled to JavaScript
-(rules/jscompile.py) and run by offline/engine.js under Node gives, on random fact sets with unknowns
+(rules/jscompile.py) and run by offline/engine.js gives, on random fact sets with unknowns
 at dates across 2022-2028, the same outcome, every ground's status and needs, missing facts, advice,
 ranked caveats, notes and next steps, the basis, the grounds listed and skipped given what the
 person did not know, next question, path, progress (bound and typical length) and relevant
 answers, and the same errors on bad facts.
 
-Node runs once per batch. Node is required: CI installs it (.ci/run); without it this fails."""
+The JavaScript runs on V8 embedded in this process (tests/jsengine.py, mini-racer from PyPI), one
+call per batch of cases: no system Node is needed."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ import datetime as dt
 import json
 import random
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -21,30 +21,17 @@ import pytest
 
 import rules
 from rules import FACTS, FactsError, RuleSet
-from rules.jscompile import compile_rules
+from tests.jsengine import JSEngine
 
-ROOT = Path(__file__).resolve().parent.parent
-ENGINE_JS = ROOT / "offline" / "engine.js"
 DRIVER_JS = Path(__file__).resolve().parent / "offline_driver.js"
 FIRST, LAST = dt.date(2022, 1, 1), dt.date(2028, 12, 31)
 CASES = 12_000
 
 
-def node() -> str:
-    found = shutil.which("node")
-    if found is None:
-        pytest.fail("node is not installed: the differential test needs it (.ci/run installs it)")
-    return found
-
-
-def run_js(rs: RuleSet, cases: list[dict[str, Any]], tmp: Path) -> list[dict[str, Any]]:
-    compiled = tmp / "compiled.js"
-    compiled.write_text(compile_rules(rs), encoding="utf-8")
-    done = subprocess.run(
-        [node(), str(DRIVER_JS), str(ENGINE_JS), str(compiled)],
-        input=json.dumps(cases), capture_output=True, text=True, timeout=300, check=False)
-    assert done.returncode == 0, done.stderr
-    out: list[dict[str, Any]] = json.loads(done.stdout)
+def run_js(rs: RuleSet, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    with JSEngine(rs) as js:
+        js.load(DRIVER_JS)
+        out: list[dict[str, Any]] = js.call("runCases", cases)
     return out
 
 
@@ -208,8 +195,8 @@ def make_cases(rs: RuleSet, n: int, seed: int) -> list[dict[str, Any]]:
     return cases
 
 
-def differences(rs: RuleSet, cases: list[dict[str, Any]], tmp: Path) -> tuple[int, list[str], dict[str, int]]:
-    js = run_js(rs, cases, tmp)
+def differences(rs: RuleSet, cases: list[dict[str, Any]]) -> tuple[int, list[str], dict[str, int]]:
+    js = run_js(rs, cases)
     assert len(js) == len(cases)
     diffs: list[str] = []
     tally = {"errors": 0, "outcomes": 0, "grounds": 0, "with_unknowns": 0}
@@ -233,10 +220,10 @@ def differences(rs: RuleSet, cases: list[dict[str, Any]], tmp: Path) -> tuple[in
     return len(diffs), diffs[:5], tally
 
 
-def test_the_compiled_engine_equals_the_python_engine_on_random_fact_sets(tmp_path: Path) -> None:
+def test_the_compiled_engine_equals_the_python_engine_on_random_fact_sets() -> None:
     rs = rules.load()
     cases = make_cases(rs, CASES, seed=647)
-    count, examples, tally = differences(rs, cases, tmp_path)
+    count, examples, tally = differences(rs, cases)
     print(f"\noffline engine: {len(cases)} cases, {count} differences; {tally}")
     assert count == 0, "\n".join(examples)
     # The batch exercises what it claims to: every outcome, bad facts, unknowns.
@@ -262,9 +249,9 @@ def test_the_page_engine_follows_the_loaded_rule_base_not_a_copy(tmp_path: Path)
     assert changed.version != rules.load().version
     cases = make_cases(changed, 1500, seed=21)
     cases.append({"facts": {"citizen": False}, "as_of": "2025-07-01", "dont_know": []})
-    count, examples, _ = differences(changed, cases, tmp_path)
+    count, examples, _ = differences(changed, cases)
     assert count == 0, "\n".join(examples)
-    verdicts = run_js(changed, cases[-1:], tmp_path)
+    verdicts = run_js(changed, cases[-1:])
     assert verdicts[0]["verdict"]["rules_version"] == changed.version
 
 
@@ -275,10 +262,9 @@ def test_the_page_engine_follows_the_loaded_rule_base_not_a_copy(tmp_path: Path)
     ({"height": 180}, "height: unknown fact"),
     ({"sex": "female", "wife_pregnant_22w": True}, "wife_pregnant_22w does not apply to a woman"),
 ])
-def test_bad_facts_get_the_same_message_from_both_engines(
-        tmp_path: Path, facts: dict[str, Any], message: str) -> None:
+def test_bad_facts_get_the_same_message_from_both_engines(facts: dict[str, Any], message: str) -> None:
     rs = rules.load()
     case = {"facts": facts, "as_of": "2022-10-10", "dont_know": []}
-    got = run_js(rs, [case], tmp_path)[0]
+    got = run_js(rs, [case])[0]
     assert got == run_py(rs, case)
     assert got["error"]["message"] == message

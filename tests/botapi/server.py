@@ -1831,7 +1831,7 @@ class BotAPIStandIn:
         self._httpd = _HTTPServer((self.host, self._requested_port), self)
         serve = threading.Thread(
             target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.05},
+            kwargs={"poll_interval": 0.01},  # how long `close` waits for it to notice
             name="botapi-standin-http",
             daemon=True,
         )
