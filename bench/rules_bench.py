@@ -50,6 +50,8 @@ def random_facts(rng: random.Random, as_of: dt.date) -> dict[str, Any]:
         facts["raises_children_alone"] = False
     if "birth_month" in facts and "birth_year" not in facts:
         facts.pop("birth_month")
+    if facts.get("reserve_contract") and facts.get("military_status") not in (None, "reserve"):
+        facts["reserve_contract"] = False
     return facts
 
 

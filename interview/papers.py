@@ -107,17 +107,16 @@ def build(rs: RuleSet, verdict: Verdict, kind: str, lang: str) -> Paper | None:
     found = fit(book, verdict, kind)
     if found is None:
         return None
-    return paper_of(book, found, dt.date.fromisoformat(verdict.as_of), lang)
+    return paper_of(book, found, deadline_date(found.document.doc, verdict), lang)
 
 
-def paper_of(book: DocumentBook, found: Fit, as_of: dt.date, lang: str) -> Paper:
+def paper_of(book: DocumentBook, found: Fit, due: dt.date | None, lang: str) -> Paper:
     compiled = found.document
     doc = compiled.doc
     form = book.form
     attachments: list[str] = list(doc.attachments)
     for g in found.grounds:
         attachments += [a for a in ground_attachments(book, g.id) if a not in attachments]
-    due = deadline_date(doc, as_of)
     shown_due = due.strftime("%d.%m.%Y") if due else ""
     deadline = doc.deadline.text.replace("{date}", shown_due) if doc.deadline else None
     return Paper(

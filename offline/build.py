@@ -207,17 +207,19 @@ def _documents(rs: RuleSet) -> dict[str, Any] | None:
     if book is None:
         return None
     lang = papers.BODY_LANG
+    # Only the grounds a document can state (the page's size budget is tight).
+    stated = {gid for c in book.documents.values() for gid in c.doc.grounds or ()}
     grounds = {cg.ground.id: {
         "line": papers.ground_line(book, cg.ground.id, cg.ground.title.get(lang), cg.citations[lang]),
         "attachments": papers.ground_attachments(book, cg.ground.id),
-    } for cg in rs.grounds}
+    } for cg in rs.grounds if cg.ground.id in stated}
     docs = []
     for c in book.documents.values():
         d = c.doc
         docs.append({
-            "kind": d.kind, "scope": d.scope, "file": d.file, "grounds": d.grounds,
-            "groundOutcomes": d.ground_outcomes, "possible": d.possible,
-            "optional": d.optional_grounds, "outcomes": d.outcomes, "to": d.to,
+            "kind": d.kind, "scopes": list(d.scopes), "file": d.file, "grounds": d.grounds,
+            "possible": d.possible, "optional": d.optional_grounds, "outcomes": d.outcomes,
+            "to": d.to,
             "heading": d.heading, "subject": d.subject, "intro": d.intro,
             "groundsIntro": d.grounds_intro, "requests": d.requests, "attachments": d.attachments,
             "deadline": d.deadline.model_dump() if d.deadline else None,

@@ -155,6 +155,8 @@ function exemptEngine(C) {
       if ("birth_month" in facts && facts.birth_month !== born[1]) throw FactsError(["birth_date", "birth_month"], "birth_month contradicts birth_date");
       if (day !== null && parseDay(facts.birth_date) > day) throw FactsError(["birth_date"], "birth_date is after the as-of date");
     }
+    if (facts.reserve_contract === true && facts.military_status !== undefined && facts.military_status !== "reserve")
+      throw FactsError(["military_status", "reserve_contract"], "reserve_contract: true needs military_status: reserve");
     if (typeof facts.birth_year === "number" && day !== null && facts.birth_year > ymd(day)[0])
       throw FactsError(["birth_year"], "birth_year is after the as-of date");
     return facts;
@@ -274,14 +276,78 @@ function exemptEngine(C) {
     }
     return [UNKNOWN, needs];
   }
+  // --- conscription age (rules/age.py ConscriptionAges) ---------------------------------------
+  var consPeriods = (D.conscriptionAge || []).map(function (p) {
+    return {from: dayOrNull(p[0]), until: dayOrNull(p[1]), min: p[2], max: p[3]};
+  });
+  var overByDay = {};
+  function consInForce(day) {
+    for (var i = 0; i < consPeriods.length; i++) {
+      var p = consPeriods[i];
+      if ((p.from === null || p.from <= day) && (p.until === null || day <= p.until)) return p;
+    }
+    return null;
+  }
+  // Birth dates of those who reached the maximum in force at the time.
+  function overBirths(day) {
+    var found = overByDay[day];
+    if (!found) {
+      var list = [];
+      consPeriods.forEach(function (p) {
+        if (p.from !== null && p.from > day) return;
+        list.push([MIN_BIRTH, latestBirthReaching(p.until === null ? day : Math.min(p.until, day), p.max)]);
+      });
+      found = overByDay[day] = merge(list);
+    }
+    return found;
+  }
+  // [under the minimum, its needs, over the maximum, its needs] (ConscriptionAges.evaluate).
+  function conscription(f, day) {
+    var bi = birthInterval(f, day), births = bi[0], needs = bi[1] ? [bi[1]] : [];
+    var p = consInForce(day);
+    if (p === null) return [0, [], TRUE, []];
+    var youngest = latestBirthReaching(day, p.min);
+    var under = births[0] > youngest ? TRUE : births[1] <= youngest ? 0 : UNKNOWN;
+    var over = status(overBirths(day), births);
+    return [under, under === UNKNOWN ? needs : [], over, over === UNKNOWN ? needs : []];
+  }
+  function anniversary(born, years) {
+    var p = ymd(born), y = p[0] + years;
+    if (p[1] === 2 && p[2] === 29 && !isLeap(y)) return civil(y, 2, 28);
+    return civil(y, p[1], p[2]);
+  }
+  function consLastDay(born, day) {  // the last day within conscription age, or null
+    var first = null;
+    consPeriods.forEach(function (p) {
+      var reach = anniversary(born, p.max);
+      if (p.until !== null && reach > p.until) return;
+      var out = Math.max(reach, p.from === null ? reach : p.from, day);
+      if (first === null || out < first) first = out;
+    });
+    return first === null ? null : first - 1;
+  }
+  function consFirstDay(born) { return anniversary(born, consPeriods[consPeriods.length - 1].min); }
+  // The last day to apply for alternative civilian service still ahead (rules/dates.py).
+  var DATE_RULES = {
+    alternative_service: function (day) {
+      var y = ymd(day)[0];
+      if (day <= civil(y, 3, 31)) return civil(y, 3, 31);
+      if (day <= civil(y, 9, 30)) return civil(y, 9, 30);
+      return civil(y + 1, 3, 31);
+    }
+  };
+
   var bandsByDay = {};
-  // Age bands within which the age alone decides the same for every sex and rank.
+  // Age bands within which the age alone decides the same for every sex and rank, and the same
+  // conscription age.
   function ageBands(day) {
     if (bandsByDay[day]) return bandsByDay[day];
     var t = table(day), keys = [];
     for (var age = 0; age <= MAX_AGE; age++) {
       var births = birthsOfAge(age, day), k = "";
       SEXES.forEach(function (s) { RANKS.forEach(function (r) { k += status(t[s + "/" + r], births); }); });
+      var c = conscription({age: age}, day);
+      k += "|" + c[0] + c[2];
       keys.push(k);
     }
     var bands = [], start = 0;
@@ -294,28 +360,31 @@ function exemptEngine(C) {
 
   // --- the verdict's reasoning for one day (rules/daycode.py) ---------------------------------
   var grounds = D.grounds.map(function (g, i) {
-    return {id: g.id, outcome: g.outcome, strength: g.strength, order: g.order, from: dayOrNull(g.from),
-            until: dayOrNull(g.until), retro: dayOrNull(g.retro), staticNeeds: g["static"],
-            flatNeeds: g.flat, needs: C.needs[i], advice: C.advice[i]};
+    // Keys at their default are left out of the data (jscompile._compact).
+    return {id: g.id, outcome: g.outcome, strength: g.strength, order: g.order, from: dayOrNull(g.from || null),
+            until: dayOrNull(g.until || null), retro: dayOrNull(g.retro || null), staticNeeds: g["static"] || null,
+            flatNeeds: g.flat || null, needs: C.needs[i], advice: C.advice[i], mechanism: g.mechanism || "mobilization",
+            scope: !!g.scope, deadline: g.deadline || null};
   });
   function within(from, until, day) { return (from === null || from <= day) && (until === null || day <= until); }
   // Caveats, date notes and next steps (CompiledText): window, outcomes, open facts, condition, rank.
   var texts = D.texts.map(function (c, j) {
-    return {id: c.id, kind: c.kind, rank: c.rank, order: c.order, from: dayOrNull(c.from), until: dayOrNull(c.until),
-            outcomes: c.outcomes, missing: c.missing, when: C.texts[j]};
+    return {id: c.id, kind: c.kind, rank: c.rank, order: c.order, from: dayOrNull(c.from || null),
+            until: dayOrNull(c.until || null), outcomes: c.outcomes || null, missing: c.missing || null,
+            when: C.texts[j], mechanism: c.mechanism || "mobilization"};
   });
   var plans = {};
-  function plan(day) {
-    var p = plans[day];
+  function plan(day, mech) {
+    var key = day + "/" + mech, p = plans[key];
     if (p) return p;
-    var inForce = grounds.filter(function (g) { return within(g.from, g.until, day); });
+    var inForce = grounds.filter(function (g) { return g.mechanism === mech && within(g.from, g.until, day); });
     inForce.sort(function (a, b) { return b.strength - a.strength || a.order - b.order; });
     var strengths = [];
     inForce.forEach(function (g) { if (strengths.indexOf(g.strength) < 0) strengths.push(g.strength); });
-    p = plans[day] = {
+    p = plans[key] = {
       grounds: inForce,
       strengths: strengths,
-      texts: texts.filter(function (c) { return within(c.from, c.until, day); })
+      texts: texts.filter(function (c) { return c.mechanism === mech && within(c.from, c.until, day); })
     };
     return p;
   }
@@ -328,12 +397,12 @@ function exemptEngine(C) {
     return c.missing === null || c.missing.some(function (k) { return missing[k]; });
   }
   // The relevant caveats, notes and steps, each in rank order (RuleSet._relevant).
-  function relevant(p, f, age, outcome, missing) {
+  function relevant(p, f, age, cons, outcome, missing) {
     var fixed = [], conditional = [];
     p.texts.forEach(function (c) {
       if (c.when === null) {
         if ((c.outcomes === null || c.outcomes.indexOf(outcome) >= 0) && touches(c, missing)) fixed.push(c);
-      } else if (c.when(f, age) === TRUE && (c.outcomes === null || c.outcomes.indexOf(outcome) >= 0) && touches(c, missing)) {
+      } else if (c.when(f, age, cons) === TRUE && (c.outcomes === null || c.outcomes.indexOf(outcome) >= 0) && touches(c, missing)) {
         conditional.push(c);
       }
     });
@@ -343,12 +412,18 @@ function exemptEngine(C) {
     items.forEach(function (x) { out[x[0].kind].push(x[0].id); });
     return out;
   }
-  function assess(f, day, dontKnow) {  // f: validated and implied; dontKnow: a set, or null
-    var p = plan(day), agePair = null;
-    function ageOf() { return agePair || (agePair = ageLimit(f, day)); }
-    var age = ageOf()[0];
-    var ageNeeds = function () { return ageOf()[1]; };
-    var st = C.statuses(f, age), best = 0, possible = false, out = [], missing = {};
+  // One mechanism's verdict for one day (RuleSet._verdict for mobilization, _mechanism for the others).
+  function mechanism(mech, f, day, dontKnow, st, age, ageNeeds, cons) {
+    var p = plan(day, mech), best = 0, possible = false, out = [], missing = {};
+    if (mech !== "mobilization") {
+      // Outside the mechanism: the first reason, in verdict order (RuleSet._out_of_scope).
+      var hits = p.grounds.filter(function (g) { return g.scope && st[g.order] === TRUE; }).slice(0, 1);
+      if (hits.length) {
+        return {outcome: "not_subject", concerns: false, until: null,
+                grounds: hits.map(function (g) { return {id: g.id, outcome: g.outcome, status: "applies", needs: []}; }),
+                advice: [], missing: [], caveats: [], notes: [], steps: [], basis: null, dates: [], skipped: 0};
+      }
+    }
     p.grounds.forEach(function (g) { if (st[g.order] === TRUE && g.strength > best) best = g.strength; });
     p.strengths.forEach(function (strength) {
       var pos = [];
@@ -360,7 +435,7 @@ function exemptEngine(C) {
         possible = true;
         if (g.staticNeeds) needs = g.staticNeeds;
         else if (g.flatNeeds) needs = g.flatNeeds.filter(function (k) { return !(k in f); });
-        else needs = sortedUnique(g.needs(f, age, ageNeeds));
+        else needs = sortedUnique(g.needs(f, age, ageNeeds, cons));
         pos.push({id: g.id, outcome: g.outcome, status: "possible", needs: needs.slice()});
         if (best < strength) needs.forEach(function (k) { missing[k] = 1; });
       });
@@ -368,11 +443,31 @@ function exemptEngine(C) {
     });
     var outcome = best ? OUTCOME[best] : possible ? "undetermined" : "subject";
     var advice = [];
-    p.grounds.forEach(function (g) { if (g.advice && st[g.order] === 0 && g.advice(f, age) === TRUE) advice.push(g.id); });
-    var rel = relevant(p, f, age, outcome, missing);
-    p.grounds.forEach(function (g) {
-      if (g.retro !== null && day < g.retro && st[g.order]) rel.note.push(g.id + "_retroactive");
-    });
+    var rel = relevant(p, f, age, cons, outcome, missing);
+    var concerns = true, dates = [], until = null;
+    if (mech === "mobilization") {
+      p.grounds.forEach(function (g) { if (g.advice && st[g.order] === 0 && g.advice(f, age, cons) === TRUE) advice.push(g.id); });
+      p.grounds.forEach(function (g) {
+        if (g.retro !== null && day < g.retro && st[g.order]) rel.note.push(g.id + "_retroactive");
+      });
+    } else {
+      var byId = {};
+      p.grounds.forEach(function (g) { byId[g.id] = g; });
+      out.forEach(function (o) {
+        var g = byId[o.id];
+        if (g.deadline) dates.push([g.deadline[0], iso(DATE_RULES[g.deadline[1]](day))]);
+      });
+      if (mech === "conscription" && typeof f.birth_date === "string") {
+        var born = parseDay(f.birth_date);
+        if (outcome === "not_subject") {
+          if (out.some(function (o) { return o.id === "conscription_under_age" && o.status === "applies"; }))
+            until = iso(consFirstDay(born) - 1);
+        } else if (outcome === "subject" || outcome === "conditional") {
+          var last = consLastDay(born, day);
+          until = last === null ? null : iso(last);
+        }
+      }
+    }
     // Given what the person did not know, a possible ground is listed only when one of its open
     // facts was asked; the others were skipped because the outcome was settled.
     var skipped = 0;
@@ -381,9 +476,40 @@ function exemptEngine(C) {
       skipped = out.length - shown.length;
       out = shown;
     }
-    return {outcome: outcome, as_of: iso(day), rules_version: D.version, grounds: out, advice: advice,
+    var bases = (D.mechanismBases || {})[mech] || [];
+    return {outcome: outcome, concerns: concerns, until: until, grounds: out, advice: advice,
             missing: sortedUnique(Object.keys(missing)), caveats: rel.caveat, notes: rel.note, steps: rel.step,
-            basis: D.bases.indexOf(outcome) >= 0 ? outcome : null, skipped: skipped};
+            basis: bases.indexOf(outcome) >= 0 ? outcome : null, dates: dates, skipped: skipped};
+  }
+  function context(f, day) {
+    var agePair = null;
+    function ageOf() { return agePair || (agePair = ageLimit(f, day)); }
+    var age = ageOf()[0], cons = conscription(f, day);
+    return {age: age, ageNeeds: function () { return ageOf()[1]; }, cons: cons, st: C.statuses(f, age, cons)};
+  }
+  function assess(f, day, dontKnow) {  // f: validated and implied; dontKnow: a set, or null
+    var c = context(f, day), mechs = {};
+    D.mechanisms.forEach(function (m) { mechs[m] = mechanism(m, f, day, dontKnow, c.st, c.age, c.ageNeeds, c.cons); });
+    var mob = mechs.mobilization;
+    var out = {outcome: mob.outcome, as_of: iso(day), rules_version: D.version, grounds: mob.grounds, advice: mob.advice,
+               missing: mob.missing, caveats: mob.caveats, notes: mob.notes, steps: mob.steps,
+               basis: D.bases.indexOf(mob.outcome) >= 0 ? mob.outcome : null, skipped: mob.skipped, mechanisms: {}};
+    D.mechanisms.forEach(function (m) {
+      var x = mechs[m];
+      out.mechanisms[m] = {outcome: x.outcome, concerns: x.concerns, until: x.until, grounds: x.grounds,
+                           missing: x.missing, caveats: x.caveats, notes: x.notes, steps: x.steps,
+                           basis: x.basis, dates: x.dates};
+    });
+    return out;
+  }
+  // Every mechanism's open facts: a question is worth asking when it can change any of them.
+  function missingOf(f, day) {
+    f = implied(f);
+    var c = context(f, day), wanted = Object.create(null);
+    D.mechanisms.forEach(function (m) {
+      mechanism(m, f, day, null, c.st, c.age, c.ageNeeds, c.cons).missing.forEach(function (k) { wanted[k] = 1; });
+    });
+    return wanted;
   }
 
   // --- the interview planner (RuleSet._next, _path, relevant, snapshot) -----------------------
@@ -401,7 +527,6 @@ function exemptEngine(C) {
     (list || []).forEach(function (k) { s[k] = 1; });
     return s;
   }
-  function missingOf(f, day) { return setOf(assess(implied(f), day, null).missing); }
   function next(f, day, dk) {
     var wanted = missingOf(f, day);
     for (var i = 0; i < questions.length; i++) {
@@ -474,7 +599,10 @@ function exemptEngine(C) {
     facts: FACT_KEYS.slice(),
     /* The verdict for plain-object facts on asOf ("YYYY-MM-DD", default today in Moscow):
      * {outcome, as_of, rules_version, grounds: [{id, outcome, status, needs}], advice: [ground ids],
-     *  missing, caveats: [ids], notes: [ids]}. Throws a FactsError (.keys, .message) on bad facts. */
+     *  missing, caveats: [ids], notes: [ids], steps: [ids], basis, skipped,
+     *  mechanisms: {mobilization|conscription|assemblies: {outcome, concerns, until, grounds,
+     *  missing, caveats, notes, steps, basis, dates: [[id, "YYYY-MM-DD"]]}}} (rules.MechanismOut by
+     *  ids). Throws a FactsError (.keys, .message) on bad facts. */
     evaluate: function (facts, asOf, dontKnow) {
       var day = dayOf(asOf);
       return assess(implied(validate(facts, day)), day, dontKnow === undefined || dontKnow === null ? null : setOf(dontKnow));

@@ -9,30 +9,34 @@ function exemptPapers(D) {
     if (!mech || mech.concerns === false) return null;
     return {outcome: mech.outcome, grounds: mech.grounds};
   }
+  function deadline(doc, v) {  // documents.deadline_date: the date the verdict computed
+    if (!doc.deadline || !doc.deadline.date) return null;
+    var found = null;
+    doc.scopes.forEach(function (scope) {
+      var mech = v.mechanisms && v.mechanisms[scope];
+      (mech ? mech.dates : []).forEach(function (d) { if (found === null && d[0] === doc.deadline.date) found = d[1]; });
+    });
+    return found;
+  }
   function fit(doc, v) {  // documents.fit
-    var scopes = typeof doc.scope === "string" ? [doc.scope] : doc.scope, parts = [];
-    scopes.forEach(function (scope) {
+    var parts = [];
+    doc.scopes.forEach(function (scope) {
       var part = scopePart(v, scope);
       if (part !== null && (!doc.outcomes || doc.outcomes.indexOf(part.outcome) >= 0)) parts.push(part);
     });
     if (!parts.length) return null;
+    if (doc.deadline && doc.deadline.date && deadline(doc, v) === null) return null;
     if (doc.grounds === null) return [];
     var statuses = doc.possible ? ["applies", "possible"] : ["applies"], chosen = [];
     parts.forEach(function (part) {
       part.grounds.forEach(function (g) {
-        if (statuses.indexOf(g.status) >= 0 && (doc.grounds === "any" || doc.grounds.indexOf(g.id) >= 0) &&
-            (!doc.groundOutcomes || doc.groundOutcomes.indexOf(g.outcome) >= 0)) chosen.push(g);
+        if (statuses.indexOf(g.status) >= 0 && doc.grounds.indexOf(g.id) >= 0) chosen.push(g);
       });
     });
     if (!chosen.length && !doc.optional) return null;
     if (chosen.some(function (g) { return g.outcome !== "conditional"; }))
       chosen = chosen.filter(function (g) { return g.outcome !== "conditional"; });
     return chosen;
-  }
-  function deadline(asOf) {  // documents.alternative_service_deadline
-    var y = +asOf.slice(0, 4), dates = [y + "-04-01", y + "-10-01"];
-    for (var i = 0; i < dates.length; i++) if (asOf <= dates[i]) return dates[i];
-    return (y + 1) + "-04-01";
   }
   function shown(isoDay) { var p = isoDay.split("-"); return p[2] + "." + p[1] + "." + p[0]; }
   function offered(v) {
@@ -46,7 +50,7 @@ function exemptPapers(D) {
     grounds.forEach(function (g) {
       (D.grounds[g.id].attachments).forEach(function (a) { if (attachments.indexOf(a) < 0) attachments.push(a); });
     });
-    var due = doc.deadline && doc.deadline.computed ? shown(deadline(v.as_of)) : "";
+    var date = deadline(doc, v), due = date ? shown(date) : "";
     return {
       kind: doc.kind, file: doc.file, title: texts[kind].title, caption: texts[kind].explanation.split("{date}").join(due),
       to: doc.to, sender: form.sender, heading: doc.heading, subject: doc.subject, intro: doc.intro,

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from .facts import FACTS, Facts
-from .models import AgeLimitPeriod, BirthYearLimit
+from .models import AgeLimitPeriod, BirthYearLimit, ConscriptionAgePeriod
 
 MIN_BIRTH = dt.date(1850, 1, 1)
 MAX_AGE = 130
@@ -85,8 +85,11 @@ def _merge(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
 class AgeLimits:
     """The dated table, queried for the set of birth dates past the limit on a day."""
 
-    def __init__(self, periods: list[AgeLimitPeriod]) -> None:
+    def __init__(self, periods: list[AgeLimitPeriod],
+                 conscription: list[ConscriptionAgePeriod] | None = None) -> None:
         self.periods = periods
+        # Conscription age travels with the reserve limits: one object for every age question.
+        self.conscription = ConscriptionAges(conscription or [])
         self.retired_births = lru_cache(maxsize=4096)(self._retired_births)
         self._tables: dict[dt.date, dict[tuple[str, str], tuple[Interval, ...]]] = {}
 
@@ -125,13 +128,14 @@ class AgeLimits:
             }
         return table
 
-    def evaluate(self, facts: Facts, day: dt.date) -> tuple[int, tuple[str, ...]]:
+    def evaluate(self, facts: Facts, day: dt.date,
+                 born: tuple[Interval, str | None] | None = None) -> tuple[int, tuple[str, ...]]:
         """Status of "past the age limit" for the facts, and the unknown keys deciding it."""
         if facts.get("military_status") == "serving_contract":
             # Reserve limits (53-FZ Art. 53) govern reservists; a serviceman's limits are those
             # of service (Art. 49; during mobilization 269-FZ): a discharge matter, not call-up.
             return FALSE, ()
-        births, narrower = birth_interval(facts, day)
+        births, narrower = born or birth_interval(facts, day)
         sex = facts.get("sex")
         rank = facts.get("rank")
         table = self._table(day)
@@ -159,9 +163,12 @@ class AgeLimits:
 
     def bands(self, day: dt.date) -> list[tuple[int, int]]:
         """Age bands (inclusive) within which the age alone gives the same result for every
-        sex and rank: the age question's options, so a chat holds no more than decides the verdict."""
+        sex and rank, and the same conscription-age result: the age question's options, so a chat
+        holds no more than decides the verdict."""
+        cons = self.conscription
         keys = [
             tuple(self.status(s, r, day, births_of_age(age, day)) for s in SEXES for r in RANKS)
+            + cons.evaluate({"age": age}, day)[::2]
             for age in range(MAX_AGE + 1)
         ]
         bands: list[tuple[int, int]] = []
@@ -194,3 +201,82 @@ def _varies(
         vals = {table[(g, r)] for r in ranks} if by_sex else {table[(s, g)] for s in sexes}
         results.add(vals.pop() if len(vals) == 1 else UNKNOWN)
     return len(results) > 1
+
+
+class ConscriptionAges:
+    """Conscription age on a day (53-FZ Art. 22), from the dated periods in age_limits.yaml.
+
+    `over`: he reached the maximum in force at the time (as with reserve limits, a later rise does
+    not bring back who already left: the men who turned 27 in 2023 stayed in the reserve when the
+    maximum became 30 on 01.01.2024). `under`: he is younger than the minimum in force on the day."""
+
+    def __init__(self, periods: list[ConscriptionAgePeriod]) -> None:
+        self.periods = periods
+        self._over: dict[dt.date, tuple[Interval, ...]] = {}
+        self._youngest: dict[dt.date, dt.date] = {}
+        self._none_in_force: set[dt.date] = set()
+
+    def _in_force(self, day: dt.date) -> ConscriptionAgePeriod | None:
+        for p in self.periods:
+            if (p.valid_from is None or p.valid_from <= day) and (
+                    p.valid_until is None or day <= p.valid_until):
+                return p
+        return None
+
+    def over_births(self, day: dt.date) -> tuple[Interval, ...]:
+        found = self._over.get(day)
+        if found is None:
+            if len(self._over) > 4096:
+                self._over.clear()
+            found = self._over[day] = _merge(
+                (MIN_BIRTH, latest_birth_reaching(
+                    day if p.valid_until is None else min(p.valid_until, day), p.maximum))
+                for p in self.periods if p.valid_from is None or p.valid_from <= day)
+        return found
+
+    def evaluate(self, facts: Facts, day: dt.date,
+                 born: tuple[Interval, str | None] | None = None
+                 ) -> tuple[int, tuple[str, ...], int, tuple[str, ...]]:
+        """(status of `under`, its needs, status of `over`, its needs). `born`: the facts'
+        birth interval and narrower key (birth_interval), when already known."""
+        births, narrower = born or birth_interval(facts, day)
+        needs = (narrower,) if narrower else ()
+        youngest = self._youngest.get(day)
+        if youngest is None:
+            if len(self._youngest) > 4096:
+                self._youngest.clear()
+            p = self._in_force(day)
+            # Born after this day: under the minimum (no period in force: nobody is within it).
+            youngest = self._youngest[day] = (
+                latest_birth_reaching(day, p.minimum) if p is not None else MIN_BIRTH)
+            if p is None:
+                self._none_in_force.add(day)
+        if day in self._none_in_force:
+            return FALSE, (), TRUE, ()
+        lo, hi = births
+        under = TRUE if lo > youngest else FALSE if hi <= youngest else UNKNOWN
+        over = _status(self.over_births(day), births)
+        return (under, needs if under == UNKNOWN else (),
+                over, needs if over == UNKNOWN else ())
+
+    def last_day(self, born: dt.date, day: dt.date) -> dt.date | None:
+        """The last day within conscription age, for someone born on `born` and within it on
+        `day` (None when no later period ends it)."""
+        first_out: dt.date | None = None
+        for p in self.periods:
+            reach = anniversary(born, p.maximum)
+            if p.valid_until is not None and reach > p.valid_until:
+                continue  # he does not reach this maximum while it is in force
+            out = max(reach, p.valid_from or reach, day)
+            if first_out is None or out < first_out:
+                first_out = out
+        return first_out - ONE_DAY if first_out is not None else None
+
+    def first_day(self, born: dt.date) -> dt.date:
+        """The day he reaches the minimum in force (the periods share one minimum)."""
+        return anniversary(born, self.periods[-1].minimum)
+
+    def boundaries(self, day: dt.date) -> tuple[int, ...]:
+        """The ages at which the answer can change on `day`, for the age question's bands."""
+        p = self._in_force(day)
+        return (p.minimum, p.maximum) if p is not None else ()

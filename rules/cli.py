@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .engine import RuleSet
+from .factdocs import describe
 from .facts import FactsError
 from .isodate import parse_day
 from .loader import check_rule_test, load
@@ -23,13 +24,21 @@ from .yamlload import RuleBaseErrors
 
 MAX_FACTS_BYTES = 64 * 1024  # a full set of facts is under 1 KiB
 MAX_NUMBER_DIGITS = 12  # no fact is a number anywhere near this long
+# The days the rule base answers for (issue 14): before 2022 and after 2028 it holds no law.
+FIRST_DAY = dt.date(2022, 1, 1)
+LAST_DAY = dt.date(2028, 12, 31)
 
 
 def _date(text: str) -> dt.date:
     try:
-        return parse_day(text)
+        day = parse_day(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise argparse.ArgumentTypeError(
+            f"{text} is outside the days the rule base covers, "
+            f"{FIRST_DAY.isoformat()}..{LAST_DAY.isoformat()}")
+    return day
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today in Moscow)")
     e.add_argument("--lang", choices=("ru", "en"), default="en")
     e.add_argument("--json", action="store_true", help="print the verdict as JSON")
+    f = sub.add_parser("facts", help="list every fact: name, type, allowed values, meaning")
+    f.add_argument("--rules", type=Path)
+    f.add_argument("--json", action="store_true", help="print the list as JSON")
     g = sub.add_parser("graph", help="the grounds and the facts they hang on")
     g.add_argument("--rules", type=Path)
     g.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
@@ -67,6 +79,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.command == "graph":
         print(graph(rs, args.format))
+        return 0
+    if args.command == "facts":
+        print(facts_listing(rs, args.json))
         return 0
     return _evaluate(rs, args)
 
@@ -159,6 +174,20 @@ def _evaluate(rs: RuleSet, args: argparse.Namespace) -> int:
     return 0
 
 
+def facts_listing(rs: RuleSet, as_json: bool) -> str:
+    asked_by = {key: q.id for q in rs.questions for key in q.facts}
+    items = describe(asked_by)
+    if as_json:
+        return json.dumps(items, ensure_ascii=False, indent=2)
+    lines = []
+    for item in items:
+        values = item.get("values")
+        shown = ("|".join(str(v).lower() for v in values) if values is not None
+                 else item.get("format") or f"{item['minimum']}..{item['maximum']}")
+        lines.append(f"{item['name']} ({item['type']}: {shown})\n  {item['meaning']}")
+    return "\n".join(lines)
+
+
 def render_text(v: Verdict) -> str:
     lines = [f"outcome: {v.outcome}  (as of {v.as_of}, rules {v.rules_version})"]
     for g in v.grounds:
@@ -182,6 +211,17 @@ def render_text(v: Verdict) -> str:
         lines.append(f"\ncaveat: {caveat.text}")
     for step in v.steps:
         lines.append(f"\nstep: {step.text}")
+    for m in v.mechanisms.values():
+        if m.id == "mobilization":
+            continue
+        head = f"\n== {m.id}: {m.outcome}" + ("" if m.concerns else " (does not concern)")
+        lines.append(head + (f", until {m.until}" if m.until else ""))
+        for g in m.grounds:
+            lines.append(f"  [{g.status}] {g.title} ({g.outcome}, {g.confidence})")
+        for d in m.dates:
+            lines.append(f"  {d.text}: {d.date}")
+        if m.missing:
+            lines.append(f"  missing: {', '.join(m.missing)}")
     return "\n".join(lines)
 
 

@@ -10,26 +10,40 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .age import FALSE, TRUE, UNKNOWN, AgeLimits
+from .age import FALSE, TRUE, UNKNOWN, AgeLimits, birth_interval
 from .facts import FACTS, Facts
-from .models import AgeLimit, All, Any_, Condition, FactAtLeast, FactIn, FactIs
+from .models import AgeLimit, All, Any_, Condition, ConscriptionAge, FactAtLeast, FactIn, FactIs
 
 
 class Context:
     """One evaluation: the day and the age-limit result, computed at most once."""
 
-    __slots__ = ("_age", "as_of", "facts", "limits")
+    __slots__ = ("_age", "_born", "_cons", "as_of", "facts", "limits")
 
     def __init__(self, as_of: dt.date, limits: AgeLimits, facts: Facts) -> None:
         self.as_of = as_of
         self.limits = limits
         self.facts = facts
         self._age: tuple[int, tuple[str, ...]] | None = None
+        self._cons: tuple[int, tuple[str, ...], int, tuple[str, ...]] | None = None
+        self._born: tuple[tuple[dt.date, dt.date], str | None] | None = None
+
+    def born(self) -> tuple[tuple[dt.date, dt.date], str | None]:
+        """The birth interval the facts allow and the key that would narrow it (age.py)."""
+        if self._born is None:
+            self._born = birth_interval(self.facts, self.as_of)
+        return self._born
 
     def age(self) -> tuple[int, tuple[str, ...]]:
         if self._age is None:
-            self._age = self.limits.evaluate(self.facts, self.as_of)
+            self._age = self.limits.evaluate(self.facts, self.as_of, self.born())
         return self._age
+
+    def conscription(self) -> tuple[int, tuple[str, ...], int, tuple[str, ...]]:
+        """(under the minimum, its needs, over the maximum, its needs) of conscription age."""
+        if self._cons is None:
+            self._cons = self.limits.conscription.evaluate(self.facts, self.as_of, self.born())
+        return self._cons
 
 
 Eval = Callable[[Facts, Context], int]
@@ -41,6 +55,9 @@ class Compiled:
     eval: Eval
     needs: Needs  # the unknown facts of the undecided leaves; call only when eval gave UNKNOWN
     facts: frozenset[str]  # every fact the condition reads
+
+
+BIRTH_FACTS = frozenset({"birth_date", "birth_year", "birth_month", "age"})
 
 
 class ConditionError(ValueError):
@@ -70,6 +87,12 @@ def _compile(cond: Condition, loc: tuple[str | int, ...]) -> Compiled:
         keys = frozenset({"sex", "rank", "birth_date", "birth_year", "birth_month", "age",
                           "military_status"})
         return Compiled(lambda f, c: c.age()[0], lambda f, c: c.age()[1], keys)
+    if isinstance(cond, ConscriptionAge):
+        if cond.conscription_age == "under":
+            return Compiled(lambda f, c: c.conscription()[0], lambda f, c: c.conscription()[1],
+                            BIRTH_FACTS)
+        return Compiled(lambda f, c: c.conscription()[2], lambda f, c: c.conscription()[3],
+                        BIRTH_FACTS)
     if isinstance(cond, All):
         return _compile_group([_compile(p, (*loc, "all", i)) for i, p in enumerate(cond.all)],
                               loc, is_all=True)
@@ -197,11 +220,29 @@ def expression(cond: Condition, consts: dict[str, object]) -> str:
                 f"{TRUE} if v_{cond.fact} >= {int(cond.at_least)} else 0)")
     if isinstance(cond, AgeLimit):
         return "age_status"
+    if isinstance(cond, ConscriptionAge):
+        return f"cons_{cond.conscription_age}"
     if isinstance(cond, All):
         return "min(" + ", ".join(expression(p, consts) for p in cond.all) + ")"
     if isinstance(cond, Any_):
         return "max(" + ", ".join(expression(p, consts) for p in cond.any) + ")"
     raise ConditionError((), "unknown condition")  # pragma: no cover
+
+
+def needs_expression(cond: Condition, consts: dict[str, object]) -> str:
+    """The unknown facts of the undecided leaves as one Python expression giving a list, as
+    Compiled.needs gives them (evaluate only when the condition is unknown): a leaf names its
+    fact, an age leaf its own keys, a group the needs of its unknown parts, in order."""
+    if isinstance(cond, FactIs | FactIn | FactAtLeast):
+        return f"[{cond.fact!r}]"
+    if isinstance(cond, AgeLimit):
+        return "list(ctx.age()[1])"
+    if isinstance(cond, ConscriptionAge):
+        return f"list(ctx.conscription()[{1 if cond.conscription_age == 'under' else 3}])"
+    parts = cond.all if isinstance(cond, All) else cond.any
+    return "(" + " + ".join(
+        f"({needs_expression(p, consts)} if {expression(p, consts)} == {UNKNOWN} else [])"
+        for p in parts) + ")"
 
 
 def compile_statuses(conds: list[Condition]) -> Callable[[Facts, Context], tuple[int, ...]]:
@@ -212,6 +253,8 @@ def compile_statuses(conds: list[Condition]) -> Callable[[Facts, Context], tuple
     lines = ["def statuses(f, ctx, min=min, max=max):", "    g = f.get"]
     if any("age_status" in e for e in exprs):
         lines.append("    age_status = ctx.age()[0]")
+    if any("cons_" in e for e in exprs):
+        lines.append("    cons_under, _, cons_over, _ = ctx.conscription()")
     lines += [f"    v_{k} = g({k!r})" for k in used]
     lines.append("    return (" + "".join(f"\n        {e}," for e in exprs) + "\n    )")
     namespace: dict[str, object] = dict(consts)

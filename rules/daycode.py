@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .conditions import Context, expression
+from .conditions import Context, expression, needs_expression
 from .facts import FACTS, Facts
 from .models import All, FactAtLeast, FactIn, FactIs
 from .verdict import AdviceOut, GroundOut, TextOut
@@ -82,8 +82,8 @@ def compile_day(
                 keys = const(f"N{k}", tuple(sorted(cg.cond.facts)))
                 body.append(f"        needs = tuple(x for x in {keys} if x not in f)")
             else:
-                cond = const(f"C{k}", cg.cond)
-                body.append(f"        needs = tuple(sorted(set({cond}.needs(f, ctx))))")
+                body.append("        needs = tuple(sorted(set("
+                            f"{needs_expression(cg.ground.when, {})})))")
             body.append(f"        pos.append(ground_out(G{k}, needs, lang))")
             const(f"G{k}", cg)
             body.append(f"        if best < {strength}:\n            missing.update(needs)")
@@ -112,6 +112,35 @@ def compile_day(
     head = ["def run(f, ctx, lang, min=min, max=max):", "    g = f.get"]
     if "age_status" in source:
         head.append("    age_status = ctx.age()[0]")
+    if "cons_" in source:
+        head.append("    cons_under, _, cons_over, _ = ctx.conscription()")
     head += [f"    v_{k} = g({k!r})" for k in used]
     exec("\n".join(head) + "\n" + source, ns)
     return ns["run"]  # type: ignore[no-any-return]
+
+
+ScopeFunction = Callable[[Facts, Context], tuple[tuple[str, ...], ...]]
+
+
+def compile_scope(mechanisms: Sequence[Sequence[CompiledGround]]) -> ScopeFunction:
+    """For each mechanism's scope grounds (in this order), the first that applies, as a tuple of
+    its id (empty when none does): one generated function for all mechanisms. The age leaves are
+    computed only when reached (a woman never needs her conscription age)."""
+    body: list[str] = []
+    for m, grounds in enumerate(mechanisms):
+        body.append(f"    h{m} = ()")
+        for n, cg in enumerate(grounds):
+            test = (expression(cg.ground.when, {})
+                    .replace("age_status", "ctx.age()[0]")
+                    .replace("cons_under", "ctx.conscription()[0]")
+                    .replace("cons_over", "ctx.conscription()[2]"))
+            body.append(f"    {'if' if n == 0 else 'elif'} {test} == 2:\n"
+                        f"        h{m} = ({cg.ground.id!r},)")
+    body.append("    return (" + "".join(f"h{m}, " for m in range(len(mechanisms))) + ")")
+    source = "\n".join(body)
+    used = sorted(k for k in FACTS if f"v_{k} " in source)
+    head = ["def scope(f, ctx, min=min, max=max):", "    g = f.get"]
+    head += [f"    v_{k} = g({k!r})" for k in used]
+    ns: dict[str, Any] = {}
+    exec("\n".join(head) + "\n" + source, ns)
+    return ns["scope"]  # type: ignore[no-any-return]

@@ -14,7 +14,8 @@ from .models import DOCUMENT_KINDS, Document, DocumentForm, DocumentGround
 from .verdict import CitationOut, GroundOut, Verdict
 from .yamlload import Loc
 
-SCOPE_MECHANISM = {"conscription": "conscription"}  # scope -> key of Verdict.mechanisms
+# scope -> key of Verdict.mechanisms; the main verdict is mobilization's.
+SCOPE_MECHANISM = {"conscription": "conscription"}
 
 
 @dataclass(frozen=True)
@@ -67,20 +68,18 @@ def fit(book: DocumentBook, verdict: Verdict, kind: str) -> Fit | None:
     if compiled is None:
         return None
     doc = compiled.doc
-    parts = [part for scope in doc.scopes if (part := scope_verdict(verdict, scope)) is not None]
-    if doc.outcomes is not None:
-        parts = [(outcome, grounds) for outcome, grounds in parts if outcome in doc.outcomes]
+    parts = [part for scope in doc.scopes if (part := scope_verdict(verdict, scope)) is not None
+             and (doc.outcomes is None or part[0] in doc.outcomes)]
     if not parts:
         return None
+    if doc.deadline is not None and doc.deadline.date is not None and deadline_date(
+            doc, verdict) is None:
+        return None  # a deadline it must state, and the verdict does not give it
     if doc.grounds is None:
         return Fit(compiled, ())
     statuses = ("applies", "possible") if doc.possible else ("applies",)
-    chosen = tuple(
-        g for _, grounds in parts for g in grounds
-        if g.status in statuses
-        and (doc.grounds == "any" or g.id in doc.grounds)
-        and (doc.ground_outcomes is None or g.outcome in doc.ground_outcomes)
-    )
+    chosen = tuple(g for _, grounds in parts for g in grounds
+                   if g.status in statuses and g.id in doc.grounds)
     if not chosen and not doc.optional_grounds:
         return None
     if any(g.outcome != "conditional" for g in chosen):
@@ -94,19 +93,18 @@ def fitting(book: DocumentBook, verdict: Verdict) -> list[Fit]:
     return [f for kind in book.documents if (f := fit(book, verdict, kind)) is not None]
 
 
-def alternative_service_deadline(day: dt.date) -> dt.date:
-    """The next filing day for alternative civilian service on or after `day`: 1 April (for the
-    October–December dispatch) or 1 October (for the April–July one)."""
-    for candidate in (dt.date(day.year, 4, 1), dt.date(day.year, 10, 1)):
-        if day <= candidate:
-            return candidate
-    return dt.date(day.year + 1, 4, 1)
-
-
-def deadline_date(doc: Document, day: dt.date) -> dt.date | None:
-    if doc.deadline is None or doc.deadline.computed is None:
+def deadline_date(doc: Document, verdict: Verdict) -> dt.date | None:
+    """The date a document's deadline names, as the verdict computed it (a ground's deadline in
+    one of the mechanisms it reads); None when it names none or the verdict has none."""
+    if doc.deadline is None or doc.deadline.date is None:
         return None
-    return alternative_service_deadline(day)
+    mechanisms: Mapping[str, Any] = getattr(verdict, "mechanisms", None) or {}
+    for scope in doc.scopes:
+        mech = mechanisms.get(SCOPE_MECHANISM.get(scope, scope))
+        for date in getattr(mech, "dates", ()) if mech is not None else ():
+            if date.id == doc.deadline.date:
+                return dt.date.fromisoformat(date.date)
+    return None
 
 
 def ru_texts(doc: Document) -> Iterator[tuple[Loc, str]]:

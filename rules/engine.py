@@ -10,24 +10,29 @@ from typing import Any
 from .age import TRUE, UNKNOWN, AgeLimits
 from .compiled import CompiledGround, CompiledText
 from .conditions import Context, compile_statuses
-from .daycode import DayFunction, compile_day
+from .dates import RULES as DATE_RULES
+from .daycode import DayFunction, ScopeFunction, compile_day, compile_scope
 from .documents import DocumentBook
 from .facts import Facts, validate_facts
 from .guides import CompiledGuide, GuideOut
 from .models import (
     LANGS,
+    MECHANISMS,
     Act,
     AgeLimitPeriod,
     Confidence,
+    ConscriptionAgePeriod,
+    Deadline,
     Question,
     Resource,
     RuleTest,
 )
-from .verdict import STRENGTH, BasisOut, GroundOut, TextOut, Verdict
+from .verdict import STRENGTH, BasisOut, DateOut, GroundOut, MechanismOut, TextOut, Verdict
 
 MOSCOW = dt.timezone(dt.timedelta(hours=3), "MSK")  # no DST since 2014
 CONFIDENCE_ORDER: dict[str, int] = {"V": 2, "P": 1, "M": 0}
 OUTCOME_BY_STRENGTH: dict[int, str] = {v: k for k, v in reversed(STRENGTH.items())}
+OTHER_MECHANISMS = MECHANISMS[1:]  # besides mobilization, whose answer is the verdict's own
 
 
 def implied(facts: Facts) -> Facts:
@@ -113,6 +118,8 @@ class RuleSet:
         notes: list[CompiledText],
         steps: list[CompiledText],
         bases: dict[str, dict[str, BasisOut]],
+        mechanism_bases: dict[str, dict[str, dict[str, BasisOut]]] | None = None,
+        conscription_age: list[ConscriptionAgePeriod] | None = None,
         official: list[Resource],
         independent: list[Resource],
         tests: list[RuleTest],
@@ -121,10 +128,17 @@ class RuleSet:
     ) -> None:
         self.version = version
         self.acts = acts
+        # Every mechanism's grounds, in rule-base order (`order` indexes the status tuple).
         self.grounds = grounds
         self.ground_by_id = {g.ground.id: g for g in grounds}
-        self.age_limits = AgeLimits(age_limits)
+        self.by_mechanism: dict[str, list[CompiledGround]] = {
+            m: [g for g in grounds if g.ground.mechanism == m] for m in MECHANISMS}
+        self._deadlines: dict[str, dict[str, Deadline]] = {m: {g.ground.id: g.ground.deadline for g in grounds
+                               if g.ground.deadline and g.ground.mechanism == m}
+                           for m in MECHANISMS}
+        self.age_limits = AgeLimits(age_limits, conscription_age)
         self.age_periods = age_limits
+        self.conscription_periods = conscription_age or []
         self.questions = questions
         self.question_by_id = {q.id: q for q in questions}
         # Question.facts is computed; the planner reads it constantly.
@@ -133,7 +147,16 @@ class RuleSet:
         self.caveats = caveats
         self.notes = notes
         self.steps = steps
-        self.bases = bases
+        # Mechanisms whose texts depend on open facts (Step.missing): their texts are not cached.
+        self._text_missing: dict[str, bool] = {m: any(c.missing is not None and c.mechanism == m
+                                     for c in (*caveats, *notes, *steps)) for m in MECHANISMS}
+        self._scoped: dict[dt.date, ScopeFunction] = {}
+        self._scope_code: dict[tuple[tuple[int, ...], ...], ScopeFunction] = {}
+        self._outside: dict[tuple[str, tuple[str, ...], str], MechanismOut] = {}
+        self._fixed_texts: dict[tuple[dt.date, str, str, str], tuple[
+            tuple[TextOut, ...], tuple[TextOut, ...], tuple[TextOut, ...]]] = {}
+        self.bases = bases  # mobilization's (Verdict.basis)
+        self.mechanism_bases = mechanism_bases or {"mobilization": bases}
         self.official = official
         self.independent = independent
         self.tests = tests
@@ -142,10 +165,10 @@ class RuleSet:
         # Every ground's status from one generated function, for the plain `_assess` (the
         # verdict itself runs the per-day functions of daycode.py).
         self._statuses = compile_statuses([g.ground.when for g in grounds])
-        self._by_day: dict[dt.date, list[CompiledGround]] = {}
-        self._texts_by_day: dict[tuple[dt.date, str], list[CompiledText]] = {}
+        self._by_day: dict[tuple[dt.date, str], list[CompiledGround]] = {}
+        self._texts_by_day: dict[tuple[dt.date, str, str], list[CompiledText]] = {}
         self._ground_out: dict[tuple[int, str, tuple[str, ...]], GroundOut] = {}
-        self._plans: dict[dt.date, DayPlan] = {}
+        self._plans: dict[tuple[dt.date, str], DayPlan] = {}
         self._typical: dict[tuple[Any, ...], int] = {}
         self._paths: dict[tuple[Any, ...], list[Question]] = {}
         self._compiled: dict[tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...]],
@@ -163,25 +186,27 @@ class RuleSet:
             for lang in LANGS
         }
 
-    def _in_force(self, day: dt.date) -> list[CompiledGround]:
-        grounds = self._by_day.get(day)
+    def _in_force(self, day: dt.date, mech: str = "mobilization") -> list[CompiledGround]:
+        key = (day, mech)
+        grounds = self._by_day.get(key)
         if grounds is None:
             if len(self._by_day) > 4096:
                 self._by_day.clear()
-            grounds = self._by_day[day] = [g for g in self.grounds if g.in_force(day)]
+            grounds = self._by_day[key] = [g for g in self.by_mechanism[mech] if g.in_force(day)]
         return grounds
 
-    def _texts_on(self, day: dt.date, outcome: str) -> list[CompiledText]:
+    def _texts_on(self, day: dt.date, outcome: str, mech: str = "mobilization"
+                  ) -> list[CompiledText]:
         """Caveats, notes and steps in force on `day` for `outcome` that need no condition on
         the facts (steps tied to open facts are checked per verdict)."""
-        key = (day, outcome)
+        key = (day, outcome, mech)
         found = self._texts_by_day.get(key)
         if found is None:
             if len(self._texts_by_day) > 4096:
                 self._texts_by_day.clear()
             found = self._texts_by_day[key] = [
                 c for c in (*self.caveats, *self.notes, *self.steps)
-                if c.on(day) and c.source is None
+                if c.mechanism == mech and c.on(day) and c.source is None
                 and (c.outcomes is None or outcome in c.outcomes)]
         return found
 
@@ -198,15 +223,17 @@ class RuleSet:
         return tuple(by_kind["caveat"]), tuple(by_kind["note"]), tuple(by_kind["step"])
 
     def relevant_plain(self, facts: Facts, day: dt.date, outcome: str, missing: Collection[str],
-                       lang: str
+                       lang: str, mech: str = "mobilization",
                        ) -> tuple[tuple[TextOut, ...], tuple[TextOut, ...], tuple[TextOut, ...]]:
         """The same selection as the verdict's, by the plain condition closures (for the test
         that holds the generated per-day code to it)."""
         facts = implied(facts)
         ctx = Context(day, self.age_limits, facts)
         conditional = [c for c in (*self.caveats, *self.notes, *self.steps)
-                       if c.on(day) and c.when is not None and c.when.eval(facts, ctx) == TRUE]
-        return self._relevant(self._texts_on(day, outcome), conditional, outcome, missing, lang)
+                       if c.mechanism == mech and c.on(day) and c.when is not None
+                       and c.when.eval(facts, ctx) == TRUE]
+        return self._relevant(self._texts_on(day, outcome, mech), conditional, outcome, missing,
+                              lang)
 
     # --- evaluation ---------------------------------------------------------------------------
 
@@ -225,18 +252,18 @@ class RuleSet:
         return self._verdict(validate_facts(facts, day), day, lang, dont_know)
 
     def _assess(
-        self, facts: Facts, day: dt.date
+        self, facts: Facts, day: dt.date, mech: str = "mobilization"
     ) -> tuple[str, list[tuple[int, CompiledGround, int, tuple[str, ...]]], tuple[str, ...],
                Context, tuple[int, ...]]:
         """Outcome; the applying and possible grounds as (sort key, ground, status, needs);
-        `missing`; the context; and the status of every ground by position."""
+        `missing`; the context; and the status of every ground by position (one mechanism)."""
         facts = implied(facts)
         ctx = Context(day, self.age_limits, facts)
         statuses = self._statuses(facts, ctx)
         found: list[tuple[int, CompiledGround, int, tuple[str, ...]]] = []
         best = 0
         any_possible = False
-        for cg in self._in_force(day):
+        for cg in self._in_force(day, mech):
             status = statuses[cg.order]
             if status == TRUE:
                 if cg.strength > best:
@@ -253,6 +280,10 @@ class RuleSet:
                 found.append((cg.sort_possible, cg, UNKNOWN, needs))
         outcome = OUTCOME_BY_STRENGTH[best] if best else (
             "undetermined" if any_possible else "subject")
+        outside = [x for x in found if x[2] == TRUE and x[1].ground.scope]
+        if mech != "mobilization" and outside:
+            # Outside the mechanism: the first reason, in verdict order (RuleSet._out_of_scope).
+            return "not_subject", [min(outside, key=_first)], (), ctx, statuses
         missing: set[str] = set()
         for _, cg, status, needs in found:
             if status == UNKNOWN and cg.strength > best:
@@ -264,8 +295,9 @@ class RuleSet:
         """The same reasoning as `_assess`, run by the day's generated function (daycode.py)."""
         facts = implied(facts)
         plan = self._plan(day)
+        ctx = Context(day, self.age_limits, facts)
         best, any_possible, grounds, missing, advice, conditional, retro = plan.run(
-            facts, Context(day, self.age_limits, facts), lang)
+            facts, ctx, lang)
         outcome = OUTCOME_BY_STRENGTH[best] if best else (
             "undetermined" if any_possible else "subject")
         caveats, notes, steps = self._relevant(self._texts_on(day, outcome), conditional,
@@ -279,19 +311,119 @@ class RuleSet:
             skipped = len(grounds) - len(shown)
             grounds = shown
         basis = self.bases.get(outcome)
+        basis_out = basis[lang] if basis else None
+        grounds_t = tuple(grounds)
+        missing_t = tuple(sorted(missing))
+        mechanisms = {"mobilization": MechanismOut.build(
+            id="mobilization", outcome=outcome, concerns=True, until=None, grounds=grounds_t,
+            missing=missing_t, caveats=caveats, notes=notes, steps=steps, basis=basis_out,
+            dates=())}
+        outside = self._outside
+        for mech, hits in zip(OTHER_MECHANISMS, self._scope(day)(facts, ctx), strict=True):
+            if hits:
+                out = outside.get((mech, hits, lang))
+                mechanisms[mech] = out if out is not None else self._out_of_scope(mech, hits, lang)
+            else:
+                mechanisms[mech] = self._mechanism(mech, facts, ctx, day, lang, dont_know)
         return Verdict.build(
             outcome=outcome,
             as_of=plan.iso,
             rules_version=self.version,
-            grounds=tuple(grounds),
+            grounds=grounds_t,
             advice=tuple(advice),
-            missing=tuple(sorted(missing)),
+            missing=missing_t,
             caveats=caveats,
             notes=notes,
             steps=steps,
-            basis=basis[lang] if basis else None,
+            basis=basis_out,
             skipped=skipped,
+            mechanisms=mechanisms,
         )
+
+    def _scope(self, day: dt.date) -> ScopeFunction:
+        """The scope test of every mechanism besides mobilization on `day`: for each (in
+        OTHER_MECHANISMS order) the id of its first applying scope ground in verdict order, as a
+        tuple (empty: the mechanism concerns the person)."""
+        found = self._scoped.get(day)
+        if found is None:
+            if len(self._scoped) > 4096:
+                self._scoped.clear()
+            lists = [sorted((g for g in self._in_force(day, m) if g.ground.scope),
+                            key=lambda g: (-g.strength, g.order)) for m in OTHER_MECHANISMS]
+            ids = tuple(tuple(g.order for g in gs) for gs in lists)
+            found = self._scope_code.get(ids)
+            if found is None:
+                found = self._scope_code[ids] = compile_scope(lists)
+            self._scoped[day] = found
+        return found
+
+    def _out_of_scope(self, mech: str, hits: tuple[str, ...], lang: str) -> MechanismOut:
+        """A mechanism that does not concern the person: only the (first) ground that puts him
+        outside it, nothing missing, no texts (a front end does not list it)."""
+        key = (mech, hits, lang)
+        out = self._outside.get(key)
+        if out is None:
+            out = self._outside[key] = MechanismOut.build(
+                id=mech, outcome="not_subject", concerns=False, until=None,
+                grounds=tuple(self.ground_by_id[i].applies_out[lang] for i in hits),
+                missing=(), caveats=(), notes=(), steps=(), basis=None, dates=())
+        return out
+
+    def _mechanism(self, mech: str, facts: Facts, ctx: Context, day: dt.date, lang: str,
+                   dont_know: Collection[str] | None) -> MechanismOut:
+        """One mechanism besides mobilization that concerns the person (no scope ground applies:
+        see `_scope`), by its day's generated function."""
+        best, any_possible, grounds, missing, _, conditional, _ = self._plan(day, mech).run(
+            facts, ctx, lang)
+        outcome = OUTCOME_BY_STRENGTH[best] if best else (
+            "undetermined" if any_possible else "subject")
+        if conditional or self._text_missing[mech]:
+            caveats, notes, steps = self._relevant(self._texts_on(day, outcome, mech),
+                                                   conditional, outcome, missing, lang)
+        else:  # the same texts for every verdict with this outcome on this day
+            key = (day, outcome, mech, lang)
+            texts = self._fixed_texts.get(key)
+            if texts is None:
+                if len(self._fixed_texts) > 4096:
+                    self._fixed_texts.clear()
+                texts = self._fixed_texts[key] = self._relevant(
+                    self._texts_on(day, outcome, mech), [], outcome, (), lang)
+            caveats, notes, steps = texts
+        concerns = True  # (no scope ground applies: checked above)
+        dates: list[DateOut] = []
+        deadlines = self._deadlines[mech]
+        for g in grounds if deadlines else ():
+            deadline = deadlines.get(g.id)
+            if deadline is not None:
+                dates.append(DateOut.build(
+                    id=deadline.id, date=DATE_RULES[deadline.rule](day).isoformat(),
+                    text=deadline.text.get(lang)))
+        until = self._until(mech, outcome, grounds, facts, day)
+        if dont_know is not None and any_possible:
+            grounds = [g for g in grounds if g.status == "applies" or _asked(g.needs, dont_know)]
+        basis = self.mechanism_bases.get(mech, {}).get(outcome)
+        return MechanismOut.build(
+            id=mech, outcome=outcome, concerns=concerns, until=until, grounds=tuple(grounds),
+            missing=tuple(sorted(missing)), caveats=caveats, notes=notes, steps=steps,
+            basis=basis[lang] if basis else None, dates=tuple(dates))
+
+    def _until(self, mech: str, outcome: str, grounds: list[GroundOut], facts: Facts,
+               day: dt.date) -> str | None:
+        """The last day of this outcome where a date fixes it: conscription ends with the
+        conscription age, and "under age" with the 18th birthday (both need the birth date)."""
+        born = facts.get("birth_date")
+        if mech != "conscription" or not isinstance(born, str):
+            return None
+        cons = self.age_limits.conscription
+        birth = dt.date.fromisoformat(born)
+        if outcome == "not_subject":
+            if any(g.id == "conscription_under_age" and g.status == "applies" for g in grounds):
+                return (cons.first_day(birth) - dt.timedelta(days=1)).isoformat()
+            return None
+        if outcome in ("subject", "conditional"):
+            last = cons.last_day(birth, day)
+            return last.isoformat() if last is not None else None
+        return None
 
     def _possible_out(self, cg: CompiledGround, needs: tuple[str, ...], lang: str) -> GroundOut:
         key = (cg.order, lang, needs)
@@ -300,12 +432,12 @@ class RuleSet:
             out = self._ground_out[key] = self._ground_result(cg, UNKNOWN, needs, lang)
         return out
 
-    def _plan(self, day: dt.date) -> DayPlan:
-        plan = self._plans.get(day)
+    def _plan(self, day: dt.date, mech: str = "mobilization") -> DayPlan:
+        plan = self._plans.get((day, mech))
         if plan is None:
             if len(self._plans) > 1024:
                 self._plans.clear()
-            grounds = sorted(self._in_force(day), key=lambda g: (-g.strength, g.order))
+            grounds = sorted(self._in_force(day, mech), key=lambda g: (-g.strength, g.order))
             retro: dict[str, dict[str, TextOut]] = {
                 g.ground.id: {lang: self._retro[(g.ground.id, lang)] for lang in LANGS}
                 for g in grounds
@@ -313,7 +445,7 @@ class RuleSet:
             }
             advised = [(g, g.ground.advice) for g in grounds if g.ground.advice is not None]
             conditional = [c for c in (*self.caveats, *self.notes, *self.steps)
-                           if c.on(day) and c.source is not None]
+                           if c.mechanism == mech and c.on(day) and c.source is not None]
             # Days between the same date boundaries share one compiled function.
             signature = (tuple(g.order for g in grounds), tuple(retro),
                          tuple(c.id for c in conditional))
@@ -321,7 +453,7 @@ class RuleSet:
             if run is None:
                 run = self._compiled[signature] = compile_day(
                     grounds, advised, conditional, retro, self._possible_out)
-            plan = self._plans[day] = DayPlan(run=run, iso=day.isoformat())
+            plan = self._plans[(day, mech)] = DayPlan(run=run, iso=day.isoformat())
         return plan
 
     def _ground_result(
@@ -355,11 +487,15 @@ class RuleSet:
         return self._next(validate_facts(facts, day), day, dont_know)
 
     def _missing(self, facts: Facts, day: dt.date) -> set[str]:
-        """`missing`, by the day's compiled reasoning (what the verdict would list)."""
+        """Every mechanism's `missing`, by the day's compiled reasoning: a question is worth
+        asking when its answer can change any mechanism's outcome."""
         facts = implied(facts)
-        _, _, _, missing, _, _, _ = self._plan(day).run(
-            facts, Context(day, self.age_limits, facts), "en")
-        return missing
+        ctx = Context(day, self.age_limits, facts)
+        wanted = set(self._plan(day).run(facts, ctx, "en")[3])
+        for mech, hits in zip(OTHER_MECHANISMS, self._scope(day)(facts, ctx), strict=True):
+            if not hits:  # outside it, nothing is missing
+                wanted |= self._plan(day, mech).run(facts, ctx, "en")[3]
+        return wanted
 
     def _next(self, facts: Facts, day: dt.date, dont_know: frozenset[str]) -> Question | None:
         wanted = self._missing(facts, day)

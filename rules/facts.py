@@ -75,6 +75,18 @@ FACTS: dict[str, FactSpec] = {
         # `student_program_ok`, which stays valid input (see LEGACY_IMPLIES).
         FactSpec("student_programme", "enum", ("accredited", "postgraduate", "unaccredited")),
         FactSpec("student_first_time", "bool"),
+        # Issue 14: conscription and assemblies. Military service goes against his beliefs or
+        # religion, or he belongs to a small indigenous people (113-FZ Art. 2).
+        FactSpec("conscientious_objector", "bool"),
+        # Lives permanently abroad: "deregistered" from the military register on leaving, or
+        # still "registered"; "no": lives in Russia.
+        FactSpec("abroad", "enum", ("no", "deregistered", "registered")),
+        # A reservist's contract to stay in the mobilization human reserve (e.g. BARS).
+        FactSpec("reserve_contract", "bool"),
+        # 53-FZ Art. 23 exemptions from conscription: a scientific degree (candidate or doctor of
+        # sciences); a father or brother who died in military service or at assemblies.
+        FactSpec("academic_degree", "bool"),
+        FactSpec("relative_died_in_service", "bool"),
     )
 }
 
@@ -85,16 +97,16 @@ LEGACY_IMPLIES: dict[tuple[str, str | bool | int], dict[str, str | bool | int]] 
     ("student_program_ok", True): {"student_programme": "accredited", "student_first_time": True},
 }
 
-# (key, exact Python type) -> the values that are valid without further checks. A bool is not an
-# int here (True == 1), which is why the type is part of the key.
-_FAST: dict[tuple[str, type], frozenset[object] | range] = {}
+# key -> (exact Python type, the values that are valid without further checks). A bool is not an
+# int here (True == 1), which is why the exact type is checked.
+_FAST: dict[str, tuple[type, frozenset[object] | range]] = {}
 for _spec in FACTS.values():
     if _spec.kind == "enum":
-        _FAST[(_spec.key, str)] = frozenset(_spec.values)
+        _FAST[_spec.key] = (str, frozenset(_spec.values))
     elif _spec.kind == "bool":
-        _FAST[(_spec.key, bool)] = frozenset((True, False))
+        _FAST[_spec.key] = (bool, frozenset((True, False)))
     elif _spec.kind == "int":
-        _FAST[(_spec.key, int)] = range(_spec.minimum, _spec.maximum + 1)
+        _FAST[_spec.key] = (int, range(_spec.minimum, _spec.maximum + 1))
 
 # Keys that describe when he was born; the age-limit condition reads them together.
 BIRTH_KEYS = ("birth_date", "birth_year", "birth_month", "age")
@@ -145,10 +157,10 @@ def validate_facts(raw: Mapping[str, Any], as_of: dt.date | None = None) -> Fact
     facts: Facts = {}
     fast = _FAST
     for key, value in raw.items():
-        # The common case in one lookup: (exact type, allowed values) of a valid value.
-        allowed = fast.get((key, type(value)))
-        if allowed is not None and value in allowed:
-            facts[key] = value
+        # The common case in one lookup: the exact type and allowed values of a valid value.
+        known = fast.get(key)
+        if known is not None and type(value) is known[0] and value in known[1]:
+            facts[key] = raw[key]  # (`value` as typed: the exact-type test narrowed it to object)
         elif value is None:
             if key not in FACTS:
                 raise FactsError([key], f"{key}: unknown fact")
@@ -191,6 +203,10 @@ def _check_contradictions(facts: Facts, as_of: dt.date | None) -> None:
             raise FactsError(["birth_date", "birth_month"], "birth_month contradicts birth_date")
         if as_of is not None and day > as_of:
             raise FactsError(["birth_date"], "birth_date is after the as-of date")
+    if facts.get("reserve_contract") is True and facts.get("military_status") not in (
+            None, "reserve"):
+        raise FactsError(["military_status", "reserve_contract"],
+                         "reserve_contract: true needs military_status: reserve")
     year = facts.get("birth_year")
     if isinstance(year, int) and as_of is not None and year > as_of.year:
         raise FactsError(["birth_year"], "birth_year is after the as-of date")

@@ -20,7 +20,18 @@ from .age import TRUE, UNKNOWN
 from .compiled import CompiledGround, CompiledText
 from .engine import USUAL, RuleSet
 from .facts import FACTS, LEGACY_IMPLIES
-from .models import AgeLimit, AgeLimitPeriod, All, Any_, Condition, FactAtLeast, FactIn, FactIs
+from .models import (
+    MECHANISMS,
+    AgeLimit,
+    AgeLimitPeriod,
+    All,
+    Any_,
+    Condition,
+    ConscriptionAge,
+    FactAtLeast,
+    FactIn,
+    FactIs,
+)
 
 
 def js_literal(value: Any) -> str:
@@ -42,23 +53,24 @@ def _fact(key: str) -> str:
 
 def expression(cond: Condition) -> str:
     """The condition as one JavaScript expression over `f` (the facts, a null-prototype object)
-    and `age` (the age-limit status): 0 false, 1 unknown, 2 true (Kleene: all = min, any = max),
-    exactly as conditions.expression."""
+    and `age` (the age-limit status) and `cons` (conscription age: [under, its needs, over, its
+    needs]): 0 false, 1 unknown, 2 true (Kleene: all = min, any = max), exactly as
+    conditions.expression."""
+    # Through the three helpers of compile_rules (I, N, L): the page carries less.
     if isinstance(cond, FactIs):
-        v = _fact(cond.fact)
-        return f"({v}===undefined?{UNKNOWN}:{v}==={_value(cond.is_)}?{TRUE}:0)"
+        return f"I({_fact(cond.fact)},{_value(cond.is_)})"
     if isinstance(cond, FactIn):
-        v = _fact(cond.fact)
         whole = set(cond.in_) >= set(FACTS[cond.fact].values)
         unknown = TRUE if whole else UNKNOWN
-        test = "||".join(f"{v}==={_value(x)}" for x in sorted(set(cond.in_)))
-        return f"({v}===undefined?{unknown}:({test})?{TRUE}:0)"
+        members = ",".join(_value(x) for x in sorted(set(cond.in_)))
+        return f"N({_fact(cond.fact)},[{members}],{unknown})"
     if isinstance(cond, FactAtLeast):
-        v = _fact(cond.fact)
         unknown = TRUE if cond.at_least <= FACTS[cond.fact].minimum else UNKNOWN
-        return f"({v}===undefined?{unknown}:{v}>={int(cond.at_least)}?{TRUE}:0)"
+        return f"L({_fact(cond.fact)},{int(cond.at_least)},{unknown})"
     if isinstance(cond, AgeLimit):
         return "age"
+    if isinstance(cond, ConscriptionAge):
+        return "cons[0]" if cond.conscription_age == "under" else "cons[2]"
     if isinstance(cond, All):
         return "Math.min(" + ",".join(expression(p) for p in cond.all) + ")"
     if isinstance(cond, Any_):
@@ -74,6 +86,8 @@ def needs_expression(cond: Condition) -> str:
         return f"[{_value(cond.fact)}]"
     if isinstance(cond, AgeLimit):
         return "ageNeeds()"
+    if isinstance(cond, ConscriptionAge):
+        return "cons[1]" if cond.conscription_age == "under" else "cons[3]"
     parts = cond.all if isinstance(cond, All) else cond.any
     return "[].concat(" + ",".join(
         f"{expression(p)}==={UNKNOWN}?{needs_expression(p)}:[]" for p in parts) + ")"
@@ -94,9 +108,16 @@ def _limits(period: AgeLimitPeriod, rs: RuleSet) -> dict[str, Any]:
     return out
 
 
+def _compact(item: dict[str, Any]) -> dict[str, Any]:
+    """Without the keys at their defaults (null, false, mobilization): the page carries less;
+    the runtime reads an absent key as its default."""
+    return {k: v for k, v in item.items()
+            if v is not None and v is not False and v != "mobilization"}
+
+
 def _ground(cg: CompiledGround) -> dict[str, Any]:
     g = cg.ground
-    return {
+    return _compact({
         "id": g.id,
         "outcome": g.outcome,
         "strength": cg.strength,
@@ -107,8 +128,10 @@ def _ground(cg: CompiledGround) -> dict[str, Any]:
         # The same shortcuts as the Python engine, which decide the order of `needs`.
         "static": list(cg.static_needs) or None,
         "flat": list(cg.flat_needs) or None,
-        "advice": g.advice is not None,
-    }
+        "mechanism": g.mechanism,
+        "scope": g.scope,
+        "deadline": [g.deadline.id, g.deadline.rule] if g.deadline else None,
+    })
 
 
 def engine_data(rs: RuleSet) -> dict[str, Any]:
@@ -119,6 +142,9 @@ def engine_data(rs: RuleSet) -> dict[str, Any]:
         # Old keys still accepted: [key, value, {today's key: value}] (facts.LEGACY_IMPLIES).
         "legacy": [[k, v, implied] for (k, v), implied in LEGACY_IMPLIES.items()],
         "ageLimits": [_limits(p, rs) for p in rs.age_periods],
+        "conscriptionAge": [[_day(p.valid_from), _day(p.valid_until), p.minimum, p.maximum]
+                            for p in rs.conscription_periods],
+        "mechanisms": list(MECHANISMS),
         "grounds": [_ground(cg) for cg in rs.grounds],
         "questions": [
             {"id": q.id, "kind": q.kind, "facts": list(q.facts), "dontKnow": q.dont_know,
@@ -127,14 +153,15 @@ def engine_data(rs: RuleSet) -> dict[str, Any]:
         ],
         # Caveats, date notes and next steps, with what makes each relevant and its rank.
         "texts": [
-            {"id": c.id, "kind": c.kind, "rank": c.rank, "order": c.order,
-             "from": _day(c.start), "until": _day(c.until),
-             "outcomes": sorted(c.outcomes) if c.outcomes is not None else None,
-             "missing": sorted(c.missing) if c.missing is not None else None,
-             "when": c.source is not None}
+            _compact({"id": c.id, "kind": c.kind, "rank": c.rank, "order": c.order,
+                      "from": _day(c.start), "until": _day(c.until),
+                      "outcomes": sorted(c.outcomes) if c.outcomes is not None else None,
+                      "missing": sorted(c.missing) if c.missing is not None else None,
+                      "mechanism": c.mechanism})
             for c in _texts(rs)
         ],
         "bases": sorted(rs.bases),  # the outcomes that rest on a rule of their own
+        "mechanismBases": {m: sorted(b) for m, b in rs.mechanism_bases.items()},
         "usual": USUAL,  # the most common answers: the progress line's estimate
     }
 
@@ -146,33 +173,41 @@ def _texts(rs: RuleSet) -> list[CompiledText]:
 def compile_rules(rs: RuleSet, name: str = "EXEMPT_COMPILED") -> str:
     """JavaScript that defines `var <name>`: the engine data and the compiled conditions.
 
-    statuses(f, age): every ground's status, by rule-base order. needs[i](f, age, ageNeeds): the
-    needs of ground i when it is unknown and has no static shortcut. advice[i](f, age): the
-    status of ground i's advice condition. texts[j](f, age): the condition of caveat, note or
-    step j (data.texts)."""
+    statuses(f, age, cons): every ground's status, by rule-base order. needs[i](f, age, ageNeeds,
+    cons): the needs of ground i when it is unknown and has no static shortcut. advice[i](f, age,
+    cons): the status of ground i's advice condition. texts[j](f, age, cons): the condition of
+    caveat, note or step j (data.texts)."""
     grounds = rs.grounds
-    lines = [f"var {name}={{", f"data:{js_literal(engine_data(rs))},"]
-    lines.append("statuses:function(f,age){return[" +
+    # I: a fact is a value; N: a fact is one of values (`u` when unknown: 2 if the list is every
+    # value); L: an integer fact is at least n. 0 false, 1 unknown, 2 true.
+    helpers = (
+        f"function I(v,x){{return v===undefined?{UNKNOWN}:v===x?{TRUE}:0;}}"
+        f"function N(v,xs,u){{return v===undefined?u:xs.indexOf(v)>=0?{TRUE}:0;}}"
+        f"function L(v,n,u){{return v===undefined?u:v>=n?{TRUE}:0;}}")
+    lines = [f"var {name}=(function(){{{helpers}return{{", f"data:{js_literal(engine_data(rs))},"]
+    lines.append("statuses:function(f,age,cons){return[" +
                  ",".join(expression(cg.ground.when) for cg in grounds) + "];},")
     needs = []
     for cg in grounds:
         if cg.static_needs or cg.flat_needs:
             needs.append("null")
         else:
-            needs.append(f"function(f,age,ageNeeds){{return {needs_expression(cg.ground.when)};}}")
+            needs.append(
+                f"function(f,age,ageNeeds,cons){{return {needs_expression(cg.ground.when)};}}")
     lines.append("needs:[" + ",".join(needs) + "],")
     advice = [
-        f"function(f,age){{return {expression(cg.ground.advice.when)};}}"
+        f"function(f,age,cons){{return {expression(cg.ground.advice.when)};}}"
         if cg.ground.advice is not None else "null"
         for cg in grounds
     ]
     lines.append("advice:[" + ",".join(advice) + "],")
     texts = [
-        f"function(f,age){{return {expression(c.source)};}}" if c.source is not None else "null"
+        f"function(f,age,cons){{return {expression(c.source)};}}" if c.source is not None
+        else "null"
         for c in _texts(rs)
     ]
     lines.append("texts:[" + ",".join(texts) + "]")
-    lines.append("};")
+    lines.append("};})();")
     return "\n".join(lines) + "\n"
 
 

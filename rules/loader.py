@@ -22,11 +22,15 @@ from .models import (
     FILE_MODELS,
     LANGS,
     ActsFile,
+    AgeLimit,
     AgeLimitsFile,
+    All,
+    Any_,
     BirthYearLimit,
     Caveat,
     CaveatsFile,
     Condition,
+    ConscriptionAge,
     DocumentsFile,
     GroundsFile,
     GuidesFile,
@@ -40,7 +44,7 @@ from .models import (
     TestsFile,
 )
 from .textcheck import check_texts, render, visible_length
-from .verdict import STRENGTH, BasisOut, CitationOut, TextOut
+from .verdict import STRENGTH, BasisOut, CitationOut, MechanismOut, TextOut
 from .yamlload import (
     Loc,
     RuleBaseError,
@@ -289,6 +293,19 @@ def _build(root: Path, docs: dict[str, YamlDoc], parsed: dict[str, Any],
                 elif isinstance(value, list):
                     _check_years(value, ldoc, (*loc, sex, rank), errs)
         citations_out(ldoc, (*loc, "citations"), period.citations)
+    for i, cperiod in enumerate(limits_file.conscription_age):
+        loc = ("conscription_age", i)
+        if cperiod.minimum >= cperiod.maximum:
+            errs.add(ldoc, (*loc, "maximum"), "the maximum must exceed the minimum")
+        if cperiod.minimum != limits_file.conscription_age[-1].minimum:
+            errs.add(ldoc, (*loc, "minimum"), "every period has the same minimum")
+        if i:
+            before = limits_file.conscription_age[i - 1]
+            if before.valid_until is None or cperiod.valid_from is None or (
+                cperiod.valid_from != before.valid_until + dt.timedelta(days=1)
+            ):
+                errs.add(ldoc, (*loc, "valid_from"), "periods must follow each other day by day")
+        citations_out(ldoc, (*loc, "citations"), cperiod.citations)
 
     # Grounds
     gdoc = docs["grounds.yaml"]
@@ -302,12 +319,20 @@ def _build(root: Path, docs: dict[str, YamlDoc], parsed: dict[str, Any],
         seen.add(g.id)
         if g.valid_from and g.valid_until and g.valid_from > g.valid_until:
             errs.add(gdoc, (*loc, "valid_until"), "ends before it starts")
+        if g.scope and g.outcome != "not_subject":
+            errs.add(gdoc, (*loc, "scope"), "a ground outside a mechanism's scope is not_subject")
+        if g.mechanism == "mobilization" and (g.scope or g.deadline):
+            errs.add(gdoc, (*loc, "mechanism"),
+                     "mobilization always concerns the person and gives no dates")
         cond = _compile(g.when, gdoc, (*loc, "when"), errs)
         advice = _compile(g.advice.when, gdoc, (*loc, "advice", "when"), errs) if g.advice else None
         cites = citations_out(gdoc, (*loc, "citations"), g.citations)
         labels = [c.confidence for c in g.citations]
-        if cond is not None and "age" in cond.facts:
+        kinds = _leaf_kinds(g.when)
+        if "age_limit" in kinds:
             labels.append(age_conf)
+        if "conscription_age" in kinds:
+            labels.append(weakest([p.confidence for p in limits_file.conscription_age]))
         if cond is not None:
             grounds.append(CompiledGround(
                 ground=g, cond=cond, advice=advice, strength=STRENGTH[g.outcome], order=i,
@@ -365,11 +390,14 @@ def _build(root: Path, docs: dict[str, YamlDoc], parsed: dict[str, Any],
                 outcomes=frozenset(item.outcomes) if item.outcomes else None, when=when,
                 source=item.when, kind=kind, rank=item.rank, order=i,
                 missing=frozenset(open_facts) if open_facts else None,
+                mechanism=item.mechanism,
             ))
-    bases: dict[str, dict[str, BasisOut]] = {}
+    mechanism_bases: dict[str, dict[str, dict[str, BasisOut]]] = {}
     for i, basis in enumerate(steps_file.bases):
+        bases = mechanism_bases.setdefault(basis.mechanism, {})
         if basis.outcome in bases:
-            errs.add(sdoc, ("bases", i, "outcome"), f"a second basis for {basis.outcome}")
+            errs.add(sdoc, ("bases", i, "outcome"),
+                     f"a second basis for {basis.outcome} ({basis.mechanism})")
         cites = citations_out(sdoc, ("bases", i, "citations"), basis.citations)
         bases[basis.outcome] = {lang: BasisOut.build(title=basis.title.get(lang),
                                                      citations=cites[lang]) for lang in LANGS}
@@ -388,8 +416,9 @@ def _build(root: Path, docs: dict[str, YamlDoc], parsed: dict[str, Any],
     guides = _build_guides(docs["guides.yaml"], parsed["guides.yaml"], citations_out, errs)
 
     # Written documents
-    documents = _build_documents(docs["documents.yaml"], parsed["documents.yaml"], seen,
-                                 citations_out, errs)
+    documents = _build_documents(
+        docs["documents.yaml"], parsed["documents.yaml"], seen,
+        {g.deadline.id for g in grounds_file.grounds if g.deadline}, citations_out, errs)
 
     # Tests refer to grounds and facts
     tests: list[RuleTest] = []
@@ -403,13 +432,18 @@ def _build(root: Path, docs: dict[str, YamlDoc], parsed: dict[str, Any],
             if t.name in names:
                 errs.add(tdoc, (*loc, "name"), f"duplicate test name {t.name!r}")
             names.add(t.name)
-            expected = [*t.expect.applies, *(t.expect.possible or [])]
-            for gid in expected:
-                if gid not in seen:
-                    errs.add(tdoc, (*loc, "expect"), f"unknown ground {gid!r}")
-            for key in t.expect.missing or []:
-                if key not in FACTS:
-                    errs.add(tdoc, (*loc, "expect", "missing"), f"unknown fact {key!r}")
+            exps: list[Any] = [t.expect, *(t.expect.mechanisms or {}).values()]
+            if t.expect.outcome is None and not t.expect.mechanisms:
+                errs.add(tdoc, (*loc, "expect"), "expects nothing: give outcome or mechanisms")
+            if (t.expect.outcome is None) != (t.expect.applies is None):
+                errs.add(tdoc, (*loc, "expect"), "outcome and applies go together")
+            for exp in exps:
+                for gid in [*(exp.applies or []), *(exp.possible or [])]:
+                    if gid not in seen:
+                        errs.add(tdoc, (*loc, "expect"), f"unknown ground {gid!r}")
+                for key in exp.missing or []:
+                    if key not in FACTS:
+                        errs.add(tdoc, (*loc, "expect", "missing"), f"unknown fact {key!r}")
             tests.append(t)
 
     if errs.errors:
@@ -417,7 +451,9 @@ def _build(root: Path, docs: dict[str, YamlDoc], parsed: dict[str, Any],
     return RuleSet(
         version=rules_version(root), acts=acts, grounds=grounds,
         age_limits=limits_file.age_limits, questions=questions_file.questions,
-        caveats=caveats, notes=notes, steps=steps, bases=bases,
+        caveats=caveats, notes=notes, steps=steps,
+        bases=mechanism_bases.get("mobilization", {}), mechanism_bases=mechanism_bases,
+        conscription_age=limits_file.conscription_age,
         official=resources_file.official,
         independent=resources_file.independent, tests=tests, guides=guides,
         documents=documents,
@@ -454,10 +490,11 @@ def _build_guides(doc: YamlDoc, guides_file: GuidesFile, citations_out: Any,
 
 # Telegram's limit for a document's caption (visible characters after entity parsing).
 CAPTION_LIMIT = 1024
-SAMPLE_DATE = "01.10.2027"  # the widest a computed deadline prints
+SAMPLE_DATE = "30.09.2027"  # as wide as any deadline prints
 
 
-def _build_documents(doc: YamlDoc, file: DocumentsFile, ground_ids: set[str], citations_out: Any,
+def _build_documents(doc: YamlDoc, file: DocumentsFile, ground_ids: set[str],
+                     deadline_ids: set[str], citations_out: Any,
                      errs: _Collector) -> DocumentBook:
     """The templates, checked: kinds and files once each, every kind of the contract present,
     grounds that exist, Russian texts without stray {fields}, captions that fit Telegram."""
@@ -481,10 +518,12 @@ def _build_documents(doc: YamlDoc, file: DocumentsFile, ground_ids: set[str], ci
                 if gid not in file.grounds:
                     errs.add(doc, (*dloc, "grounds", j),
                              f"ground {gid!r} has no entry in the `grounds` table of this file")
-        elif d.grounds is None and (d.possible or d.optional_grounds or d.ground_outcomes):
-            errs.add(doc, (*dloc, "grounds"),
-                     "possible, optional_grounds and ground_outcomes need `grounds`")
-        computed = d.deadline is not None and d.deadline.computed is not None
+        elif d.grounds is None and (d.possible or d.optional_grounds):
+            errs.add(doc, (*dloc, "grounds"), "possible and optional_grounds need `grounds`")
+        computed = d.deadline is not None and d.deadline.date is not None
+        if computed and d.deadline is not None and d.deadline.date not in deadline_ids:
+            errs.add(doc, (*dloc, "deadline", "date"),
+                     f"{d.deadline.date!r} is no ground's deadline in grounds.yaml")
         fields: dict[str, object] | None = {"date": SAMPLE_DATE} if computed else None
         for tloc, text in ru_texts(d):
             _check_ru(doc, (*dloc, *tloc), text, fields if tloc == ("deadline", "text") else None,
@@ -493,7 +532,7 @@ def _build_documents(doc: YamlDoc, file: DocumentsFile, ground_ids: set[str], ci
             explanation = d.explanation.get(lang)
             if "{date}" in explanation and not computed:
                 errs.add(doc, (*dloc, "explanation", lang),
-                         "{date} is only given to a document with a computed deadline")
+                         "{date} is only given to a document whose deadline names a date")
                 continue
             shown = explanation.replace("{date}", SAMPLE_DATE)
             length = visible_length(d.title.get(lang)) + 2 + visible_length(shown)
@@ -520,6 +559,18 @@ def _check_ru(doc: YamlDoc, loc: Loc, text: str, fields: dict[str, object] | Non
         return
     if fields and not all("{" + name + "}" in text for name in fields):
         errs.add(doc, loc, "must give " + ", ".join("{" + f + "}" for f in fields))
+
+
+def _leaf_kinds(cond: Condition) -> set[str]:
+    """The age leaves a condition holds ("age_limit", "conscription_age")."""
+    if isinstance(cond, All | Any_):
+        return set().union(*(_leaf_kinds(p) for p in (cond.all if isinstance(cond, All)
+                                                       else cond.any)))
+    if isinstance(cond, AgeLimit):
+        return {"age_limit"}
+    if isinstance(cond, ConscriptionAge):
+        return {"conscription_age"}
+    return set()
 
 
 def _check_years(entries: list[BirthYearLimit], doc: YamlDoc, loc: Loc, errs: _Collector) -> None:
@@ -594,20 +645,40 @@ def check_rule_test(ruleset: RuleSet, test: RuleTest) -> str | None:
         verdict = ruleset.evaluate(rule_test_facts(test), test.as_of)
     except FactsError as exc:
         return f"bad facts: {exc}"
-    problems = []
+    problems: list[str] = []
     exp = test.expect
-    if verdict.outcome != exp.outcome:
-        problems.append(f"outcome {verdict.outcome}, expected {exp.outcome}")
-    applies = sorted(g.id for g in verdict.applying)
-    if applies != sorted(exp.applies):
-        problems.append(f"applying grounds {applies}, expected {sorted(exp.applies)}")
-    if exp.possible is not None:
-        possible = sorted(g.id for g in verdict.possible)
-        if possible != sorted(exp.possible):
-            problems.append(f"possible grounds {possible}, expected {sorted(exp.possible)}")
-    if exp.missing is not None and list(verdict.missing) != sorted(exp.missing):
-        problems.append(f"missing {list(verdict.missing)}, expected {sorted(exp.missing)}")
+    if exp.outcome is not None:
+        _compare(verdict.mechanisms["mobilization"], exp, "", problems)
+    for mech, mexp in (exp.mechanisms or {}).items():
+        out = verdict.mechanisms[mech]
+        _compare(out, mexp, f"{mech}: ", problems)
+        if mexp.concerns is not None and out.concerns != mexp.concerns:
+            problems.append(f"{mech}: concerns {out.concerns}, expected {mexp.concerns}")
+        if mexp.until is not None and out.until != mexp.until.isoformat():
+            problems.append(f"{mech}: until {out.until}, expected {mexp.until.isoformat()}")
+        if mexp.no_until and out.until is not None:
+            problems.append(f"{mech}: until {out.until}, expected none")
+        if mexp.dates is not None:
+            dates = {d.id: d.date for d in out.dates}
+            want = {k: v.isoformat() for k, v in mexp.dates.items()}
+            if dates != want:
+                problems.append(f"{mech}: dates {dates}, expected {want}")
     return "; ".join(problems) or None
+
+
+def _compare(out: MechanismOut, exp: Any, prefix: str, problems: list[str]) -> None:
+    if exp.outcome is not None and out.outcome != exp.outcome:
+        problems.append(f"{prefix}outcome {out.outcome}, expected {exp.outcome}")
+    if exp.applies is not None:
+        applies = sorted(g.id for g in out.applying)
+        if applies != sorted(exp.applies):
+            problems.append(f"{prefix}applying grounds {applies}, expected {sorted(exp.applies)}")
+    if exp.possible is not None:
+        possible = sorted(g.id for g in out.possible)
+        if possible != sorted(exp.possible):
+            problems.append(f"{prefix}possible grounds {possible}, expected {sorted(exp.possible)}")
+    if exp.missing is not None and list(out.missing) != sorted(exp.missing):
+        problems.append(f"{prefix}missing {list(out.missing)}, expected {sorted(exp.missing)}")
 
 
 __all__ = ["BIRTH_KEYS", "DEFAULT_RULES_DIR", "load", "rules_version"]

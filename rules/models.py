@@ -12,6 +12,10 @@ LANGS: tuple[Lang, ...] = ("ru", "en")
 Outcome = Literal["not_subject", "deferral", "conditional", "subject", "undetermined"]
 GroundOutcome = Literal["not_subject", "deferral", "conditional"]
 Confidence = Literal["V", "P", "M"]
+# The call-up mechanisms the rule base evaluates side by side; "mobilization" is Decree 647 and the
+# verdict's own `outcome`.
+Mechanism = Literal["mobilization", "conscription", "assemblies"]
+MECHANISMS: tuple[Mechanism, ...] = ("mobilization", "conscription", "assemblies")
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=40)]
 ActId = Annotated[str, StringConstraints(pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$", max_length=60)]
@@ -55,6 +59,13 @@ class AgeLimit(Strict):
     age_limit: Literal["reached"]
 
 
+class ConscriptionAge(Strict):
+    """Conscription age (53-FZ Art. 22, dated in age_limits.yaml `conscription_age`): `under` the
+    minimum age, or `over`: he reached the maximum in force at the time."""
+
+    conscription_age: Literal["under", "over"]
+
+
 class All(Strict):
     all: list[Condition] = Field(min_length=1)
 
@@ -63,7 +74,7 @@ class Any_(Strict):
     any: list[Condition] = Field(min_length=1)
 
 
-Condition = FactIs | FactIn | FactAtLeast | AgeLimit | All | Any_
+Condition = FactIs | FactIn | FactAtLeast | AgeLimit | ConscriptionAge | All | Any_
 All.model_rebuild()
 Any_.model_rebuild()
 
@@ -118,8 +129,20 @@ class Advice(Strict):
     text: LText
 
 
+class Deadline(Strict):
+    """A date the ground gives from the as-of day: `rule` names the computation (dates.py)."""
+
+    id: Id
+    rule: Literal["alternative_service"]
+    text: LText
+
+
 class Ground(Strict):
     id: Id
+    mechanism: Mechanism = "mobilization"
+    # The ground takes the person outside the mechanism altogether (a woman and conscription):
+    # when it applies, the mechanism does not concern him (MechanismOut.concerns is false).
+    scope: bool = False
     outcome: GroundOutcome
     valid_from: dt.date | None = None
     valid_until: dt.date | None = None
@@ -131,6 +154,7 @@ class Ground(Strict):
     note: LText | None = None
     citations: list[Citation] = Field(min_length=1)
     advice: Advice | None = None
+    deadline: Deadline | None = None  # listed (applying or possible): the verdict gives the date
 
 
 # --- age limits -------------------------------------------------------------------------------
@@ -145,6 +169,19 @@ class BirthYearLimit(Strict):
 
 
 RankLimits = dict[str, int | list[BirthYearLimit]]
+
+
+class ConscriptionAgePeriod(Strict):
+    """Conscription age in force from `valid_from` to `valid_until`: from `minimum` (inclusive) to
+    `maximum` (exclusive: on the day he turns it he is no longer called up). Who reached the
+    maximum in force at the time stays outside conscription when a later law raises it."""
+
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    minimum: int = Field(ge=0, le=130)
+    maximum: int = Field(ge=0, le=130)
+    confidence: Confidence
+    citations: list[Citation] = Field(min_length=1)
 
 
 class AgeLimitPeriod(Strict):
@@ -220,6 +257,7 @@ class Caveat(Strict):
     until: dt.date | None = None
     outcomes: list[Outcome] | None = None
     when: Condition | None = None
+    mechanism: Mechanism = "mobilization"
 
 
 class Note(Caveat):
@@ -238,6 +276,7 @@ class Step(Strict):
     outcomes: list[Outcome] | None = None
     when: Condition | None = None
     missing: list[str] | None = None
+    mechanism: Mechanism = "mobilization"
 
 
 class Basis(Strict):
@@ -245,6 +284,7 @@ class Basis(Strict):
     makes a reservist subject to call-up."""
 
     outcome: Literal["subject"]
+    mechanism: Mechanism = "mobilization"
     title: LText
     citations: list[Citation] = Field(min_length=1)
 
@@ -322,11 +362,25 @@ class Guide(Strict):
     sections: list[GuideSection] = Field(min_length=1)
 
 
-class Expectation(Strict):
-    outcome: Outcome
-    applies: list[Id]
+class MechanismExpectation(Strict):
+    outcome: Outcome | None = None
+    concerns: bool | None = None
+    applies: list[Id] | None = None
     possible: list[Id] | None = None
     missing: list[str] | None = None
+    until: dt.date | None = None
+    no_until: bool = False  # `until` must be null
+    dates: dict[Id, dt.date] | None = None  # every date the mechanism gives, by id
+
+
+class Expectation(Strict):
+    """The mobilization verdict (`outcome`, `applies`, ...) and, by name, other mechanisms'."""
+
+    outcome: Outcome | None = None
+    applies: list[Id] | None = None
+    possible: list[Id] | None = None
+    missing: list[str] | None = None
+    mechanisms: dict[Mechanism, MechanismExpectation] | None = None
 
 
 class RuleTest(Strict):
@@ -379,20 +433,22 @@ class DocumentGround(Strict):
     attachments: list[RuText] = Field(default_factory=list)
 
 
-class Deadline(Strict):
-    computed: Literal["alternative_service"] | None = None
-    text: RuText  # may hold {date} when computed
+class DocumentDeadline(Strict):
+    """A deadline a document states: `date`, when given, is the id of a ground's deadline
+    (grounds.yaml), which the verdict computes; the text then says it as {date}."""
+
+    date: Id | None = None
+    text: RuText
 
 
 class Document(Strict):
     kind: DocumentKind
     scope: Scope | list[Scope]  # the verdicts it reads; grounds from each
     file: FileName
-    grounds: list[Id] | Literal["any"] | None = None
-    ground_outcomes: list[GroundOutcome] | None = None
+    grounds: list[Id] | None = None
     possible: bool = False
     optional_grounds: bool = False
-    outcomes: list[Outcome] | None = None
+    outcomes: list[Outcome] | None = None  # the outcomes of its scope's verdict it fits
     title: LText
     explanation: LText
     to: list[RuText] = Field(min_length=1)
@@ -402,7 +458,7 @@ class Document(Strict):
     grounds_intro: RuText | None = None
     requests: list[RuText] = Field(min_length=1)
     attachments: list[RuText] = Field(default_factory=list)
-    deadline: Deadline | None = None
+    deadline: DocumentDeadline | None = None
     citations: list[Citation] = Field(min_length=1)
 
     @property
@@ -425,6 +481,7 @@ class ActsFile(Strict):
 
 class AgeLimitsFile(Strict):
     age_limits: list[AgeLimitPeriod] = Field(min_length=1)
+    conscription_age: list[ConscriptionAgePeriod] = Field(min_length=1)
 
 
 class GroundsFile(Strict):

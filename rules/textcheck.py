@@ -25,7 +25,7 @@ from .yamlload import Loc
 FORMAT_FIELDS: dict[tuple[str, str], dict[str, object]] = {
     **{("BandLabels", name): {"lo": 100, "hi": 100} for name in ("under", "range", "exact", "over")},
     # A document's caption may name its computed deadline (the loader checks it has one).
-    ("Document", "explanation"): {"date": "01.10.2027"},
+    ("Document", "explanation"): {"date": "30.09.2027"},
 }
 
 # Button labels: a phone shows about this much on one button (Telegram sets no documented limit

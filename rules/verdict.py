@@ -87,6 +87,40 @@ class BasisOut(Out):
     citations: tuple[CitationOut, ...]
 
 
+class DateOut(Out):
+    """A date the law fixes for this person, computed from the facts and the as-of day (e.g. the
+    next deadline to apply for alternative civilian service)."""
+
+    id: str
+    date: str  # ISO YYYY-MM-DD
+    text: str  # what the date is, in the verdict's language
+
+
+class MechanismOut(Out):
+    """One call-up mechanism's answer: mobilization (Decree 647), conscription (53-FZ) or the
+    reservists' assemblies (training and special). Exempt counts as "not_subject"."""
+
+    id: str  # "mobilization", "conscription" or "assemblies"
+    outcome: Outcome
+    concerns: bool  # False: the mechanism cannot concern the person (a woman and conscription)
+    until: str | None  # the last day of this outcome where the law fixes it by date (ISO), or None
+    grounds: tuple[GroundOut, ...]  # applying, then possible (as Verdict.grounds)
+    missing: tuple[str, ...]  # facts that could still change this mechanism's outcome
+    caveats: tuple[TextOut, ...]
+    notes: tuple[TextOut, ...]
+    steps: tuple[TextOut, ...]
+    basis: BasisOut | None  # for "subject": the rule that makes it so
+    dates: tuple[DateOut, ...]
+
+    @property
+    def applying(self) -> tuple[GroundOut, ...]:
+        return tuple(g for g in self.grounds if g.status == "applies")
+
+    @property
+    def possible(self) -> tuple[GroundOut, ...]:
+        return tuple(g for g in self.grounds if g.status == "possible")
+
+
 class Verdict(Out):
     outcome: Outcome
     as_of: str
@@ -99,6 +133,9 @@ class Verdict(Out):
     steps: tuple[TextOut, ...]  # next steps, relevant ones, in rank order
     basis: BasisOut | None  # for "subject": the rule that makes it so
     skipped: int  # possible grounds not listed: their facts were never asked (settled before)
+    # Every mechanism by id ("mobilization", "conscription", "assemblies"); "mobilization" repeats
+    # the fields above.
+    mechanisms: dict[str, MechanismOut]
 
     @property
     def applying(self) -> tuple[GroundOut, ...]:

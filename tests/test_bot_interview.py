@@ -30,18 +30,19 @@ def label(rs: RuleSet, qid: str, option: str, lang: str, as_of: dt.date = TODAY,
 
 def persona(lang: str, as_of: dt.date = TODAY, **override: str) -> dict[str, str]:
     """A man of 30 in the reserve, category A, no children, not employed: subject."""
-    bands = RS.age_bands(as_of)
-    under = f"age_{bands[0][0]}_{bands[0][1]}"
+    lo, hi = next(b for b in RS.age_bands(as_of) if b[0] <= 30 <= b[1])
     picks = {
-        "sex": "male", "military_status": "reserve", "citizen": "citizen", "age": under,
+        "sex": "male", "military_status": "reserve", "citizen": "citizen", "age": f"age_{lo}_{hi}",
         "rank": "soldier", "fitness": "a", "conviction": "none", "reserved_by_employer":
         "not_reserved", "student": "none", "children_under_16": "c0", "disabled_child":
-        "no_disabled_child", "sector": "none",
+        "no_disabled_child", "sector": "none", "reserve_contract": "no_contract",
+        "abroad": "in_russia", "conscientious_objector": "not_objector",
     }
     picks.update(override)
     out = {qid: label(RS, qid, opt, lang, as_of) for qid, opt in picks.items()}
     none = "✔ Done" if lang == "en" else "✔ Готово"
     out["family_duties"] = none
+    out["conscription_exempt"] = none
     return out
 
 

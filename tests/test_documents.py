@@ -100,26 +100,60 @@ def test_a_possible_health_ground_is_enough_for_a_medical_examination_only() -> 
     assert "mobilization-deferral" not in offered
 
 
-def test_the_alternative_service_deadline_is_the_next_first_of_april_or_october() -> None:
-    from rules.documents import alternative_service_deadline as due
+TODAY = dt.date(2026, 12, 4)
+# A young man not in the reserve (a conscript) today: category G; or fit and a conscientious
+# objector.
+CONSCRIPT: dict[str, Any] = {
+    "sex": "male", "military_status": "not_in_reserve", "citizen": True, "age": 20,
+    "fitness": "G", "conviction": "none", "student": "none", "conscientious_objector": False,
+}
+OBJECTOR: dict[str, Any] = {**CONSCRIPT, "fitness": "A", "conscientious_objector": True}
 
-    assert due(dt.date(2026, 1, 15)) == dt.date(2026, 4, 1)
-    assert due(dt.date(2026, 4, 1)) == dt.date(2026, 4, 1)
-    assert due(dt.date(2026, 4, 2)) == dt.date(2026, 10, 1)
-    assert due(dt.date(2026, 10, 2)) == dt.date(2027, 4, 1)
+
+def test_a_conscript_gets_the_conscription_request_and_no_mobilization_one() -> None:
+    offered = kinds(CONSCRIPT, TODAY)
+    assert "conscription-deferral" in offered and "appeal-commission" in offered
+    # Not in the reserve: not subject to mobilization, so no mobilization deferral request.
+    assert "mobilization-deferral" not in offered
+    paper = built("conscription-deferral", CONSCRIPT, as_of=TODAY)
+    assert paper.grounds == (
+        "Мне установлена категория годности к военной службе «Г» — временно не годен "
+        "(подп. «а» п. 1 ст. 24 Закона № 53-ФЗ).",)
+    claim = built("court-claim", CONSCRIPT, as_of=TODAY)
+    assert any("ст. 24 Закона № 53-ФЗ" in g for g in claim.grounds)
+    # A reservist is outside conscription: none of its documents.
+    assert not {"conscription-deferral", "appeal-commission", "alternative-service"} & set(
+        kinds(FATHER))
+
+
+def test_alternative_service_states_the_deadline_the_verdict_computes() -> None:
+    offered = kinds(OBJECTOR, TODAY)
+    assert "alternative-service" in offered and "conscription-deferral" not in offered
+    v = verdict(OBJECTOR, TODAY)
+    (date,) = [d for d in v.mechanisms["conscription"].dates
+               if d.id == "alternative_service_deadline"]
+    due = dt.date.fromisoformat(date.date).strftime("%d.%m.%Y")
+    paper = built("alternative-service", OBJECTOR, as_of=TODAY)
+    assert paper.deadline is not None and due in paper.deadline and due in paper.caption
+    assert flat(paper.deadline) in pdf_text(render_pdf(paper))
+    assert "alternative-service" not in kinds(CONSCRIPT, TODAY)  # no objection stated
 
 
 # --- what each PDF says ----------------------------------------------------------------------------
 
 
-def mobilization_cases() -> list[str]:
-    return [k for k in DOCUMENT_KINDS
-            if RS.documents is not None and "mobilization" in RS.documents.documents[k].doc.scopes]
+def case_of(kind: str) -> tuple[dict[str, Any], dt.date]:
+    """Answers the kind fits: the father in 2022, else a conscript today."""
+    for facts, day in ((FATHER, OCT_10), (CONSCRIPT, TODAY), (OBJECTOR, TODAY)):
+        if kind in kinds(facts, day):
+            return facts, day
+    raise AssertionError(f"no case for {kind}")
 
 
-@pytest.mark.parametrize("kind", mobilization_cases())
+@pytest.mark.parametrize("kind", DOCUMENT_KINDS)
 def test_each_pdf_holds_addressee_citation_requests_and_blanks(kind: str) -> None:
-    paper = built(kind)
+    facts, day = case_of(kind)
+    paper = built(kind, facts, as_of=day)
     data = render_pdf(paper)
     assert data.startswith(b"%PDF-")
     assert len(data) <= MAX_BYTES
@@ -360,15 +394,46 @@ def test_a_document_press_that_does_not_fit_the_answers_sends_nothing_and_says_s
         f.document.doc.title.en for f in papers.offered(RS, verdict(FATHER))]
 
 
+def typed_answers(picks: dict[str, str], lang: str, as_of: dt.date) -> list[str]:
+    """What a person types in the terminal chat to give these answers (option ids by question;
+    the first option otherwise), computed from the same flow the terminal runs."""
+    from interview import flow
+    from interview.terminal import _choices
+    from interview.views import Screen
+
+    env = flow.Env(RS)
+    view = flow.greeting(env, flow.new_state(RS, lang, as_of, 0, Screen.GREETING))
+    typed = ["s"]
+    view = flow.press(env, _choices(view)[1]["s"].state)  # type: ignore[arg-type]
+    for _ in range(40):
+        answers, letters = _choices(view)
+        if "v" in letters:
+            return typed
+        state = answers[0].state
+        assert state is not None
+        q = flow.question_of(RS, state.question)
+        assert q is not None
+        labels = [c.label for c in RS.choices(q, state.facts_dict(), as_of, lang)
+                  if c.id == picks.get(q.id)]
+        index = next((i for i, b in enumerate(answers) if labels and b.label.endswith(labels[0])), 0)
+        if q.kind == "checklist":  # nothing ticked: "Done"
+            index = next(i for i, b in enumerate(answers)
+                         if b.state is not None and b.state.screen == Screen.CHECK_DONE)
+        typed.append(str(index + 1))
+        view = flow.press(env, answers[index].state)  # type: ignore[arg-type]
+    raise AssertionError("no review")
+
+
 def test_the_terminal_shows_the_document_as_text() -> None:
     from interview.terminal import run_chat
 
-    # Start; a man in the reserve, a citizen, the youngest band, a soldier, category A, no record,
-    # no reservation, full-time, accredited, for the first time; the result; Documents; the first.
-    answers = ["s", "1", "1", "1", "1", "1", "4", "2", "2", "1", "5", "1", "2", "1", "v", "f", "1",
-               "q"]
+    picks = {"sex": "male", "military_status": "reserve", "citizen": "citizen",
+             "fitness": "a", "conviction": "none", "reserved_by_employer": "not_reserved",
+             "student": "full_time", "student_programme": "accredited",
+             "student_first_time": "first_time"}
+    typed = [*typed_answers(picks, "ru", OCT_10), "v", "f", "1", "q"]
     out = io.StringIO()
-    run_chat(RS, "ru", OCT_10, stdin=io.StringIO("\n".join(answers) + "\n"), stdout=out)
+    run_chat(RS, "ru", OCT_10, stdin=io.StringIO("\n".join(typed) + "\n"), stdout=out)
     shown = out.getvalue()
     paper = shown.split("Ваш выбор:")[-2]  # the screen the last press showed
     assert "ЗАЯВЛЕНИЕ" in paper and "фамилия, имя, отчество" in paper, paper

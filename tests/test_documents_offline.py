@@ -73,8 +73,9 @@ def test_the_page_offers_and_words_every_document_as_the_bot_does() -> None:
         want = python_documents(case, "en")
         assert js == want, case
         kinds |= set(js)
-    # The random interviews reach every kind the mobilization verdict can offer.
-    assert {"mobilization-deferral", "medical-examination", "court-claim"} <= kinds
+    # The random interviews reach the kinds of both verdicts.
+    assert {"mobilization-deferral", "medical-examination", "court-claim",
+            "conscription-deferral", "alternative-service", "appeal-commission"} <= kinds
 
 
 def test_a_person_opens_a_document_copies_it_and_prints_it_on_one_page(

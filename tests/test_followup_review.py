@@ -135,10 +135,10 @@ GUIDE_DAYS = [dt.date(2022, 9, 21), dt.date(2022, 10, 10), dt.date(2023, 6, 1),
 # A later fact, as each language writes it, and the day it became true.
 LATER_FACTS = [
     (("Since April 2023", "С апреля 2023"), dt.date(2023, 4, 14)),  # the law of 14.04.2023
-    (("law of 14.04.2023", "закон от 14.04.2023"), dt.date(2023, 4, 14)),
+    (("127-FZ of 14.04.2023", "закон № 127-ФЗ от 14.04.2023"), dt.date(2023, 4, 14)),
     (("269-FZ", "269-ФЗ"), dt.date(2023, 6, 24)),  # service age limit 65/70
     (("Constitutional Court", "Конституционн"), dt.date(2024, 11, 22)),
-    (("as of February 2026", "на февраль 2026"), dt.date(2026, 2, 13)),
+    (("news report of 13.02.2026", "материал от 13.02.2026"), dt.date(2026, 2, 13)),
     (("December 2023", "декабре 2023"), dt.date(2023, 12, 14)),
     (("Electronic summons", "Электронная повестка"), dt.date(2024, 11, 1)),
     (("2026 special assemblies", "специальных сборов 2026"), dt.date(2025, 12, 30)),

@@ -70,6 +70,16 @@ def verdict_ids(v: rules.Verdict) -> dict[str, Any]:
         "steps": [s.id for s in v.steps],
         "basis": v.outcome if v.basis is not None else None,
         "skipped": v.skipped,
+        "mechanisms": {
+            m: {"outcome": x.outcome, "concerns": x.concerns, "until": x.until,
+                "grounds": [{"id": g.id, "outcome": g.outcome, "status": g.status,
+                             "needs": list(g.needs)} for g in x.grounds],
+                "missing": list(x.missing),
+                "caveats": [c.id for c in x.caveats], "notes": [n.id for n in x.notes],
+                "steps": [s.id for s in x.steps],
+                "basis": x.outcome if x.basis is not None else None,
+                "dates": [[d.id, d.date] for d in x.dates]}
+            for m, x in v.mechanisms.items()},
     }
 
 
@@ -89,6 +99,9 @@ def boundary_days(rs: RuleSet) -> list[dt.date]:
     marks = [d for cg in rs.grounds for d in (cg.ground.valid_from, cg.ground.valid_until,
                                               cg.ground.retroactive and cg.ground.retroactive.signed)]
     marks += [d for p in rs.age_periods for d in (p.valid_from, p.valid_until)]
+    marks += [d for p in rs.conscription_periods for d in (p.valid_from, p.valid_until)]
+    # The alternative-service filing deadlines (rules/dates.py).
+    marks += [dt.date(y, m, d) for y in range(2022, 2029) for m, d in ((3, 31), (9, 30))]
     marks += [d for c in [*rs.caveats, *rs.notes] for d in (c.start, c.until)]
     for d in marks:
         if isinstance(d, dt.date):

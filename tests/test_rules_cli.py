@@ -318,7 +318,16 @@ def test_an_as_of_outside_yyyy_mm_dd_or_a_sane_range_exits_2(
     assert out == ""
 
 
-@pytest.mark.parametrize("day", ["1900-01-01", "2199-12-31"])
+@pytest.mark.parametrize("day", ["2021-12-31", "2029-01-01", "1900-01-01", "2199-12-31"])
+def test_an_as_of_outside_the_days_the_rule_base_covers_exits_2_naming_the_range(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], day: str
+) -> None:
+    code, out, err = run_main(monkeypatch, capsys, ["evaluate", "--facts", "-", "--as-of", day])
+    assert code == 2 and out == ""
+    assert "--as-of" in err and "2022-01-01..2028-12-31" in err
+
+
+@pytest.mark.parametrize("day", ["2022-01-01", "2028-12-31"])
 def test_the_ends_of_the_date_range_evaluate(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], day: str
 ) -> None:
@@ -344,3 +353,65 @@ def test_a_directory_as_the_facts_file_exits_2(
     code, _, err = run_main(monkeypatch, capsys, ["evaluate", "--facts", str(tmp_path)])
     assert code == 2
     assert "cannot read facts" in err
+
+
+# --- issue 14: the mechanisms and the facts listing ---------------------------------------------
+
+
+def test_evaluate_json_gives_every_mechanism_with_its_contract_fields(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    facts = json.dumps({"sex": "male", "citizen": True, "military_status": "not_in_reserve",
+                        "birth_date": "2007-05-01", "conscientious_objector": True})
+    code, out, err = run_main(monkeypatch, capsys, ["evaluate", "--facts", "-", "--as-of",
+                                                    "2026-12-04", "--json"], facts)
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["outcome"] == data["mechanisms"]["mobilization"]["outcome"] == "not_subject"
+    cons = data["mechanisms"]["conscription"]
+    assert cons["outcome"] == "conditional" and cons["concerns"] is True
+    assert cons["until"] == "2037-04-30"  # the day before his 30th birthday
+    assert [g["id"] for g in cons["grounds"] if g["status"] == "applies"] == [
+        "alternative_service"]
+    assert all(c["act"] and c["label"] for g in cons["grounds"] for c in g["citations"])
+    assert cons["dates"] == [{"id": "alternative_service_deadline", "date": "2027-03-31",
+                              "text": "Last day to apply for alternative civilian service"}]
+    assert data["mechanisms"]["assemblies"]["concerns"] is False
+
+
+def test_evaluate_text_lists_the_other_mechanisms(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    facts = json.dumps({"sex": "female"})
+    code, out, _ = run_main(monkeypatch, capsys, ["evaluate", "--facts", "-", "--as-of",
+                                                  "2026-12-04"], facts)
+    assert code == 0
+    assert "== conscription: not_subject (does not concern)" in out
+    assert "Women are not conscripted" in out
+
+
+def test_contradictory_new_facts_exit_2_naming_both(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    facts = json.dumps({"military_status": "not_in_reserve", "reserve_contract": True})
+    code, out, err = run_main(monkeypatch, capsys, ["evaluate", "--facts", "-"], facts)
+    assert code == 2 and out == ""
+    assert "reserve_contract" in err and "military_status" in err
+
+
+def test_facts_json_lists_every_fact_with_type_values_and_meaning(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_main(monkeypatch, capsys, ["facts", "--json"])
+    assert code == 0, err
+    items = json.loads(out)
+    assert [i["name"] for i in items] == list(rules.FACTS)
+    by_name = {i["name"]: i for i in items}
+    assert by_name["abroad"]["values"] == ["no", "deregistered", "registered"]
+    assert by_name["abroad"]["question"] == "abroad"
+    assert by_name["children_under_16"]["minimum"] == 0
+    assert by_name["birth_date"]["format"] == "YYYY-MM-DD"
+    assert by_name["student_program_ok"]["legacy"] is True
+    assert all(len(i["meaning"]) > 20 for i in items)
+    code, text, _ = run_main(monkeypatch, capsys, ["facts"])
+    assert code == 0 and "conscientious_objector (bool: true|false)" in text

@@ -158,7 +158,7 @@ def test_one_false_part_rules_a_ground_out_whatever_the_unknowns(rs: RuleSet) ->
 def test_with_no_facts_every_ground_in_force_is_possible(rs: RuleSet) -> None:
     v = rs.evaluate({}, D)
     in_force = {
-        cg.ground.id for cg in rs.grounds
+        cg.ground.id for cg in rs.by_mechanism["mobilization"]
         if (cg.ground.valid_from or D) <= D <= (cg.ground.valid_until or D)
     }
     assert v.outcome == "undetermined"
@@ -583,7 +583,10 @@ def test_english_is_the_default_language(rs: RuleSet) -> None:
 # --- the verdict's JSON ----------------------------------------------------------------------
 
 VERDICT_KEYS = {"outcome", "as_of", "rules_version", "grounds", "advice", "missing", "caveats",
-                "notes", "steps", "basis", "skipped"}
+                "notes", "steps", "basis", "skipped", "mechanisms"}
+# Issue 14: each mechanism's answer.
+MECHANISM_KEYS = {"id", "outcome", "concerns", "until", "grounds", "missing", "caveats", "notes",
+                  "steps", "basis", "dates"}
 # Section 7 lists id, outcome, status, title, explanation, todo, citations, needs; section 4 adds
 # the confidence label and the interpretation note every ground carries.
 GROUND_KEYS = {"id", "outcome", "status", "title", "explanation", "todo", "citations", "needs",
@@ -611,6 +614,15 @@ def test_the_json_verdict_has_exactly_the_keys_of_the_contract(rs: RuleSet) -> N
     for c in [*data["caveats"], *data["notes"], *data["steps"]]:
         assert set(c) == {"id", "text"}
     assert data["missing"] == ["fitness"]
+    assert set(data["mechanisms"]) == {"mobilization", "conscription", "assemblies"}
+    for name, m in data["mechanisms"].items():
+        assert set(m) == MECHANISM_KEYS
+        assert m["id"] == name
+        for g in m["grounds"]:
+            assert set(g) == GROUND_KEYS
+    mob = data["mechanisms"]["mobilization"]
+    assert (mob["outcome"], mob["grounds"], mob["missing"]) == (
+        data["outcome"], data["grounds"], data["missing"])
 
 
 def test_the_json_verdict_holds_only_json_types(rs: RuleSet) -> None:
@@ -662,8 +674,10 @@ def test_a_grounds_confidence_is_its_weakest_element(rs: RuleSet) -> None:
     order = {"M": 0, "P": 1, "V": 2}
     for cg in rs.grounds:
         labels = [c.confidence for c in cg.ground.citations]
-        if cg.ground.id == "age_limit":
+        if cg.ground.id in ("age_limit", "assemblies_retired"):
             labels += [p.confidence for p in rs.age_periods]
+        if cg.ground.id in ("conscription_over_age", "conscription_under_age"):
+            labels += [p.confidence for p in rs.conscription_periods]
         assert cg.confidence == min(labels, key=order.__getitem__), cg.ground.id
     # The 31-FZ preamble defines "citizens" (review of November 2026): no longer unsourced.
     assert rs.ground_by_id["not_citizen"].confidence == "V"
@@ -738,5 +752,7 @@ def random_fact_sets(n: int, seed: int) -> list[tuple[dict[str, Any], dt.date]]:
             facts.pop("wife_pregnant_22w", None)
         if facts.get("children_under_16") == 0:
             facts.pop("raises_children_alone", None)
+        if facts.get("military_status") not in (None, "reserve"):
+            facts.pop("reserve_contract", None)
         out.append((facts, day))
     return out

@@ -42,6 +42,11 @@ VALID: dict[str, Any] = {
     "on_employer_list": False,
     "student_programme": "accredited",
     "student_first_time": False,
+    "conscientious_objector": False,
+    "abroad": "no",
+    "reserve_contract": False,
+    "academic_degree": False,
+    "relative_died_in_service": False,
 }
 
 # Values of the wrong JSON type (or outside the domain) for each kind of fact.

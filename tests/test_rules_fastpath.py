@@ -40,3 +40,16 @@ def test_the_fast_verdict_equals_the_plain_assessment_on_random_facts() -> None:
         assert verdict.caveats == caveats
         assert verdict.notes[:len(notes)] == notes  # retroactive notes follow
         assert verdict.steps == steps
+        for mech in ("conscription", "assemblies"):
+            m_outcome, m_found, m_missing, _, _ = rs._assess(facts, day, mech)
+            m = verdict.mechanisms[mech]
+            assert (m.outcome, m.missing) == (m_outcome, m_missing), mech
+            assert [(g.id, g.status, g.needs) for g in m.grounds] == [
+                (cg.ground.id, "applies" if status == 2 else "possible", needs)
+                for _, cg, status, needs in sorted(m_found, key=lambda f: f[0])
+            ]
+            if not m.concerns:  # outside the mechanism: no texts (RuleSet._out_of_scope)
+                assert (m.caveats, m.notes, m.steps) == ((), (), ())
+                continue
+            assert (m.caveats, m.notes, m.steps) == rs.relevant_plain(
+                facts, day, m_outcome, m_missing, "en", mech)

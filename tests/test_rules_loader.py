@@ -53,14 +53,18 @@ def load_error(root: Path, *, run_tests: bool = True) -> str:
 def test_the_bundled_rule_base_loads_and_passes_its_own_tests() -> None:
     rs = rules.load()
     assert len(rs.tests) >= 50
-    assert len(rs.grounds) == 27
+    assert len(rs.by_mechanism["mobilization"]) == 27
+    assert len(rs.by_mechanism["conscription"]) >= 15
+    assert len(rs.by_mechanism["assemblies"]) >= 4
     assert rules.DEFAULT_RULES_DIR.is_dir()
     assert (rules.DEFAULT_RULES_DIR / "grounds.yaml").is_file()
 
 
 def test_the_rule_tests_cover_every_ground() -> None:
     rs = rules.load()
-    applied = {g for t in rs.tests for g in t.expect.applies}
+    applied = {g for t in rs.tests for g in t.expect.applies or []}
+    applied |= {g for t in rs.tests for m in (t.expect.mechanisms or {}).values()
+                for g in m.applies or []}
     assert applied == set(rs.ground_by_id)
 
 
@@ -73,6 +77,7 @@ def test_the_rule_tests_check_both_sides_of_every_dated_boundary() -> None:
     boundaries = {cg.ground.valid_from for cg in rs.grounds if cg.ground.valid_from}
     boundaries |= {cg.ground.valid_until + one for cg in rs.grounds if cg.ground.valid_until}
     boundaries |= {p.valid_from for p in rs.age_periods if p.valid_from}
+    boundaries |= {p.valid_from for p in rs.conscription_periods if p.valid_from}
     for first_day in sorted(boundaries):
         assert first_day in days and first_day - one in days, first_day
 

@@ -241,7 +241,9 @@ def test_category_d_is_never_asked_about_children(
                 seen += 1
                 assert s.question not in CHILD_QUESTIONS, s.facts
                 assert s.question is None, s.facts  # nothing can beat not_subject
-    assert seen > 5
+    # (Category D settles all three mechanisms; the budgeted walk reaches it less often since
+    # the age question separates conscription ages.)
+    assert seen >= 4
 
 
 def test_every_option_of_every_question_is_exercised(
@@ -362,11 +364,13 @@ def test_planner_refuses_bad_facts(rs: RuleSet) -> None:
 def test_the_age_options_are_bands_derived_from_the_limits(rs: RuleSet) -> None:
     q = rs.question_by_id["age"]
     choices = rs.choices(q, MAN, D, "en")
-    assert [c.label for c in choices] == ["under 45", "45–49", "50–59", "60–64", "65–69",
-                                          "70 or older"]
-    assert rs.age_bands(D) == [(0, 44), (45, 49), (50, 59), (60, 64), (65, 69), (70, 130)]
+    # Conscription age (18 to 27 in 2022) and the reserve limits.
+    assert [c.label for c in choices] == ["under 18", "18–26", "27–44", "45–49", "50–59",
+                                          "60–64", "65–69", "70 or older"]
+    assert rs.age_bands(D) == [(0, 17), (18, 26), (27, 44), (45, 49), (50, 59), (60, 64),
+                               (65, 69), (70, 130)]
     lows = [lo for lo, _ in rs.age_bands(D)[1:]]
-    assert lows == [45, 50, 60, 65, 70]
+    assert lows == [18, 27, 45, 50, 60, 65, 70]
     ru = rs.choices(q, MAN, D, "ru")
     assert [c.id for c in ru] == [c.id for c in choices]
     assert ru[0].label != choices[0].label

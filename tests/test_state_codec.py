@@ -448,6 +448,9 @@ EXPECTED_LAYOUT = [
     ("reserved_by_employer", 2), ("sector", 3), ("accredited_employer", 2),
     ("higher_education", 2), ("on_employer_list", 2),
     ("student_programme", 2), ("student_first_time", 2),  # appended by issue 8 (Decree 712)
+    # appended by issue 14 (conscription, assemblies): buttons sent before it no longer verify
+    ("conscientious_objector", 2), ("abroad", 2), ("reserve_contract", 2),
+    ("academic_degree", 2), ("relative_died_in_service", 2),
 ]  # fmt: skip
 GOLDEN_SECRET = b"golden-secret-for-layout-stability!!"
 GOLDEN_STATE = State(
@@ -473,7 +476,8 @@ GOLDEN_STATE = State(
     first_message_id=4242,
     newest_message_id=4250,
 )
-GOLDEN_DATA = "JbOVs6S4Ts20aB-43OaMzk2IKTP90kWLkX04C-GPvsXmqWvzojg"  # codec v2 (issue 9), chat CHAT
+# codec v2 (issue 9) with the facts of issue 14, chat CHAT
+GOLDEN_DATA = "J7PrjNG82lnTPEnDTCSazIiuKcjBczQvQO1tumnCdFGQwdaCt8hF"
 
 
 def test_field_layout() -> None:
