@@ -32,6 +32,14 @@ CASES: list[tuple[str, dict[str, Any], dt.date]] = [
         "sex": "male", "military_status": "reserve", "citizen": True, "age": 30,
         "rank": "soldier", "fitness": "A", "conviction": "none", "student": "none",
         "children_under_16": 0, "sector": "none"}, OCT_10),
+    ("conscript, category G", {
+        "sex": "male", "military_status": "not_in_reserve", "citizen": True, "age": 20,
+        "fitness": "G", "conviction": "none", "student": "none",
+        "conscientious_objector": False}, dt.date(2026, 12, 4)),
+    ("conscientious objector", {
+        "sex": "male", "military_status": "not_in_reserve", "citizen": True, "age": 20,
+        "fitness": "A", "conviction": "none", "student": "none",
+        "conscientious_objector": True}, dt.date(2026, 12, 4)),
 ]
 
 
