@@ -106,6 +106,11 @@ def _lay_out(paper: Paper, size: float) -> _Sheet:
         return "L" if "____" in text else "J"
 
     def para(text: str, gap: float = 0.25) -> None:
+        if not text.strip("_"):  # a whole line to write on: a rule across the page
+            y = pdf.get_y() + line - 0.8
+            pdf.line(MARGIN_LEFT, y, pdf.w - MARGIN_RIGHT, y)
+            pdf.ln(line * (1 + gap))
+            return
         pdf.multi_cell(0, line, text, align=align(text), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(line * gap)
 
