@@ -9,9 +9,10 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from rules import FACTS, FactsError, RuleSet, today_in_moscow, validate_facts
+from rules.facts import FactValue
 from rules.models import Question
 
-from . import papers, render, screens
+from . import notice_screens, papers, render, screens
 from .html_text import esc
 from .i18n import Tr, tr
 from .state_codec import State, code_value, value_code
@@ -145,6 +146,8 @@ def press(env: Env, state: State) -> View:
         return paper(env, state)
     if screen == Screen.BACK:
         return _back(env, state)
+    if screen == Screen.NOTICE:
+        return notice_screens.press(rs, state, rows_of) or _stale(env, state)
     return _answer(env, state, screen)
 
 
@@ -215,11 +218,26 @@ def _answer(env: Env, state: State, screen: Screen) -> View:
             dont_know.discard(k)
     else:
         return _stale(env, state)
-    try:
-        facts_v, dk = rs.relevant(facts, state.as_of, frozenset(dont_know))
-    except FactsError:
+    settled = _settle(rs, facts, state.as_of, frozenset(dont_know), keep=q.facts)
+    if settled is None:
         return _stale(env, state)
-    return ask(env, _with(state, Screen.ASK, facts=facts_v, dont_know=dk))
+    return ask(env, _with(state, Screen.ASK, facts=settled[0], dont_know=settled[1]))
+
+
+def _settle(rs: RuleSet, facts: dict[str, FactValue], as_of: dt.date, dont_know: frozenset[str],
+            keep: Sequence[str]) -> tuple[dict[str, FactValue], frozenset[str]] | None:
+    """Only the answers on the path count; a changed answer voids the earlier ones it
+    contradicts (a woman has no pregnant wife). None when the answer itself does not fit."""
+    while True:
+        try:
+            facts_v, dk = rs.relevant(facts, as_of, dont_know)
+            return dict(facts_v), frozenset(dk)
+        except FactsError as e:
+            void = [k for k in e.keys if k in facts and k not in keep]
+            if not void:
+                return None
+            for k in void:
+                facts.pop(k)
 
 
 def _back(env: Env, state: State) -> View:
@@ -265,6 +283,7 @@ def greeting(env: Env, state: State) -> View:
     state = _bare(state, Screen.GREETING)
     return View([render.greeting(t, env.rules.typical_total({}, state.as_of))], rows_of(t, "greeting", {
         "start": _bare(state, Screen.RESTART),
+        "notice": notice_screens.start(state),
         "serving": _opens(state, Page.CALLED_UP),
         "summons_page": _opens(state, Page.SUMMONS),
         "get_help_page": _opens(state, Page.GET_HELP),

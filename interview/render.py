@@ -103,15 +103,15 @@ def greeting(t: Tr, typical: int) -> str:
     lines = [
         neutral_header(t),
         "",
-        esc(t.gettext("This bot checks whether a person can be called up under the partial "
+        esc(t.gettext("Here you can check whether a person can be called up under the partial "
                       "mobilization of 21 September 2022 (Decree No. 647), and which legal "
                       "grounds protect them.")),
         esc(t.ngettext("It takes up to about {n} button question, often fewer.",
                        "It takes up to about {n} button questions, often fewer.", typical).format(
             n=typical)),
         "",
-        esc(t.gettext("It does not cover regular conscription or the "
-                      "2026 “special assemblies” of reservists. It is not legal advice.")),
+        esc(t.gettext("This check does not cover regular conscription or the 2026 “special "
+                      "assemblies” of reservists. It is not legal advice.")),
         "",
         i(t.gettext("Nothing you answer is stored: the answers travel in the buttons of this "
                     "chat only. You can ask for yourself or for a relative.")),

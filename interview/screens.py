@@ -43,6 +43,7 @@ LANGUAGE_NAMES: dict[str, str] = {"ru": "Русский", "en": "English"}
 NAV: dict[str, Nav] = {
     # The greeting.
     "start": Nav(N_("▶ Start"), "s"),
+    "notice": Nav(N_("What is this notice?"), "n"),
     "serving": Nav(N_("Already serving or mobilized"), "a"),
     "summons_page": Nav(N_("A summons in hand"), "m"),
     "get_help_page": Nav(N_("Get help"), "h"),
@@ -71,8 +72,9 @@ NAV: dict[str, Nav] = {
     "caveats": Nav(N_("Caveats"), "c"),
     "get_help": Nav(N_("Get help"), "h"),
     "summons": Nav(N_("A summons in hand"), "s"),
-    # The bot sends a document as a PDF; the page shows it as a sheet to print or copy.
-    "documents": Nav(N_("📝 Documents"), "f", when="documents"),
+    "documents": Nav(N_("📝 Documents"), "f", when="documents", only="bot",
+                     why="the bot sends each document as a PDF; the page's print view of them "
+                         "(offline/papers.js) is not in its model yet"),
     "delete": Nav(N_("🗑 Delete this conversation"), "d", only="bot",
                   why="the page keeps nothing: closing it forgets the answers"),
     "to_result": Nav(N_("◀ Back to the result"), "b"),
@@ -81,6 +83,14 @@ NAV: dict[str, Nav] = {
     "next_page": Nav(N_("Next page ({page} of {pages}) ▶"), "+", when="next_page", only="bot",
                      why="Telegram's message limit; the page shows a screen whole"),
     "change_answer": Nav(N_("◀ Change the answer"), "b"),
+    # "What is this notice?" (interview/notice_screens.py): its questions reuse back, restart
+    # and lang; the date question turns pages of days; the answer has two screens.
+    "earlier": Nav(N_("◀ Earlier"), "-", when="earlier"),
+    "later": Nav(N_("Later ▶"), "+", when="later"),
+    "dont_know_date": Nav(N_("I don't know the date"), answer=True),
+    "notice_law": Nav(N_("What the law requires"), "w", when="dates_shown"),
+    "notice_dates": Nav(N_("◀ The dates"), "w", when="law_shown"),
+    "another_notice": Nav(N_("↺ Another notice"), "n"),
     # Out-of-date buttons and the deleted conversation.
     "start_again": Nav(N_("Start again")),
 }
@@ -89,7 +99,7 @@ NAV: dict[str, Nav] = {
 _END: tuple[tuple[str, ...], ...] = (("restart", "delete"), ("offline_file",), ("privacy", "lang"))
 
 SCREENS: dict[str, tuple[tuple[str, ...], ...]] = {
-    "greeting": (("start",), ("serving",), ("summons_page", "get_help_page"), ("offline_file",),
+    "greeting": (("start",), ("notice",), ("serving",), ("summons_page", "get_help_page"), ("offline_file",),
                  ("@date",), ("privacy", "about_page", "lang")),
     "page": (("start_questions", "lang"), ("back_page",)),
     "language": (("lang_ru", "lang_en"),),
@@ -101,10 +111,16 @@ SCREENS: dict[str, tuple[tuple[str, ...], ...]] = {
     "documents": (("@documents",), ("to_result",), *_END),
     "service": (("get_help", "change_answer"), *_END),
     "start_again": (("start_again",),),
+    "notice_question": (("@answers",), ("back", "restart"), ("lang",)),
+    "notice_date": (("@days",), ("earlier", "later"), ("dont_know_date",), ("back", "restart"),
+                    ("lang",)),
+    "notice_answer": (("notice_law", "notice_dates"), ("summons_page", "get_help_page"),
+                      ("start_questions",), ("back", "another_notice"), ("lang",)),
 }
 
 # Slots that only one channel fills.
-SLOT_ONLY: dict[str, Channel] = {"@date": "page"}  # the bot's /check YYYY-MM-DD
+SLOT_ONLY: dict[str, Channel] = {"@date": "page",  # the bot's /check YYYY-MM-DD
+                                  "@documents": "bot"}  # see NAV["documents"]
 
 
 def shown(button: str, channel: Channel, flags: Collection[str] = ()) -> bool:

@@ -27,7 +27,8 @@ class Screen(IntEnum):
     TOGGLE = 10  # checklist: tick or untick fact `question`
     CHECK_DONE = 11  # checklist `question`: what is not ticked does not apply
     DETAIL = 12  # a screen under the verdict: `option` is a Detail; carries the answers
-    PAPER = 13  # send written document `question` (rules.models.DOCUMENT_KINDS index + 1)
+    NOTICE = 13  # "What is this notice?": answers in `question` and `option` (notice_screens.py)
+    PAPER = 14  # send written document `question` (rules.models.DOCUMENT_KINDS index + 1)
 
 
 class Detail(IntEnum):

@@ -1,7 +1,8 @@
 """Build the offline page: one self-contained HTML file holding the whole interview.
 
 Parts: the rule base compiled to JavaScript (`rules.jscompile`), the hand-written runtime
-(engine.js) and screens (ui.js, page.css), and the texts the screens show, taken from the rule base
+(engine.js), the screens' model (model.js, laid out by interview/screens.py) and renderer (ui.js,
+page.css), and the texts the screens show, taken from the rule base
 and the bot's catalogs for both languages. A Content-Security-Policy allows only this file's own
 script and style (by hash) and forbids every connection; the page stores nothing.
 """
@@ -20,7 +21,7 @@ from typing import Any
 
 from babel.dates import get_month_names
 
-from interview import papers, render
+from interview import render, screens
 from interview.i18n import Tr, tr
 from rules import FACTS, RuleSet, today_in_moscow
 from rules.jscompile import compile_rules, js_literal
@@ -195,37 +196,7 @@ def texts(rs: RuleSet, lang: str, handles: Sequence[str] = ()) -> dict[str, Any]
         "bases": bases,
         "resources": _resources(rs, lang),
         "guides": _guides(rs, t),
-        "documents": {kind: {"title": c.doc.title.get(lang), "explanation": c.doc.explanation.get(lang)}
-                      for kind, c in (rs.documents.documents.items() if rs.documents else ())},
     }
-
-
-def _documents(rs: RuleSet) -> dict[str, Any] | None:
-    """The documents' templates for offline/papers.js: the Russian body once, each ground's line
-    and attachments as interview/papers.py states them (the same function)."""
-    book = rs.documents
-    if book is None:
-        return None
-    lang = papers.BODY_LANG
-    # Only the grounds a document can state (the page's size budget is tight).
-    stated = {gid for c in book.documents.values() for gid in c.doc.grounds or ()}
-    grounds = {cg.ground.id: {
-        "line": papers.ground_line(book, cg.ground.id, cg.ground.title.get(lang), cg.citations[lang]),
-        "attachments": papers.ground_attachments(book, cg.ground.id),
-    } for cg in rs.grounds if cg.ground.id in stated}
-    docs = []
-    for c in book.documents.values():
-        d = c.doc
-        docs.append({
-            "kind": d.kind, "scopes": list(d.scopes), "file": d.file, "grounds": d.grounds,
-            "possible": d.possible, "optional": d.optional_grounds, "outcomes": d.outcomes,
-            "to": d.to,
-            "heading": d.heading, "subject": d.subject, "intro": d.intro,
-            "groundsIntro": d.grounds_intro, "requests": d.requests, "attachments": d.attachments,
-            "deadline": d.deadline.model_dump() if d.deadline else None,
-            "basis": papers.basis_line(c.citations[lang]),
-        })
-    return {"form": book.form.model_dump(), "grounds": grounds, "docs": docs}
 
 
 def page_data(rs: RuleSet, lang: str, handles: Sequence[str] = ()) -> dict[str, Any]:
@@ -234,8 +205,23 @@ def page_data(rs: RuleSet, lang: str, handles: Sequence[str] = ()) -> dict[str, 
         "version": rs.version,
         "ruleDate": rule_base_date(rs).isoformat(),
         "texts": {code: texts(rs, code, handles) for code in LANGS},
-        "documents": _documents(rs),
+        # The screens' rows and buttons, as the bot's flow lays them out (interview/screens.py).
+        "screens": screens.serialise({code: tr(code).gettext for code in LANGS}),
+        # "What is this notice?": notices.yaml as offline/notice.js reads it (rules/notice.py).
+        "notices": rs.notices.as_data() if rs.notices else None,
     }
+
+
+def model_script(rs: RuleSet, lang: str = "ru", handles: Sequence[str] = ()) -> str:
+    """The page's script without its renderer: the data, the compiled rule base, the engine and
+    the model (exemptModel), which runs in any JavaScript engine (tests run it in one)."""
+    return "\n".join([
+        "var PAGE=" + js_literal(page_data(rs, lang, handles)) + ";",
+        compile_rules(rs),
+        _minify_js(_asset("engine.js")),
+        _minify_js(_asset("notice.js")),
+        _minify_js(_asset("model.js")),
+    ])
 
 
 def _hash(source: str) -> str:
@@ -245,13 +231,7 @@ def _hash(source: str) -> str:
 def build_html(rs: RuleSet, lang: str = "ru", handles: Sequence[str] = ()) -> str:
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}")
-    script = "\n".join([
-        "var PAGE=" + js_literal(page_data(rs, lang, handles)) + ";",
-        compile_rules(rs),
-        _minify_js(_asset("engine.js")),
-        _minify_js(_asset("papers.js")),
-        _minify_js(_asset("ui.js")),
-    ])
+    script = model_script(rs, lang, handles) + "\n" + _minify_js(_asset("ui.js"))
     style = _minify_css(_asset("page.css"))
     csp = ("default-src 'none'; script-src " + _hash(script) + "; style-src " + _hash(style) +
            "; img-src 'none'; connect-src 'none'; font-src 'none'; media-src 'none'; "
@@ -286,5 +266,5 @@ def build_page(rs: RuleSet, lang: str = "ru", handles: Sequence[str] = ()) -> Pa
                 seconds=time.perf_counter() - t0)
 
 
-__all__ = ["BUDGET", "DEFAULT_NAME", "Page", "build_html", "build_page", "page_data",
-           "rule_base_date", "texts"]
+__all__ = ["BUDGET", "DEFAULT_NAME", "Page", "build_html", "build_page", "model_script",
+           "page_data", "rule_base_date", "texts"]

@@ -1,7 +1,7 @@
 """The catalog messages the offline page shows, by key: the page's JavaScript names texts by these
 keys and the build resolves them from the bot's gettext catalogs (locales/), so every text has one
-copy. Where the bot says the same thing, the msgid is the interview's own (interview/render.py,
-interview/flow.py)."""
+copy. Where the bot says the same thing, the msgid is the interview's own (interview/render.py);
+the buttons' texts come with the screens' description (interview/screens.py), not from here."""
 
 from __future__ import annotations
 
@@ -13,25 +13,16 @@ from interview.i18n import N_  # the marker Babel extracts by (babel.cfg, -k N_)
 MESSAGES: dict[str, str] = {
     # The bot's own screens (interview/render.py, interview/flow.py).
     "header": N_("Note"),
-    "start": N_("▶ Start"),
-    "back": N_("◀ Back"),
-    "restart": N_("↺ Start over"),
-    "dont_know": N_("I don't know"),
-    "done": N_("✔ Done"),
-    "see_result": N_("✅ See the result"),
     "review_title": N_("Check your answers"),
     "review_hint": N_("Press a numbered button to change that answer, or see the result."),
     "none_of_these": N_("None of these"),
     "tick_hint": N_("Tick everything that applies, then press “Done”."),
-    "privacy": N_("Privacy"),
-    "greeting_what": N_("This bot checks whether a person can be called up under the partial "
+    # Neutral words: the greeting is the bot's and the page's (neither calls itself a bot).
+    "greeting_what": N_("Here you can check whether a person can be called up under the partial "
                         "mobilization of 21 September 2022 (Decree No. 647), and which legal "
                         "grounds protect them."),
-    "greeting_scope": N_("It does not cover regular conscription or the "
-                         "2026 “special assemblies” of reservists. It is not legal advice."),
-    "serving": N_("Already serving or mobilized"),
-    "summons": N_("A summons in hand"),
-    "get_help": N_("Get help"),
+    "greeting_scope": N_("This check does not cover regular conscription or the 2026 “special "
+                         "assemblies” of reservists. It is not legal advice."),
     "as_of_today": N_("Checked as of today, {date}."),
     "as_of_past": N_("Checked as of {date}: answer as things stood on that day."),
     "published_act": N_("published act"),
@@ -47,18 +38,30 @@ MESSAGES: dict[str, str] = {
     "do_now": N_("What to do now"),
     "important": N_("Important"),
     "as_of_version": N_("As of {date} · rules version {version}"),
-    "all_grounds": N_("All grounds"),
     "grounds_apply": N_("Grounds that apply"),
     "grounds_may_apply": N_("Grounds that may apply"),
     "no_ground": N_("No ground applies to these answers."),
-    "what_to_do": N_("What to do"),
     "worth_checking": N_("Worth checking"),
-    "caveats": N_("Caveats"),
     "help_title": N_("Where to get help"),
     "checked_on": N_("Checked on {date}"),
-    "to_result": N_("◀ Back to the result"),
-    "change_answer": N_("◀ Change the answer"),
-    "handles": N_("Official addresses of this bot and its mirrors: {handles}"),
+    # "What is this notice?" (interview/notice_screens.py).
+    "notice_title": N_("What is this notice?"),
+    "notice_where": N_("Where did it come from?"),
+    "notice_what": N_("What does it call you to?"),
+    "notice_purpose_hint": N_("The purpose is printed on the summons, next to the date and "
+                              "time to report."),
+    "notice_when": N_("On what day was it posted in the register or handed over to you?"),
+    "notice_when_hint": N_("For an electronic summons: the day it appeared in the register or "
+                           "on Gosuslugi. For a paper one: the day you signed for it. The last "
+                           "{n} days are offered."),
+    "notice_today": N_("Today, {date}"),
+    "notice_yesterday": N_("Yesterday, {date}"),
+    "notice_posted_today": N_("Posted or handed over on {date}, the day of this check."),
+    "notice_no_date": N_("The day it was posted or handed over is not known."),
+    "notice_dates": N_("Dates"),
+    "notice_law": N_("What the law requires"),
+    "notice_caveats": N_("Caveats"),
+    "notice_footer": N_("Not legal advice. Nothing you answered is stored."),
     # The page's own.
     "offline_what": N_("This page works without the internet: the questions and the rules are "
                        "inside this file."),
@@ -69,25 +72,12 @@ MESSAGES: dict[str, str] = {
     "offline_newer": N_("Rules and practice change. For a newer copy, send /offline to the bot, "
                         "or ask whoever gave you this file."),
     "offline_version": N_("Rules version {version} · rule base as of {date}"),
-    "offline_about": N_("About this page"),
     "offline_date_label": N_("Check as of another date (for example, the day of a call-up):"),
     "offline_date_apply": N_("Use this date"),
     "offline_date_today": N_("Today"),
-    "offline_date_bad": N_("Please give the date as YYYY-MM-DD, between 2022-01-01 and a few "
-                           "years ahead, e.g. /check 2022-10-10."),
-    # The written documents (interview/render.documents_screen; the page prints them).
-    "documents": N_("📝 Documents"),
-    "documents_title": N_("Documents"),
-    "documents_none": N_("No written document fits these answers: a request needs a ground the "
-                         "law gives."),
-    "documents_page": N_("Requests and complaints built from your answers, in Russian. Each "
-                         "leaves blank lines for your name, date of birth, address and passport: "
-                         "fill them in by hand after printing. Print it or save it as PDF: "
-                         "nothing leaves this device. Choose one:"),
-    "documents_print": N_("🖨 Print or save as PDF"),
-    "documents_copy": N_("Copy the text"),
-    "documents_copied": N_("Copied. Paste it into a text editor to print it."),
-    "documents_back": N_("◀ Back to the documents"),
+    # The page's own words where the bot's would name a command or call the page a bot.
+    "offline_date_bad": N_("Please choose a date from 1 January 2022 up to a few years ahead."),
+    "handles": N_("Official addresses of the Telegram bot and its mirrors: {handles}"),
     "offline_no_script": N_("This page needs JavaScript to ask the questions. Open the file in "
                             "a browser such as Chrome, Firefox or Safari."),
 }
@@ -104,6 +94,9 @@ PLURALS: dict[str, Callable[[Any, int], str]] = {
         "{n} more grounds apply: see “All grounds”.", n)),
     "more_things": lambda t, n: str(t.ngettext(
         "{n} more thing (see “All grounds”)", "{n} more things (see “All grounds”)", n)),
+    "notice_posted": lambda t, n: str(t.ngettext(
+        "Posted or handed over on {date}, {n} day before {as_of}.",
+        "Posted or handed over on {date}, {n} days before {as_of}.", n)),
     "skipped": lambda t, n: str(t.ngettext(
         "{n} other ground was not checked: the answers already settle the outcome.",
         "{n} other grounds were not checked: the answers already settle the outcome.", n)),

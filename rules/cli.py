@@ -19,6 +19,7 @@ from .factdocs import describe
 from .facts import FactsError
 from .isodate import parse_day
 from .loader import check_rule_test, load
+from .notice import check_notice_test
 from .verdict import Verdict
 from .yamlload import RuleBaseErrors
 
@@ -95,8 +96,15 @@ def _test(path: Path | None) -> int:
         if problem:
             failed += 1
             print(f"FAIL {test.name}: {problem}")
+    notice_tests = rs.notices.tests if rs.notices else []
+    for ntest in notice_tests:  # "What is this notice?" (notices.yaml)
+        problem = check_notice_test(rs.notices, ntest) if rs.notices else None
+        if problem:
+            failed += 1
+            print(f"FAIL {ntest.name}: {problem}")
+    total = len(rs.tests) + len(notice_tests)
     ms = (time.perf_counter() - started) * 1000
-    print(f"{len(rs.tests) - failed} passed, {failed} failed; rules {rs.version} ({ms:.0f} ms)")
+    print(f"{total - failed} passed, {failed} failed; rules {rs.version} ({ms:.0f} ms)")
     return 1 if failed else 0
 
 

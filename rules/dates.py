@@ -19,38 +19,3 @@ def alternative_service_deadline(day: dt.date) -> dt.date:
 
 
 RULES = {"alternative_service": alternative_service_deadline}
-
-
-# --- a summons posted in the register (127-FZ; 412-FZ) -------------------------------------------
-
-SERVED_AFTER_DAYS = 7  # deemed served on the 7th day after posting in the register
-RESTRICTIONS_AFTER_DAYS = 20  # restrictions when not reporting within 20 days of the reporting date
-REPORT_WITHIN_DAYS = 30  # from 01.01.2026: the reporting date at most 30 days after posting
-REPORT_LIMIT_FROM = dt.date(2026, 1, 1)
-REGISTER_FROM = dt.date(2024, 11, 1)  # the register of summonses works from this day
-
-
-def summons_dates(posted: dt.date, report: dt.date | None = None) -> dict[str, dt.date]:
-    """The dates that follow a summons posted in the register on `posted`, by id:
-
-    - `exit_ban_from`: leaving Russia is banned from the day of posting;
-    - `deemed_served`: the summons counts as served on the 7th day after posting (at once when
-      it reaches the Gosuslugi account, which the person knows better than we do);
-    - `latest_report` (posted from 01.01.2026): the reporting date may be at most 30 days after
-      posting (412-FZ);
-    - `restrictions_from` (given the reporting date): driving, credit, property and business
-      registration restrictions may follow from the 20th day after the reporting date when he did
-      not report without a valid reason.
-
-    Nothing before 01.11.2024, when the register started: ValueError."""
-    if posted < REGISTER_FROM:
-        raise ValueError(f"the register of summonses works from {REGISTER_FROM.isoformat()}")
-    out = {"exit_ban_from": posted,
-           "deemed_served": posted + dt.timedelta(days=SERVED_AFTER_DAYS)}
-    if posted >= REPORT_LIMIT_FROM:
-        out["latest_report"] = posted + dt.timedelta(days=REPORT_WITHIN_DAYS)
-    if report is not None:
-        if report < posted:
-            raise ValueError("the reporting date is before the day of posting")
-        out["restrictions_from"] = report + dt.timedelta(days=RESTRICTIONS_AFTER_DAYS)
-    return out

@@ -27,6 +27,7 @@ from .models import (
     Resource,
     RuleTest,
 )
+from .notice import NoticeAnswers, NoticeBook, NoticeError, NoticeOut
 from .verdict import STRENGTH, BasisOut, DateOut, GroundOut, MechanismOut, TextOut, Verdict
 
 MOSCOW = dt.timezone(dt.timedelta(hours=3), "MSK")  # no DST since 2014
@@ -125,6 +126,7 @@ class RuleSet:
         tests: list[RuleTest],
         guides: dict[str, CompiledGuide] | None = None,
         documents: DocumentBook | None = None,
+        notices: NoticeBook | None = None,
     ) -> None:
         self.version = version
         self.acts = acts
@@ -162,6 +164,7 @@ class RuleSet:
         self.tests = tests
         self.guides: dict[str, CompiledGuide] = guides or {}
         self.documents = documents
+        self.notices = notices  # "What is this notice?" (notices.yaml); None in a bare RuleSet
         # Every ground's status from one generated function, for the plain `_assess` (the
         # verdict itself runs the per-day functions of daycode.py).
         self._statuses = compile_statuses([g.ground.when for g in grounds])
@@ -708,6 +711,13 @@ class RuleSet:
 
     def resources(self) -> list[Resource]:
         return [*self.official, *self.independent]
+
+    def notice(self, answers: NoticeAnswers, as_of: dt.date, lang: str) -> NoticeOut:
+        """What a notice is and the dates that follow (rules/notice.py; answers from
+        `self.notices.answers`, which checks them)."""
+        if self.notices is None:
+            raise NoticeError("this rule base has no notices")
+        return self.notices.notice(answers, as_of, lang)
 
     def guide(self, id: str, as_of: dt.date) -> GuideOut:
         """A guide's sections in force on `as_of` (KeyError for an unknown id)."""

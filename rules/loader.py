@@ -35,6 +35,8 @@ from .models import (
     GroundsFile,
     GuidesFile,
     Note,
+    NoticesFile,
+    NoticeTest,
     QuestionsFile,
     Resource,
     ResourcesFile,
@@ -43,6 +45,7 @@ from .models import (
     StepsFile,
     TestsFile,
 )
+from .notice import NoticeBook, build_notices, check_notice_test, check_test_refs
 from .textcheck import check_texts, render, visible_length
 from .verdict import STRENGTH, BasisOut, CitationOut, MechanismOut, TextOut
 from .yamlload import (
@@ -414,6 +417,8 @@ def _build(root: Path, docs: dict[str, YamlDoc], parsed: dict[str, Any],
 
     # Guides
     guides = _build_guides(docs["guides.yaml"], parsed["guides.yaml"], citations_out, errs)
+    notices_file: NoticesFile = parsed["notices.yaml"]
+    notices = build_notices(docs["notices.yaml"], notices_file, citations_out, errs)
 
     # Written documents
     documents = _build_documents(
@@ -445,6 +450,12 @@ def _build(root: Path, docs: dict[str, YamlDoc], parsed: dict[str, Any],
                     if key not in FACTS:
                         errs.add(tdoc, (*loc, "expect", "missing"), f"unknown fact {key!r}")
             tests.append(t)
+        for i, nt in enumerate(value.notice_tests):
+            if nt.name in names:
+                errs.add(tdoc, ("notice_tests", i, "name"), f"duplicate test name {nt.name!r}")
+            names.add(nt.name)
+            check_test_refs(tdoc, ("notice_tests", i), notices, nt, errs)
+            notices.tests.append(nt)
 
     if errs.errors:
         return None
@@ -457,6 +468,7 @@ def _build(root: Path, docs: dict[str, YamlDoc], parsed: dict[str, Any],
         official=resources_file.official,
         independent=resources_file.independent, tests=tests, guides=guides,
         documents=documents,
+        notices=notices,
     )
 
 
@@ -632,6 +644,19 @@ def run_rule_tests(ruleset: RuleSet, docs: dict[str, YamlDoc] | None = None) -> 
                 failures.append(RuleBaseError(
                     name, doc.line_of(loc), field_path(loc), f"{test.name}: {problem}"
                 ))
+        failures += _run_notice_tests(ruleset.notices, name, doc)
+    return failures
+
+
+def _run_notice_tests(book: NoticeBook | None, name: str, doc: YamlDoc) -> list[RuleBaseError]:
+    failures: list[RuleBaseError] = []
+    for i, raw in enumerate(doc.data.get("notice_tests") or [] if book else []):
+        test = NoticeTest.model_validate(raw, by_alias=True)
+        problem = check_notice_test(book, test) if book else None
+        if problem:
+            loc: Loc = ("notice_tests", i)
+            failures.append(RuleBaseError(
+                name, doc.line_of(loc), field_path(loc), f"{test.name}: {problem}"))
     return failures
 
 

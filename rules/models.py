@@ -470,6 +470,74 @@ class DocumentsFile(Strict):
     form: DocumentForm
     grounds: dict[Id, DocumentGround]
     documents: list[Document] = Field(min_length=1)
+# --- notices: "What is this notice?" (notices.yaml) ---------------------------------------------
+
+
+class NoticeChoice(Strict):
+    """A button answering where a notice came from."""
+
+    id: Id
+    label: LText
+
+
+class NoticePurpose(NoticeChoice):
+    """A button answering what a notice calls the person to, and the mechanism that means."""
+
+    mechanism: Id
+
+
+class NoticeMechanism(Strict):
+    id: Id
+    title: LText
+    summary: LText
+
+
+class NoticeItem(Strict):
+    """One line of the answer, shown when it fits the answers: `sources`, `purposes` and
+    `mechanisms` (null: any) and the posting date's window `from`..`until` (the as-of date when
+    the posting date is unknown). A line under `dates` may give `days` (the posting date plus
+    so many days) or `next` (the first of these month-day dates after the as-of date) and say
+    it in `text` with {date}; `rule` says the same without a date, for an unknown posting date."""
+
+    id: Id
+    text: LText
+    rule: LText | None = None
+    days: int | None = Field(default=None, ge=0, le=400)
+    next: list[Annotated[str, StringConstraints(pattern=r"^[01][0-9]-[0-3][0-9]$")]] | None = None
+    sources: list[Id] | None = None
+    purposes: list[Id] | None = None
+    mechanisms: list[Id] | None = None
+    from_: dt.date | None = Field(default=None, alias="from")
+    until: dt.date | None = None
+    citations: list[Citation] = Field(default_factory=list)
+
+
+class NoticesFile(Strict):
+    sources: list[NoticeChoice] = Field(min_length=2)
+    purposes: list[NoticePurpose] = Field(min_length=2)
+    mechanisms: list[NoticeMechanism] = Field(min_length=1)
+    requirements: list[NoticeItem] = Field(min_length=1)
+    dates: list[NoticeItem] = Field(min_length=1)
+    caveats: list[NoticeItem] = Field(default_factory=list)
+
+
+class NoticeAnswersIn(Strict):
+    source: Id
+    purpose: Id
+    posted: dt.date | None = None  # null: the person does not know
+
+
+class NoticeExpectation(Strict):
+    mechanism: Id
+    dates: dict[Id, dt.date | None] = Field(default_factory=dict)  # null: shown without a date
+    absent: list[Id] = Field(default_factory=list)  # lines (of any kind) not shown
+
+
+class NoticeTest(Strict):
+    name: Text
+    as_of: dt.date
+    answers: NoticeAnswersIn
+    expect: NoticeExpectation
 
 
 # --- file roots -------------------------------------------------------------------------------
@@ -512,7 +580,8 @@ class GuidesFile(Strict):
 
 
 class TestsFile(Strict):
-    tests: list[RuleTest]
+    tests: list[RuleTest] = Field(default_factory=list)
+    notice_tests: list[NoticeTest] = Field(default_factory=list)
 
 
 FILE_MODELS: dict[str, type[Strict]] = {
@@ -525,4 +594,5 @@ FILE_MODELS: dict[str, type[Strict]] = {
     "steps.yaml": StepsFile,
     "guides.yaml": GuidesFile,
     "documents.yaml": DocumentsFile,
+    "notices.yaml": NoticesFile,
 }

@@ -23,8 +23,10 @@ from .yamlload import Loc
 # Format fields a text may hold, by (model, field); every other text holds no braces at all.
 # The sample values are the widest the bot passes (ages and years up to three digits).
 FORMAT_FIELDS: dict[tuple[str, str], dict[str, object]] = {
-    **{("BandLabels", name): {"lo": 100, "hi": 100} for name in ("under", "range", "exact", "over")},
-    # A document's caption may name its computed deadline (the loader checks it has one).
+    **{("BandLabels", name): {"lo": 100, "hi": 100}
+       for name in ("under", "range", "exact", "over")},
+    ("NoticeItem", "text"): {"date": "31.12.2026"},  # a date line names its date
+    # A document's caption may name its deadline's date (the loader checks it has one).
     ("Document", "explanation"): {"date": "30.09.2027"},
 }
 
@@ -34,6 +36,7 @@ BUTTON_MAX = 64
 BUTTON_FIELDS: frozenset[tuple[str, str]] = frozenset({
     ("Option", "label"), ("ChecklistItem", "label"),
     *(("BandLabels", name) for name in ("under", "range", "exact", "over")),
+    ("NoticeChoice", "label"), ("NoticePurpose", "label"),
 })
 
 # One text on its own: a paragraph a person reads on a phone.

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import rules
+from interview import screens
 from interview.i18n import tr
 from offline import cli
 from offline.build import BUDGET, build_html, page_data
@@ -17,7 +18,8 @@ from offline.messages import MESSAGES
 from tests.test_rules_packaging import bdist_wheel_available, built_files
 
 ROOT = Path(__file__).resolve().parent.parent
-ASSETS = [ROOT / "offline" / name for name in ("engine.js", "ui.js", "page.css")]
+ASSETS = [ROOT / "offline" / name for name in ("engine.js", "notice.js", "model.js", "ui.js",
+                                              "page.css")]
 RS = rules.load()
 
 
@@ -35,23 +37,32 @@ def rule_base_texts() -> set[str]:
 def test_the_page_scripts_hold_no_text_a_person_reads() -> None:
     """Texts live in the catalogs and the rule base only; the scripts refer to them by key."""
     sources = "\n".join(p.read_text(encoding="utf-8") for p in ASSETS)
-    catalog = {tr(lang).gettext(msgid) for msgid in MESSAGES.values() for lang in ("ru", "en")}
+    msgids = [*MESSAGES.values(), *(nav.msgid for nav in screens.NAV.values() if nav.msgid)]
+    catalog = {tr(lang).gettext(msgid) for msgid in msgids for lang in ("ru", "en")}
     words = [t for t in catalog | rule_base_texts() if len(t) >= 12]
     copied = [t for t in words if t in sources]
     assert not copied, copied[:3]
     # No Cyrillic at all in the hand-written parts: every Russian word comes from the build.
-    assert not re.search(r"[а-яё]{3,}", sources.replace("Русский", ""), re.I)
+    assert not re.search(r"[а-яё]{3,}", sources, re.I)
 
 
 def test_every_key_the_page_uses_is_resolved_from_the_catalogs() -> None:
-    ui = (ROOT / "offline" / "ui.js").read_text(encoding="utf-8")
-    used = set(re.findall(r'\bm\("([a-z_]+)"', ui))
+    model = (ROOT / "offline" / "model.js").read_text(encoding="utf-8")
+    used = set(re.findall(r'\bm\("([a-z_]+)"', model))
     assert used and used <= set(MESSAGES), sorted(used - set(MESSAGES))
     data = page_data(RS, "ru")
     for lang in ("ru", "en"):
         assert set(data["texts"][lang]["m"]) == set(MESSAGES)
-    # The Russian page speaks Russian where the catalog does.
-    assert data["texts"]["ru"]["m"]["start"] == tr("ru").gettext(MESSAGES["start"]) != MESSAGES["start"]
+    # The buttons come with the screens' description, every one the page may show in both
+    # languages, the Russian page speaking Russian where the catalog does.
+    labels = set(re.findall(r'\bnavLabel\("([a-z_]+)"', model))
+    nav = data["screens"]["nav"]
+    assert labels <= set(nav)
+    assert {b for rows in screens.SCREENS.values() for row in rows for b in row
+            if not b.startswith("@") and screens.channel_of(b) != "bot"} == set(nav)
+    start = screens.NAV["start"].msgid
+    assert nav["start"]["label"]["ru"] == tr("ru").gettext(start) != start
+    assert nav["lang"]["label"] == {"ru": "🌐 English", "en": "🌐 Русский"}
 
 
 def test_the_build_refuses_a_page_over_the_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -68,6 +79,6 @@ def test_the_built_package_ships_the_page_parts(tmp_path: Path) -> None:
     if not bdist_wheel_available():  # pragma: no cover - the test extras bring setuptools>=77
         pytest.fail("setuptools cannot build wheels here")
     names = built_files(tmp_path)
-    for part in ("offline/engine.js", "offline/ui.js", "offline/page.css", "offline/build.py",
-                 "rules/jscompile.py"):
+    for part in ("offline/engine.js", "offline/model.js", "offline/ui.js", "offline/page.css",
+                 "offline/build.py", "rules/jscompile.py"):
         assert part in names, part

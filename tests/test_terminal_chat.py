@@ -115,3 +115,31 @@ def test_version_and_help_name_every_command_and_option() -> None:
         # Every option says what it does: no option line without its help after it.
         assert not re.search(r"^  --?[\w-]+(?: \S+)?\n(?!\s{6})", text.split("options:", 1)[1],
                              re.M), text
+
+
+def test_what_is_this_notice_computes_the_dates_from_the_day_typed_as_a_number() -> None:
+    # n: the notice; 3: register or Gosuslugi; 2: medical board; 5: four days before 05.01.2026
+    out = chat("n\n3\n2\n5\nw\nw\nb\nr\nq\n", "--lang", "en", "--as-of", "2026-01-05")
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    assert "Posted or handed over on 01.01.2026, 4 days before 05.01.2026." in text
+    assert "Counts as served on 08.01.2026 at the latest" in text  # day 7
+    assert "leaving Russia is banned from 01.01.2026" in text  # from posting
+    assert "The reporting date on it is 31.01.2026 at the latest" in text  # 412-FZ, 30 days
+    assert "With the latest reporting date allowed, from 20.02.2026." in text  # day 20
+    assert "53-FZ Art. 31 p.1" in text  # "w": what the law requires
+    assert text.count("On what day was it posted") == 2  # asked, then "b" from the answer
+    assert text.count("Where did it come from?") == 2  # asked, then "r": start over
+    assert "Please type one of the numbers or letters shown." not in text
+
+
+def test_a_summons_posted_the_day_before_412_fz_has_no_30_day_limit_in_russian() -> None:
+    # 3: register; 1: clarifying data; "-": older days; 1: 20 days before 20.01.2026 = 31.12.2025
+    out = chat("n\n3\n1\n-\n1\nq\n", "--lang", "ru", "--as-of", "2026-01-20")
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    assert "Воинский учёт" in text
+    assert "Размещена или вручена 31.12.2025, за 20 дней до 20.01.2026." in text
+    assert "Считается врученной не позднее 07.01.2026" in text
+    assert "не дальше 30 дней" not in text
+    assert "До 2026 года предела для даты явки закон не ставил." in text

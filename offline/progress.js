@@ -1,0 +1,108 @@
+/* exempt-bot offline page: how many questions an interview can still take, as the bot counts them
+ * (interview/progress.py): the longest path of the planner's tree of answers from a state (every
+ * option, "I don't know", every set of ticks), pruned by the planner's bound, and the shortest path
+ * to a verdict. `choiceSets(qid, facts, asOf)` gives a question's answer buttons' facts. */
+function exemptProgress(E, choiceSets) {
+  "use strict";
+  var SERVING = "serving_contract";
+  var ALSO_UNKNOWN = {age: ["birth_year", "birth_month"], birth_year: ["birth_month"]};
+  var NO_VERDICT = 10000;  // the shortest path from a state that can only end on the service screen
+  var LONGEST = {}, SHORTEST = {};
+
+  function key(f, dk, day) {
+    return day + "|" + JSON.stringify(Object.keys(f).sort().map(function (k) { return [k, f[k]]; })) + "|" + dk.slice().sort().join(",");
+  }
+  function copy(f) { var o = {}; for (var k in f) o[k] = f[k]; return o; }
+  function minus(list, keys) { return list.filter(function (k) { return keys.indexOf(k) < 0; }); }
+  function nextQuestion(f, dk, day) {
+    if (f.military_status === SERVING) return null;
+    var id = E.snapshot(f, day, dk).next;
+    return id ? E.question(id) : null;
+  }
+  function combinations(items, n, from, chosen, out) {  // itertools.combinations, in its order
+    if (chosen.length === n) return out.push(chosen.slice());
+    for (var i = from; i < items.length; i++) { chosen.push(items[i]); combinations(items, n, i + 1, chosen, out); chosen.pop(); }
+  }
+  // Every state one press on question q leads to (progress.answers), settled (RuleSet.relevant).
+  function children(q, f, dk, day) {
+    var out = [];
+    if (q.kind === "checklist") {
+      for (var n = 0; n <= q.facts.length; n++) {
+        var sets = [];
+        combinations(q.facts, n, 0, [], sets);
+        sets.forEach(function (ticked) {
+          var g = copy(f);
+          q.facts.forEach(function (k) { g[k] = ticked.indexOf(k) >= 0; });
+          out.push([g, minus(dk, q.facts)]);
+        });
+      }
+    } else {
+      choiceSets(q.id, f, day).forEach(function (set) {
+        var g = {};
+        for (var k in f) if (q.facts.indexOf(k) < 0) g[k] = f[k];
+        for (var s in set) g[s] = set[s];
+        out.push([g, minus(dk, q.facts)]);
+      });
+    }
+    if (q.dontKnow) {
+      var unknown = q.facts.slice();
+      q.facts.forEach(function (k) { (ALSO_UNKNOWN[k] || []).forEach(function (x) { if (unknown.indexOf(x) < 0) unknown.push(x); }); });
+      var g = {};
+      for (var k in f) if (unknown.indexOf(k) < 0) g[k] = f[k];
+      out.push([g, minus(dk, unknown).concat(unknown)]);
+    }
+    return out.map(function (x) { var r = E.relevant(x[0], day, x[1]); return [r.facts, r.dontKnow]; });
+  }
+  // The most questions still to be asked from this state, the next one included.
+  function longest(f, dk, day) {
+    var k = key(f, dk, day);
+    if (k in LONGEST) return LONGEST[k];
+    var q = nextQuestion(f, dk, day), best = 0;
+    if (q !== null) {
+      var bound = E.snapshot(f, day, dk).to_come;
+      var scored = children(q, f, dk, day).map(function (c, i) { return [E.snapshot(c[0], day, c[1]).to_come, i, c]; });
+      scored.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
+      for (var i = 0; i < scored.length; i++) {
+        if (1 + scored[i][0] <= best) break;  // sorted: no later branch can be longer
+        best = Math.max(best, 1 + longest(scored[i][2][0], scored[i][2][1], day));
+        if (best >= bound) break;
+      }
+    }
+    LONGEST[k] = best;
+    return best;
+  }
+  // The fewest questions from this state to a verdict, or NO_VERDICT when none is within depth.
+  function shortest(f, dk, day, depth) {
+    var k = key(f, dk, day);
+    if (k in SHORTEST && SHORTEST[k] <= depth) return SHORTEST[k];
+    if (f.military_status === SERVING) return NO_VERDICT;
+    var next = E.snapshot(f, day, dk).next, result;
+    if (!next) result = 0;
+    else if (depth === 0) return NO_VERDICT;
+    else {
+      result = NO_VERDICT;
+      children(E.question(next), f, dk, day).forEach(function (c) { result = Math.min(result, 1 + shortest(c[0], c[1], day, depth - 1)); });
+      if (result > depth) return NO_VERDICT;  // not known beyond depth: do not keep it
+    }
+    SHORTEST[k] = result;
+    return result;
+  }
+  return {
+    /* The fewest and the most questions an interview to a verdict takes on asOf. */
+    range: function (asOf) {
+      var most = longest({}, [], asOf);
+      for (var depth = 1; depth <= most; depth++) {  // iterative deepening: the shortest paths are short
+        var fewest = shortest({}, [], asOf, depth);
+        if (fewest < NO_VERDICT) return [fewest, most];
+      }
+      return [most, most];
+    },
+    /* The "of at most M" on question qid: those answered before it and the longest the rest can
+     * take, from the state before it is answered (ticks on a checklist do not move it). */
+    totalBound: function (facts, dk, asOf, qid, answered) {
+      var keys = E.question(qid).facts, before = {};
+      for (var k in facts) if (keys.indexOf(k) < 0) before[k] = facts[k];
+      return answered + Math.max(1, longest(before, minus(dk, keys), asOf));
+    }
+  };
+}

@@ -1,0 +1,296 @@
+"""The offline page asks and shows what the bot does: random walks press the same buttons in the
+bot's flow (interview/flow.py, as Telegram and the terminal chat drive it) and in the page's model
+(offline/model.js, the page's script without its DOM renderer, run in V8 from PyPI: mini-racer,
+not a system Node), and every screen must match: which screen, the question asked and its
+progress line, the buttons' labels in order, the answers on the review, the verdict's headline and
+the grounds it names.
+
+Buttons only one channel offers are left out of the comparison exactly as interview/screens.py
+marks them (the bot's "file" and "delete" buttons and its page turns; the page's date form,
+"About this page" and the "Back" from a page). A page the bot opens as a new message leaves the
+message it came from in the chat; the page's "Back" returns to it, so the walk does too."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import html
+import json
+import os
+import random
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from py_mini_racer import MiniRacer
+
+import rules
+from interview import flow, screens
+from interview.html_text import to_plain
+from interview.state_codec import State
+from interview.views import Button, Screen, View
+from offline.build import model_script
+
+RS = rules.load()
+ENV = flow.Env(RS, "test", ())
+WALKS = int(os.environ.get("PAGE_EQUALS_BOT_WALKS", "2000"))
+MAX_STEPS = 40
+# As-of dates across the rule base's history: the mobilization's first weeks, its aftermath, the
+# years since, and today.
+DATES = [dt.date(2022, 9, 22), dt.date(2022, 10, 10), dt.date(2022, 12, 30), dt.date(2023, 7, 1),
+         dt.date(2024, 10, 1), dt.date(2025, 9, 1), dt.date(2026, 3, 1), rules.today_in_moscow()]
+QUESTION_SCREENS = (Screen.ANSWER, Screen.TOGGLE, Screen.DONT_KNOW, Screen.CHECK_DONE)
+
+# Replays a walk's presses on the page's model in one call: the screen after each, as data.
+REPLAY = """
+function probe(v) {
+  var buttons = [];
+  v.rows.forEach(function (row) {
+    row.forEach(function (b) { if (!b.slot) buttons.push([b.id || null, b.label]); });
+  });
+  return {kind: v.kind, question: v.question || null, progress: v.progress || null,
+          headline: v.headline || null, why: v.why || null, answers: v.answers || null,
+          buttons: buttons};
+}
+function replay(lang, asOf, presses, shared) {
+  var M = exemptModel(E, PAGE, lang, asOf), seen = [probe(M.view())];
+  try {
+    presses.forEach(function (p) {
+      var all = seen[seen.length - 1].buttons, index = -1;
+      if (p === "back_page") index = all.map(function (b) { return b[0]; }).indexOf("back_page");
+      else index = all.map(function (b, i) { return shared.indexOf(b[0]) >= 0 ? i : -1; })
+                      .filter(function (i) { return i >= 0; })[p];
+      if (index === undefined || index < 0) throw new Error("no button " + p);
+      seen.push(probe(M.press(index)));
+    });
+  } catch (e) {
+    seen.push({error: String(e && e.stack || e)});
+  }
+  return JSON.stringify(seen);
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def page() -> Iterator[MiniRacer]:
+    js = MiniRacer()
+    try:
+        js.eval(model_script(RS, "ru"))
+        js.eval("var E = exemptEngine(EXEMPT_COMPILED), M = null;" + REPLAY)
+        yield js
+    finally:
+        js.close()  # explicitly: a context left to the garbage collector can hang the exit
+
+
+@dataclass
+class Screenful:
+    """What a person sees on one screen, in the terms both channels share."""
+
+    kind: str
+    question: str | None
+    progress: str | None
+    headline: str | None
+    why: list[str] | None
+    labels: list[str]
+    answers: list[str] | None = None  # the review's, in order
+
+
+# --- the bot --------------------------------------------------------------------------------------
+
+
+def shared(button_id: str | None) -> bool:
+    """Whether a button counts in the comparison: every channel shows it (answers included)."""
+    return not button_id or screens.channel_of(button_id) is None
+
+
+@dataclass
+class Bot:
+    """The flow as Telegram drives it: each press is the state a button carries; a page opened
+    as a new message keeps the message above (and its state) in the chat."""
+
+    state: State
+    view: View
+    above: State | None = None  # the message a page was opened below
+
+    def buttons(self) -> list[Button]:
+        return [b for row in self.view.buttons for b in row
+                if b.state is not None and shared(b.nav)]
+
+    def press(self, button: Button) -> None:
+        assert button.state is not None
+        nxt = flow.press(ENV, button.state)
+        if nxt.new_message and nxt.delete_range is None:
+            self.above = self.above or self.state
+        elif button.nav != "lang":
+            self.above = None
+        self.state, self.view = button.state, nxt
+
+    def back_from_page(self) -> None:
+        """The page's "Back": the message above, in the language chosen since."""
+        assert self.above is not None
+        lang = self.view_lang()
+        self.state = dataclasses.replace(self.above, lang=lang)
+        self.view, self.above = flow.press(ENV, self.state), None
+
+    def view_lang(self) -> str:
+        return next(b.state.lang for b in self.buttons() if b.nav != "lang" and b.state)
+
+    def seen(self) -> Screenful:
+        navs = {b.nav for row in self.view.buttons for b in row}
+        texts = [to_plain(t) for t in self.view.texts]
+        asking = next((b.state for b in self.buttons()
+                       if b.state and b.state.screen in QUESTION_SCREENS), None)
+        question = progress = headline = why = answers = None
+        if self.state.screen == Screen.NOTICE:  # "What is this notice?" (notice_screens.py)
+            kind = ("notice_answer" if "another_notice" in navs else
+                    "notice_date" if "dont_know_date" in navs else "notice_question")
+            if kind == "notice_answer":  # the mechanism and every line, dates computed
+                headline = texts[0].splitlines()[5]
+                why = re.findall(r"^• (.*)$", texts[0], flags=re.M)
+        elif asking is not None:
+            q = flow.question_of(RS, asking.question)
+            assert q is not None
+            kind, question, progress = "question", q.id, texts[0].splitlines()[1]
+        elif "see_result" in navs:
+            kind = "review"
+            answers = [html.unescape(a) for a in
+                       re.findall(r"^ +→ <b>(.*?)</b>$", self.view.texts[0], flags=re.M)]
+        elif self.view.outcome == "serving":
+            kind = "service"
+        elif self.view.outcome is not None:
+            kind = "verdict"
+            headline = texts[0].splitlines()[1]
+            why = [html.unescape(t) for t in
+                   re.findall(r"^• <b>(.*?)</b>", self.view.texts[0], flags=re.M)]
+        elif "to_result" in navs:
+            kind = "detail"
+        elif "start_questions" in navs:
+            kind = "page"
+        elif "start" in navs:
+            kind = "greeting"
+        else:
+            kind = "other"
+        return Screenful(kind, question, progress, headline, why,
+                         [b.label for b in self.buttons()], answers)
+
+
+# --- the page -------------------------------------------------------------------------------------
+
+
+def page_screens(js: MiniRacer, lang: str, as_of: dt.date, presses: list[int | str]
+                 ) -> list[Screenful | str]:
+    """The page's screens for the same presses: the n-th shared button, or "back_page"."""
+    # Buttons with no id (answers, numbered changes) and those every channel shows count.
+    everyone = [None, *(bid for bid in screens.NAV if screens.channel_of(bid) is None)]
+    raw = json.loads(str(js.eval(f"replay({json.dumps(lang)}, {json.dumps(as_of.isoformat())}, "
+                                 f"{json.dumps(presses)}, {json.dumps(everyone)})")))
+    return [r["error"] if "error" in r else Screenful(
+        r["kind"], r["question"], r["progress"], r["headline"], r["why"],
+        [label for bid, label in r["buttons"] if shared(bid)], r["answers"]) for r in raw]
+
+
+# --- the walk -------------------------------------------------------------------------------------
+
+
+def weight(button: Button) -> float:
+    """Mostly answer and go on; sometimes don't know, change, go back, switch language, restart,
+    open a page or a detail."""
+    if button.kind == "answer":
+        return 2.0 if button.nav == "dont_know" else 8.0
+    if button.kind == "change":
+        return 0.8
+    return {"see_result": 12.0, "lang": 0.6, "restart": 0.3, "start": 6.0,
+            "start_questions": 2.0, "back": 1.2, "change_answer": 2.0}.get(button.nav, 1.0)
+
+
+def walk(js: MiniRacer, seed: int) -> tuple[str, list[tuple[str, Screenful]],
+                                             list[Screenful | str]]:
+    """A random walk through the bot, then the same presses on the page: (where it started, the
+    bot's screens with the button pressed on each, the page's screens)."""
+    rng = random.Random(seed)
+    lang, as_of = rng.choice(["ru", "en"]), rng.choice(DATES)
+    start = flow.new_state(RS, lang, as_of, 0, Screen.GREETING)
+    bot = Bot(start, flow.press(ENV, start))
+    trail: list[tuple[str, Screenful]] = []
+    presses: list[int | str] = []
+    for _ in range(MAX_STEPS):
+        seen = bot.seen()
+        if seen.kind == "verdict" and rng.random() < 0.3:
+            break
+        buttons = bot.buttons()
+        # A page opened below: the page's own "Back" returns to the screen it came from.
+        weights = [weight(b) for b in buttons] + ([1.5] if bot.above is not None else [])
+        choice = rng.choices(range(len(weights)), weights)[0]
+        if choice == len(buttons):
+            trail.append(("(the page's Back)", seen))
+            presses.append("back_page")
+            bot.back_from_page()
+        else:
+            trail.append((buttons[choice].label, seen))
+            presses.append(choice)
+            bot.press(buttons[choice])
+    trail.append(("", bot.seen()))
+    return f"seed {seed}: {lang}, as of {as_of}", trail, page_screens(js, lang, as_of, presses)
+
+
+def test_the_page_offers_exactly_what_the_description_allows() -> None:
+    """Every button only one channel shows is marked so in the description, with the reason."""
+    for bid, nav in screens.NAV.items():
+        assert (nav.only is None) == (nav.why == ""), bid
+    for kind, rows in screens.SCREENS.items():
+        for row in rows:
+            slots = [b for b in row if b.startswith("@")]
+            assert not slots or row == (slots[0],), (kind, row)  # a slot stands alone
+            assert all(b.startswith("@") or b in screens.NAV for b in row), (kind, row)
+
+
+def test_random_walks_see_the_same_screens_on_the_page_and_in_the_bot(page: MiniRacer) -> None:
+    kinds: dict[str, int] = {}
+    outcomes: set[str | None] = set()
+    steps = 0
+    for seed in range(WALKS):
+        where, trail, theirs = walk(page, seed)
+        steps += len(trail)
+        for n, (_pressed, mine) in enumerate(trail):
+            assert n < len(theirs) and theirs[n] == mine, (
+                where, [p for p, _ in trail[:n]], "bot:", mine, "page:",
+                theirs[n] if n < len(theirs) else "nothing")
+            kinds[mine.kind] = kinds.get(mine.kind, 0) + 1
+            if mine.kind == "verdict":
+                outcomes.add(mine.headline)
+    # The walks went everywhere that matters: every kind of screen, several outcomes.
+    assert {"greeting", "question", "review", "verdict", "detail", "page", "service",
+            "notice_question", "notice_date", "notice_answer"} <= set(kinds)
+    assert len(outcomes) >= 6 if WALKS >= 1000 else len(outcomes) >= 2, outcomes
+    print(f"{WALKS} walks, {steps} screens: {kinds}")
+
+
+def test_the_page_never_calls_itself_a_bot(page: MiniRacer) -> None:
+    """Nothing the page shows says "bot" (or «бот») but where it names the Telegram bot as
+    somewhere else: where a newer copy comes from, and its official addresses."""
+    for lang in ("ru", "en"):
+        texts: dict[str, str] = json.loads(str(page.eval(f"JSON.stringify(PAGE.texts.{lang}.m)")))
+        elsewhere = [texts["offline_newer"], texts["handles"]]
+        for key, text in texts.items():
+            if text not in elsewhere:
+                assert not re.search(r"\bbots?\b|\bбот", text, flags=re.I), (lang, key, text)
+        # What the page's own screens show: the greeting, privacy, about (and a bad date).
+        shown = json.loads(str(page.eval(f"""(function () {{
+            var M = exemptModel(E, PAGE, '{lang}', E.today()), out = [M.view()];
+            var find = function (id) {{
+              return [].concat.apply([], M.view().rows).filter(function (b) {{ return b.id === id; }})[0];
+            }};
+            ["privacy", "about_page"].forEach(function (id) {{
+              out.push(JSON.parse(JSON.stringify(M.press(find(id)))));
+              M.press(find("back_page"));
+            }});
+            out.push({{error: M.setAsOf("1999-01-01")}});
+            return JSON.stringify(out);
+        }})()""")))
+        assert [v.get("kind") for v in shown] == ["greeting", "page", "page", None]
+        words = json.dumps(shown, ensure_ascii=False)
+        for text in elsewhere:
+            words = words.replace(json.dumps(text, ensure_ascii=False)[1:-1], "")
+        assert not re.search(r"\bbots?\b|\bбот", words, flags=re.I), (lang, words)
+        assert texts["offline_date_bad"] in words
