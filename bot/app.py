@@ -29,7 +29,7 @@ from telegram.ext import (
 import rules
 from interview.i18n import tr
 from interview.state_codec import State, StateCodec
-from interview.views import NEW_MESSAGE, Page, Screen
+from interview.views import NEW_MESSAGE, PAGE_PART, Page, Screen
 
 from . import admin, handlers
 from . import groups as groups_module
@@ -139,7 +139,8 @@ def showable(state: State) -> bool:
     or tampered build must get the polite answer, not an error)."""
     if state.screen > max(Screen):
         return False
-    return state.screen != Screen.PAGE or state.option % NEW_MESSAGE <= max(Page)
+    # A page's option: its Page, plus its part (PAGE_PART each), plus NEW_MESSAGE.
+    return state.screen != Screen.PAGE or state.option % NEW_MESSAGE % PAGE_PART <= max(Page)
 
 
 def add_handlers(app: Application) -> None:  # type: ignore[type-arg]

@@ -12,11 +12,11 @@ from rules import FACTS, FactsError, RuleSet, today_in_moscow, validate_facts
 from rules.facts import FactValue
 from rules.models import Question
 
-from . import notice_screens, papers, render, screens
+from . import notice_screens, papers, progress, render, screens
 from .html_text import esc
 from .i18n import Tr, tr
 from .state_codec import State, code_value, value_code
-from .views import NEW_MESSAGE, Button, Detail, Page, Screen, View
+from .views import NEW_MESSAGE, PAGE_PART, Button, Detail, Page, Screen, View
 
 FACT_KEYS: tuple[str, ...] = tuple(FACTS)
 FACT_INDEX: dict[str, int] = {k: i for i, k in enumerate(FACT_KEYS)}
@@ -24,10 +24,10 @@ FRESH = 1  # the VERDICT option of the review's "see the result" (not a re-rende
 PAGE_NAMES = {Page.HELP: "help", Page.PRIVACY: "privacy", Page.SOURCES: "sources",
               Page.ABOUT: "about", Page.CALLED_UP: "called_up", Page.LANGUAGE: "language",
               Page.GET_HELP: "get_help", Page.SUMMONS: "summons"}
-# Not knowing the age means not knowing the birth year or month either (and the year's buttons
-# would otherwise span a century).
-ALSO_UNKNOWN = {"age": ("birth_year", "birth_month"), "birth_year": ("birth_month",)}
-SERVING = "serving_contract"  # already serving or mobilized: a screen about service, no verdict
+ALSO_UNKNOWN = progress.ALSO_UNKNOWN
+SERVING = progress.SERVING
+GUIDE_PAGES = (Page.CALLED_UP, Page.SUMMONS)  # the pages of guides.yaml
+GUIDE_DETAILS = (Detail.SUMMONS, Detail.SERVICE)  # the same guides under the verdict
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,12 @@ def press(env: Env, state: State) -> View:
         return greeting(env, state)
     if screen == Screen.PAGE:
         opens_new = state.option >= NEW_MESSAGE
-        return page(env, state, Page(state.option % NEW_MESSAGE), new_message=opens_new)
+        option = state.option % NEW_MESSAGE
+        try:
+            which = Page(option % PAGE_PART)
+        except ValueError:
+            return _stale(env, state)
+        return page(env, state, which, new_message=opens_new, part=option // PAGE_PART)
     if screen == Screen.DELETE:
         return _delete(env, state)
     if screen == Screen.RESTART:
@@ -241,14 +246,20 @@ def _settle(rs: RuleSet, facts: dict[str, FactValue], as_of: dt.date, dont_know:
 
 
 def _back(env: Env, state: State) -> View:
+    """The question before the one shown (`question`; 0: before the review or the service
+    screen), with its answer kept so it shows marked ●; the answers after it are dropped."""
     rs = env.rules
     path = rs.path(state.facts, state.as_of, state.dont_know)
-    if not path:
+    shown = question_of(rs, state.question) if state.question else None
+    cut = path.index(shown.id) if shown is not None and shown.id in path else len(path)
+    if cut == 0:
         return greeting(env, _with(state, Screen.GREETING))
-    last = rs.question_by_id[path[-1]]
-    facts = {k: v for k, v in state.facts.items() if k not in last.facts}
-    dont_know = frozenset(k for k in state.dont_know if k not in last.facts)
-    return ask(env, _with(state, Screen.ASK, facts=facts, dont_know=dont_know))
+    target = rs.question_by_id[path[cut - 1]]
+    keep = {k for qid in path[:cut] for k in rs.question_by_id[qid].facts}
+    facts = {k: v for k, v in state.facts.items() if k in keep}
+    dont_know = frozenset(k for k in state.dont_know if k in keep)
+    return ask(env, _with(state, Screen.ASK, question_code(target), facts=facts,
+                          dont_know=dont_know), target)
 
 
 def _stale(env: Env, state: State) -> View:
@@ -281,7 +292,8 @@ def _delete(env: Env, state: State) -> View:
 def greeting(env: Env, state: State) -> View:
     t = tr(state.lang)
     state = _bare(state, Screen.GREETING)
-    return View([render.greeting(t, env.rules.typical_total({}, state.as_of))], rows_of(t, "greeting", {
+    span = progress.interview_range(env.rules, state.as_of)
+    return View([render.greeting(t, span)], rows_of(t, "greeting", {
         "start": _bare(state, Screen.RESTART),
         "notice": notice_screens.start(state),
         "serving": _opens(state, Page.CALLED_UP),
@@ -298,17 +310,34 @@ def _opens(state: State, which: Page) -> State:
     return _bare(state, Screen.PAGE, which + NEW_MESSAGE)
 
 
-def page(env: Env, state: State, which: Page, new_message: bool = False) -> View:
+def page(env: Env, state: State, which: Page, new_message: bool = False, part: int = 0) -> View:
     if which == Page.OFFLINE:  # the handler sends the document in the person's language
         return View([], new_message=True, offline=True)
     t = tr(state.lang)
     state = _bare(state, Screen.PAGE)
-    here = _bare(state, Screen.PAGE, int(which))
-    text = render.page(t, PAGE_NAMES[which], env.rules, version=env.version,
-                       handles=env.handles, as_of=state.as_of)
+    if which == Page.CALLED_UP:  # on one phone screen, the details one press away
+        parts = render.called_up_pages(t, env.rules, state.as_of)
+        part = min(part, len(parts) - 1)
+        text = parts[part]
+    else:
+        part = 0
+        text = render.page(t, PAGE_NAMES[which], env.rules, version=env.version,
+                           handles=env.handles, as_of=state.as_of)
+    here = _bare(state, Screen.PAGE, int(which) + PAGE_PART * part)
     if which == Page.LANGUAGE:
         greet = _bare(state, Screen.GREETING)
         buttons = rows_of(t, "language", {"lang_ru": greet, "lang_en": greet})
+    elif which in GUIDE_PAGES:  # where to get help is one press away from every entry
+        flags = set()
+        if part > 0:
+            flags.add("previous_part")
+        if which == Page.CALLED_UP and part + 1 < len(parts):
+            flags.add("read_on")
+        buttons = rows_of(t, "guide", {
+            "previous_part": _bare(state, Screen.PAGE, int(which) + PAGE_PART * max(part - 1, 0)),
+            "read_on": _bare(state, Screen.PAGE, int(which) + PAGE_PART * (part + 1)),
+            "get_help_page": _bare(state, Screen.PAGE, int(Page.GET_HELP)),
+            "start_questions": _bare(state, Screen.RESTART), "lang": here}, flags=flags)
     else:
         buttons = rows_of(t, "page", {"start_questions": _bare(state, Screen.RESTART),
                                       "lang": here})
@@ -319,7 +348,8 @@ def ask(env: Env, state: State, q: Question | None = None) -> View:
     """Show question `q`, or the planner's next; the review when nothing is left to ask."""
     rs = env.rules
     facts, dont_know = state.facts, state.dont_know
-    if facts.get("military_status") == SERVING:
+    if facts.get("military_status") == SERVING and (q is None or
+                                                    "military_status" not in q.facts):
         return service(env, state)
     snap = rs.snapshot(facts, state.as_of, dont_know)
     if q is None:
@@ -327,17 +357,10 @@ def ask(env: Env, state: State, q: Question | None = None) -> View:
         if q is None:
             return review(env, _with(state, Screen.REVIEW))
     t = tr(state.lang)
-    path, to_come = snap.path, snap.to_come
+    path = snap.path
     number = path.index(q.id) + 1 if q.id in path else len(path) + 1
-    # "of about M": the interview's length if the rest is answered the most common way, never
-    # more than the bound of what can still be asked, never less than this question's number.
-    typical = rs.typical_total(facts, state.as_of, dont_know)
-    if typical <= number and q.kind != "checklist":
-        # The usual answer would end it here, another may not: take the longest, so "5 of about
-        # 5" is never followed by "6 of about 12" (asked only on such a last question: cheap).
-        typical = max([typical, *(rs.typical_total({**facts, **c.set}, state.as_of, dont_know)
-                                  for c in rs.choices(q, facts, state.as_of, "en"))])
-    total = max(number, min(len(path) + to_come, typical))
+    # "of at most M": the longest the interview can still be, so the total never grows.
+    total = max(number, progress.total_bound(rs, facts, dont_know, state.as_of, q, number - 1))
     qcode = question_code(q)
     here = _with(state, Screen.ASK, qcode)
     answers: list[list[Button]] = []
@@ -360,7 +383,7 @@ def ask(env: Env, state: State, q: Question | None = None) -> View:
     rows = rows_of(t, "question", {
         "done": _with(state, Screen.CHECK_DONE, qcode),
         "dont_know": _with(state, Screen.DONT_KNOW, qcode),
-        "back": _with(state, Screen.BACK),
+        "back": _with(state, Screen.BACK, qcode),
         "restart": _bare(state, Screen.RESTART),
         "lang": here,
     }, flags=flags, slots={"@answers": answers})
@@ -416,7 +439,9 @@ def verdict(env: Env, state: State) -> View:
     rows = rows_of(t, "verdict", {
         "grounds": _detail(state, Detail.GROUNDS), "todo": _detail(state, Detail.TODO),
         "caveats": _detail(state, Detail.CAVEATS), "get_help": _detail(state, Detail.HELP),
-        "summons": _detail(state, Detail.SUMMONS), "documents": _detail(state, Detail.DOCUMENTS),
+        "summons": _detail(state, Detail.SUMMONS),
+        "change_answers": _with(state, Screen.REVIEW),
+        "documents": _detail(state, Detail.DOCUMENTS),
         **_end_targets(state, _with(state, Screen.VERDICT)),
     }, flags={"documents"})
     return View([render.verdict(t, v)], rows, ends_interview=True, outcome=v.outcome)
@@ -441,6 +466,9 @@ def detail(env: Env, state: State) -> View:
         texts = [render.help_screen(t, rs)]
     elif which == Detail.SUMMONS:
         texts = [render.summons_text(t, rs, state.as_of)]
+    elif which == Detail.SERVICE:
+        texts = render.called_up_pages(t, rs, state.as_of)[1:] or [
+            render.called_up_text(t, rs, state.as_of)]
     else:
         v = rs.evaluate(state.facts, state.as_of, state.lang, state.dont_know)
         if which == Detail.GROUNDS:
@@ -450,18 +478,21 @@ def detail(env: Env, state: State) -> View:
         else:
             texts = render.caveats_screen(t, v)
     number = min(number, len(texts) - 1)
+
     def turn_to(n: int) -> State:
         return _with(state, Screen.DETAIL, option=int(which) + PAGE_STEP * n)
 
     flags = {"previous_page"} if number > 0 else set()
     if number + 1 < len(texts):
         flags.add("next_page")
+    if which in GUIDE_DETAILS:
+        flags.add("guide")
     if which == Detail.TODO:
         flags.add("documents")
     rows = rows_of(t, "detail", {
         "previous_page": turn_to(number - 1), "next_page": turn_to(number + 1),
         "documents": _detail(state, Detail.DOCUMENTS),
-        "to_result": _with(state, Screen.VERDICT),
+        "to_result": _with(state, Screen.VERDICT), "guide_help": _detail(state, Detail.HELP),
         **_end_targets(state, turn_to(number)),
     }, flags=flags, formats={"next_page": {"page": number + 2, "pages": len(texts)}})
     return View([texts[number]], rows, ends_interview=True)
@@ -504,9 +535,10 @@ def service(env: Env, state: State) -> View:
     call-up verdict."""
     rs = env.rules
     t = tr(state.lang)
+    parts = render.called_up_pages(t, rs, state.as_of)
     rows = rows_of(t, "service", {
+        "read_on": _detail(state, Detail.SERVICE),
         "get_help": _detail(state, Detail.HELP), "change_answer": _with(state, Screen.BACK),
         **_end_targets(state, _with(state, Screen.VERDICT)),
-    })
-    return View([render.called_up_text(t, rs, state.as_of)], rows, ends_interview=True,
-                outcome="serving")
+    }, flags={"read_on"} if len(parts) > 1 else set())
+    return View([parts[0]], rows, ends_interview=True, outcome="serving")

@@ -53,15 +53,20 @@ FACT_NAMES: dict[str, str] = {
     "student_first_time": N_("whether this level of education is obtained for the first time"),
 }
 
-# One plain line each; no pronoun, so it reads right for a man, a woman, oneself or a relative.
+# One plain line each, at most two lines on a phone (phone.py); no pronoun, so it reads right for
+# a man, a woman, oneself or a relative. What a headline leaves out follows in OUTCOME_DETAIL.
 OUTCOME_HEADLINE: dict[str, str] = {
-    "not_subject": N_("Not subject to call-up under this mobilization, by a published law."),
-    "deferral": N_("Entitled to a deferral (otsrochka) from call-up under a published law."),
-    "conditional": N_("Protection is possible, but it rests on an unpublished decision or an "
-                      "official statement, not on a law: a commission may ignore it."),
-    "subject": N_("Can be called up if call-up under this decree is under way or resumes: none "
-                  "of the grounds we know applies."),
+    "not_subject": N_("By law, cannot be called up under this mobilization."),
+    "deferral": N_("Entitled by law to a deferral (otsrochka)."),
+    "conditional": N_("Protection is possible, but not by law."),
+    "subject": N_("Can be called up: no known ground applies."),
     "undetermined": N_("We cannot tell yet: some facts are still unknown."),
+}
+
+OUTCOME_DETAIL: dict[str, str] = {
+    "conditional": N_("It rests on an unpublished decision or an official statement, which a "
+                      "commission may ignore."),
+    "subject": N_("That is, if call-up under Decree No. 647 is under way or resumes."),
 }
 
 OUTCOME_SHORT: dict[str, str] = {
@@ -89,7 +94,7 @@ SOURCE_KINDS: dict[str, str] = {
 
 CONFIDENCE_WORDS: dict[str, str] = {
     "V": N_("checked against the sources"),
-    "P": N_("partly checked: a detail such as a number or date is unconfirmed"),
+    "P": N_("partly checked (a number or date is not confirmed)"),
     "M": N_("our reading of the law, not confirmed by a source"),
 }
 
@@ -99,16 +104,18 @@ def neutral_header(t: Tr) -> str:
     return b(t.gettext("Note"))
 
 
-def greeting(t: Tr, typical: int) -> str:
+def greeting(t: Tr, span: tuple[int, int]) -> str:
+    """`span`: the fewest and the most button questions an interview takes (progress.py)."""
+    low, high = span
     lines = [
         neutral_header(t),
         "",
         esc(t.gettext("Here you can check whether a person can be called up under the partial "
                       "mobilization of 21 September 2022 (Decree No. 647), and which legal "
                       "grounds protect them.")),
-        esc(t.ngettext("It takes up to about {n} button question, often fewer.",
-                       "It takes up to about {n} button questions, often fewer.", typical).format(
-            n=typical)),
+        esc(t.ngettext("It takes {low} to {high} button question, depending on the answers.",
+                       "It takes {low} to {high} button questions, depending on the answers.",
+                       high).format(low=low, high=high)),
         "",
         esc(t.gettext("This check does not cover regular conscription or the 2026 “special "
                       "assemblies” of reservists. It is not legal advice.")),
@@ -120,8 +127,7 @@ def greeting(t: Tr, typical: int) -> str:
 
 
 def progress_line(t: Tr, number: int, total: int) -> str:
-    return esc(t.ngettext("Question {number} of about {total}",
-                          "Question {number} of about {total}", total).format(
+    return esc(t.gettext("Question {number} of at most {total}").format(
         number=number, total=total))
 
 
@@ -226,6 +232,8 @@ def verdict(t: Tr, v: Verdict) -> str:
     """The verdict on one phone screen (at most VERDICT_LIMIT visible characters): the outcome,
     the deciding grounds with their main citation, up to three next steps, the top caveat."""
     head = [neutral_header(t), b(t.gettext(OUTCOME_HEADLINE[v.outcome]))]
+    if v.outcome in OUTCOME_DETAIL:
+        head.append(esc(t.gettext(OUTCOME_DETAIL[v.outcome])))
     if v.outcome in ("conditional", "undetermined") and v.missing:
         head.append(esc(depends_on(t, v.missing, most=DEPENDS_ON_MOST)))
     grounds: list[str] = []
@@ -364,7 +372,21 @@ def pages(t: Tr, blocks: list[str]) -> list[str]:
     head = neutral_header(t)
     first, rest = blocks[0], blocks[1:]
     title = first.removeprefix(head).lstrip("\n")
-    out = pack([title, *rest], header=head, limit=SCREEN_LIMIT - 196)
+    limit = SCREEN_LIMIT - 196
+    out = pack([title, *rest], header=head, limit=limit)
+    if len(out) > 1:
+        # As many pages, evened out: the smallest limit that needs no more of them, so the
+        # last page is not left with a single item.
+        # Never below the longest block with its header: no block is cut.
+        low = min(limit, max(visible_length(f"{head}\n\n{block}") for block in [title, *rest]))
+        high = limit
+        while low < high:
+            mid = (low + high) // 2
+            if len(pack([title, *rest], header=head, limit=mid)) <= len(out):
+                high = mid
+            else:
+                low = mid + 1
+        out = pack([title, *rest], header=head, limit=low)
     return out or [first]
 
 
@@ -426,6 +448,39 @@ def guide_screen(t: Tr, rs: RuleSet, guide_id: str, as_of: dt.date) -> str | Non
         lines += ["   " + citation(t, c) for c in section.cites(lang)]
         blocks.append("\n".join(lines))
     return _fit(blocks)
+
+
+def guide_pages(t: Tr, rs: RuleSet, guide_id: str, as_of: dt.date,
+                first: int = VERDICT_LIMIT) -> list[str] | None:
+    """A guide whose first page fits one phone screen (at most `first` visible characters, its
+    first sections whole) and the rest on further pages, one press away."""
+    try:
+        guide = rs.guide(guide_id, as_of)
+    except KeyError:
+        return None
+    lang = t.lang
+    head = neutral_header(t) + "\n" + b(guide.title.get(lang))
+    blocks = []
+    for section in guide.sections:
+        lines = [b(section.heading.get(lang))]
+        lines += ["• " + esc(item.get(lang)) for item in section.items]
+        lines += ["   " + citation(t, c) for c in section.cites(lang)]
+        blocks.append("\n".join(lines))
+    opening = head
+    taken = 0
+    for block in blocks:
+        candidate = opening + "\n\n" + block
+        if visible_length(candidate) > first and taken:
+            break
+        opening, taken = candidate, taken + 1
+    rest = blocks[taken:]
+    more = head + " · " + esc(t.gettext("more"))
+    return [opening, *(pack(rest, header=more, limit=SCREEN_LIMIT - 196) if rest else [])]
+
+
+def called_up_pages(t: Tr, rs: RuleSet, as_of: dt.date) -> list[str]:
+    """Already serving or mobilized: the first page on one phone screen, the details after."""
+    return guide_pages(t, rs, "already_serving", as_of) or [called_up_text(t, rs, as_of)]
 
 
 def called_up_text(t: Tr, rs: RuleSet, as_of: dt.date) -> str:
@@ -499,11 +554,17 @@ def page(t: Tr, which: str, rs: RuleSet, *, version: str, handles: Sequence[str]
         ])
     if which == "privacy":
         return "\n".join([
-            neutral_header(t), "", b(t.gettext("What is kept: nothing.")),
-            esc(t.gettext("The server stores no answers, no names and no list of who used it. "
-                          "Your answers travel inside the buttons of this chat: they are signed "
-                          "so nobody can forge them, but not encrypted, so they stay in this "
-                          "chat, just like the list of your answers on the review screen.")),
+            neutral_header(t), "", b(t.gettext("What the server keeps: no answers.")),
+            esc(t.gettext("The server keeps no answers, no names and no list of who used the "
+                          "bot; only counts with no one behind them (how many checks began, in "
+                          "which language, and how many ended with each kind of result), until "
+                          "it restarts.")),
+            esc(t.gettext("Your answers travel inside the buttons of this chat, encrypted and "
+                          "signed: the button data cannot be read or forged, and a button works "
+                          "only in this chat.")),
+            esc(t.gettext("But the messages you see stay in this chat's history until you "
+                          "delete them: the questions, the “Check your answers” list and the "
+                          "result show what you answered.")),
             "",
             b(t.gettext("To leave no trace on your phone:")),
             "☐ " + esc(t.gettext("Press “Delete this conversation” under the result, then "

@@ -83,6 +83,12 @@ NAV: dict[str, Nav] = {
     "next_page": Nav(N_("Next page ({page} of {pages}) ▶"), "+", when="next_page", only="bot",
                      why="Telegram's message limit; the page shows a screen whole"),
     "change_answer": Nav(N_("◀ Change the answer"), "b"),
+    "change_answers": Nav(N_("✏️ Change an answer"), "e"),  # the verdict back to the review
+    "guide_help": Nav(N_("Get help"), "h", when="guide"),  # under a guide (summons, service)
+    # A long guide: its first part fits one phone screen (at most 2,000 characters, on the page
+    # too), the rest one press away.
+    "previous_part": Nav(N_("◀ Previous page"), "-", when="previous_part"),
+    "read_on": Nav(N_("Read on ▶"), "+", when="read_on"),
     # "What is this notice?" (interview/notice_screens.py): its questions reuse back, restart
     # and lang; the date question turns pages of days; the answer has two screens.
     "earlier": Nav(N_("◀ Earlier"), "-", when="earlier"),
@@ -102,14 +108,17 @@ SCREENS: dict[str, tuple[tuple[str, ...], ...]] = {
     "greeting": (("start",), ("notice",), ("serving",), ("summons_page", "get_help_page"), ("offline_file",),
                  ("@date",), ("privacy", "about_page", "lang")),
     "page": (("start_questions", "lang"), ("back_page",)),
+    "guide": (("previous_part", "read_on"), ("get_help_page",), ("start_questions", "lang"),
+              ("back_page",)),
     "language": (("lang_ru", "lang_en"),),
     "question": (("@answers",), ("done",), ("dont_know",), ("back", "restart"), ("lang",)),
     "review": (("see_result",), ("@changes",), ("back", "restart"), ("lang",)),
-    "verdict": (("grounds", "todo"), ("caveats", "get_help"), ("summons", "documents"), *_END),
-    "detail": (("previous_page", "next_page"), ("documents",), ("to_result",), *_END),
-    # The written documents that fit, a button each (offline/papers.js on the page).
+    "verdict": (("grounds", "todo"), ("caveats", "get_help"), ("summons", "change_answers"),
+                ("documents",), *_END),
+    "detail": (("previous_page", "next_page"), ("documents",), ("to_result", "guide_help"), *_END),
+    # The written documents that fit, a button each (the bot's; see NAV["documents"]).
     "documents": (("@documents",), ("to_result",), *_END),
-    "service": (("get_help", "change_answer"), *_END),
+    "service": (("read_on",), ("get_help", "change_answer"), *_END),
     "start_again": (("start_again",),),
     "notice_question": (("@answers",), ("back", "restart"), ("lang",)),
     "notice_date": (("@days",), ("earlier", "later"), ("dont_know_date",), ("back", "restart"),

@@ -40,6 +40,7 @@ class Detail(IntEnum):
     HELP = 3
     SUMMONS = 4
     DOCUMENTS = 5  # the written documents that fit the verdict, one button each
+    SERVICE = 6  # the rest of the service screen
 
 
 class Page(IntEnum):
@@ -57,6 +58,7 @@ class Page(IntEnum):
 
 
 NEW_MESSAGE = 64  # added to a PAGE's option: open it below instead of replacing this message
+PAGE_PART = 16  # a PAGE's option carries its part (a long guide's next page) above its Page code
 
 ButtonKind = Literal["answer", "change", "nav", "lang", "link"]  # "change": a numbered review row
 

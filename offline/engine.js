@@ -371,7 +371,7 @@ function exemptEngine(C) {
   var texts = D.texts.map(function (c, j) {
     return {id: c.id, kind: c.kind, rank: c.rank, order: c.order, from: dayOrNull(c.from || null),
             until: dayOrNull(c.until || null), outcomes: c.outcomes || null, missing: c.missing || null,
-            when: C.texts[j], mechanism: c.mechanism || "mobilization"};
+            when: C.texts[j], mechanism: c.mechanism || "mobilization", rankIf: C.rankIf[j]};
   });
   var plans = {};
   function plan(day, mech) {
@@ -406,8 +406,13 @@ function exemptEngine(C) {
         conditional.push(c);
       }
     });
-    var items = fixed.concat(conditional).map(function (c, i) { return [c, i]; });
-    items.sort(function (a, b) { return a[0].rank - b[0].rank || a[0].order - b[0].order || a[1] - b[1]; });
+    // The rank by the answers where the rule base gives one (rank_if: the first that holds).
+    function rankOf(c) {
+      for (var k = 0; k < c.rankIf.length; k++) if (c.rankIf[k][0](f, age, cons) === TRUE) return c.rankIf[k][1];
+      return c.rank;
+    }
+    var items = fixed.concat(conditional).map(function (c, i) { return [c, i, rankOf(c)]; });
+    items.sort(function (a, b) { return a[2] - b[2] || a[0].order - b[0].order || a[1] - b[1]; });
     var out = {caveat: [], note: [], step: []};
     items.forEach(function (x) { out[x[0].kind].push(x[0].id); });
     return out;

@@ -65,6 +65,7 @@ class CompiledText:
     rank: int = 50
     order: int = 0  # position in its file: breaks ties in rank
     missing: frozenset[str] | None = None
+    rank_if: tuple[tuple[Compiled, int, Condition], ...] = ()  # (condition, rank, its source)
     mechanism: str = "mobilization"
 
     def on(self, day: dt.date) -> bool:

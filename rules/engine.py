@@ -214,12 +214,22 @@ class RuleSet:
         return found
 
     def _relevant(self, fixed: list[CompiledText], conditional: list[CompiledText],
-                  outcome: str, missing: Collection[str], lang: str
+                  outcome: str, missing: Collection[str], lang: str,
+                  facts: Facts | None = None, ctx: Context | None = None
                   ) -> tuple[tuple[TextOut, ...], tuple[TextOut, ...], tuple[TextOut, ...]]:
-        """Caveats, notes and steps, each relevant ones only, in rank order."""
+        """Caveats, notes and steps, each relevant ones only, in rank order (by the answers,
+        for those whose rank depends on them)."""
         items = [c for c in fixed if c.missing is None or not c.missing.isdisjoint(missing)]
         items += [c for c in conditional if c.shown_for(outcome, missing)]
-        items.sort(key=_rank_key)
+
+        def rank(c: CompiledText) -> tuple[int, int]:
+            if facts is not None and ctx is not None:
+                for cond, value, _ in c.rank_if:
+                    if cond.eval(facts, ctx) == TRUE:
+                        return (value, c.order)
+            return _rank_key(c)
+
+        items.sort(key=rank)
         by_kind: dict[str, list[TextOut]] = {"caveat": [], "note": [], "step": []}
         for c in items:
             by_kind[c.kind].append(c.texts[lang])
@@ -236,7 +246,7 @@ class RuleSet:
                        if c.mechanism == mech and c.on(day) and c.when is not None
                        and c.when.eval(facts, ctx) == TRUE]
         return self._relevant(self._texts_on(day, outcome, mech), conditional, outcome, missing,
-                              lang)
+                              lang, facts, ctx)
 
     # --- evaluation ---------------------------------------------------------------------------
 
@@ -304,7 +314,7 @@ class RuleSet:
         outcome = OUTCOME_BY_STRENGTH[best] if best else (
             "undetermined" if any_possible else "subject")
         caveats, notes, steps = self._relevant(self._texts_on(day, outcome), conditional,
-                                               outcome, missing, lang)
+                                               outcome, missing, lang, facts, ctx)
         if retro:
             notes = notes + tuple(retro)
         skipped = 0
@@ -380,9 +390,10 @@ class RuleSet:
             facts, ctx, lang)
         outcome = OUTCOME_BY_STRENGTH[best] if best else (
             "undetermined" if any_possible else "subject")
-        if conditional or self._text_missing[mech]:
-            caveats, notes, steps = self._relevant(self._texts_on(day, outcome, mech),
-                                                   conditional, outcome, missing, lang)
+        fixed = self._texts_on(day, outcome, mech)
+        if conditional or self._text_missing[mech] or any(c.rank_if for c in fixed):
+            caveats, notes, steps = self._relevant(fixed, conditional, outcome, missing, lang,
+                                                   facts, ctx)
         else:  # the same texts for every verdict with this outcome on this day
             key = (day, outcome, mech, lang)
             texts = self._fixed_texts.get(key)

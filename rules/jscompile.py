@@ -176,7 +176,7 @@ def compile_rules(rs: RuleSet, name: str = "EXEMPT_COMPILED") -> str:
     statuses(f, age, cons): every ground's status, by rule-base order. needs[i](f, age, ageNeeds,
     cons): the needs of ground i when it is unknown and has no static shortcut. advice[i](f, age,
     cons): the status of ground i's advice condition. texts[j](f, age, cons): the condition of
-    caveat, note or step j (data.texts)."""
+    caveat, note or step j (data.texts); rankIf[j]: its [condition, rank] pairs."""
     grounds = rs.grounds
     # I: a fact is a value; N: a fact is one of values (`u` when unknown: 2 if the list is every
     # value); L: an integer fact is at least n. 0 false, 1 unknown, 2 true.
@@ -206,7 +206,14 @@ def compile_rules(rs: RuleSet, name: str = "EXEMPT_COMPILED") -> str:
         else "null"
         for c in _texts(rs)
     ]
-    lines.append("texts:[" + ",".join(texts) + "]")
+    lines.append("texts:[" + ",".join(texts) + "],")
+    # A text's rank by the answers: [[condition, rank], ...], the first that holds wins.
+    rank_if = [
+        "[" + ",".join(f"[function(f,age,cons){{return {expression(src)};}},{rank}]"
+                       for _, rank, src in c.rank_if) + "]"
+        for c in _texts(rs)
+    ]
+    lines.append("rankIf:[" + ",".join(rank_if) + "]")
     lines.append("};})();")
     return "\n".join(lines) + "\n"
 

@@ -381,6 +381,11 @@ def _build(root: Path, docs: dict[str, YamlDoc], parsed: dict[str, Any],
             if item.from_ and item.until and item.from_ > item.until:
                 errs.add(doc, (*loc, "until"), "ends before it starts")
             when = _compile(item.when, doc, (*loc, "when"), errs) if item.when else None
+            rank_if = []
+            for j, r in enumerate(getattr(item, "rank_if", None) or []):
+                cond = _compile(r.when, doc, (*loc, "rank_if", j, "when"), errs)
+                if cond is not None:
+                    rank_if.append((cond, r.rank, r.when))
             open_facts = getattr(item, "missing", None)
             for j, key in enumerate(open_facts or []):
                 if key not in FACTS:
@@ -393,6 +398,7 @@ def _build(root: Path, docs: dict[str, YamlDoc], parsed: dict[str, Any],
                 outcomes=frozenset(item.outcomes) if item.outcomes else None, when=when,
                 source=item.when, kind=kind, rank=item.rank, order=i,
                 missing=frozenset(open_facts) if open_facts else None,
+                rank_if=tuple(rank_if),
                 mechanism=item.mechanism,
             ))
     mechanism_bases: dict[str, dict[str, dict[str, BasisOut]]] = {}

@@ -246,13 +246,22 @@ class Question(Strict):
 DEFAULT_RANK = 50
 
 
+class RankIf(Strict):
+    """A caveat's rank for some answers: `rank` when `when` holds on the facts."""
+
+    when: Condition
+    rank: int = Field(ge=1, le=999)
+
+
 class Caveat(Strict):
     """Shown when relevant: in its date window, for one of `outcomes`, and when `when` holds on
-    the facts. `rank` orders the relevant ones (1 first): the verdict shows the first only."""
+    the facts. `rank` orders the relevant ones (1 first): the verdict shows the first only;
+    `rank_if` ranks it by the answers (the first whose condition holds wins over `rank`)."""
 
     id: Id
     text: LText
     rank: int = Field(default=DEFAULT_RANK, ge=1, le=999)
+    rank_if: list[RankIf] | None = None
     from_: dt.date | None = Field(default=None, alias="from")
     until: dt.date | None = None
     outcomes: list[Outcome] | None = None

@@ -30,9 +30,14 @@ FORMAT_FIELDS: dict[tuple[str, str], dict[str, object]] = {
     ("Document", "explanation"): {"date": "30.09.2027"},
 }
 
-# Button labels: a phone shows about this much on one button (Telegram sets no documented limit
-# but cuts long labels in the middle); the bot adds a two-character mark (☑, ●) in front.
-BUTTON_MAX = 64
+# Button labels must fit one line of a full-width inline button on a 360-px-wide phone (Telegram
+# cuts a longer label with "…", losing the tail that tells options apart). The rule, from
+# Telegram's defaults: the keyboard spans the screen less ~8 px each side, the label ~12 px
+# padding each side, leaving ~320 px; the button font is 15 px medium, whose average advance over
+# mixed Russian and English text is ~8.5–9 px, so ~36 characters fit. The bot puts a
+# two-character mark (☑, ●) in front: 34 for the label. Estimated from those metrics, not
+# photographed on a device.
+BUTTON_MAX = 34
 BUTTON_FIELDS: frozenset[tuple[str, str]] = frozenset({
     ("Option", "label"), ("ChecklistItem", "label"),
     *(("BandLabels", name) for name in ("under", "range", "exact", "over")),

@@ -3,14 +3,13 @@ end-to-end fixtures."""
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import importlib.util
 import os
 import shutil
 import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,38 +21,47 @@ if importlib.util.find_spec("rules") is None:  # pragma: no cover - depends on t
 # python-telegram-bot 22.2+ warns that durations become timedelta; opt in, as the bot does.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
+# Every bot a test starts builds two HTTP clients, and each loads the CA bundle into a new TLS
+# context (about 20 ms of CPU; some 900 starts a run). The tests speak plain HTTP to 127.0.0.1, so
+# the default context is built once per process and shared: the same settings, not a stand-in.
+def _shared_default_tls_context() -> None:
+    import functools
+
+    import httpx._transports.default as transports
+
+    build = transports.create_ssl_context  # type: ignore[attr-defined]
+    cached = functools.lru_cache(maxsize=1)(lambda: build())
+
+    def create_ssl_context(verify: Any = True, cert: Any = None, trust_env: bool = True) -> Any:
+        if verify is True and cert is None and trust_env:
+            return cached()
+        return build(verify=verify, cert=cert, trust_env=trust_env)
+
+    transports.create_ssl_context = create_ssl_context  # type: ignore[attr-defined]
+
+
+_shared_default_tls_context()
+
 # After the path and environment are set up: the harness imports the project and the library.
 import rules  # noqa: E402
-from tests import browser  # noqa: E402
+from tests import browser, serial  # noqa: E402
 from tests.bot_harness import running_bot  # noqa: E402
 from tests.botapi import BotAPIStandIn  # noqa: E402
 
 
-# Parallel workers (pytest-xdist, pyproject.toml) share the machine. A test marked `serial`
-# measures latencies, so it runs while no other worker runs a test: every test holds a shared lock
-# on a file all workers see, a serial one the exclusive lock; a second lock, taken first, keeps
-# new tests from starting while a serial one waits for its turn.
-@pytest.fixture(autouse=True)
-def _alone_when_serial(request: pytest.FixtureRequest,
-                       tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    if "PYTEST_XDIST_WORKER" not in os.environ:
-        yield
-        return
-    shared = tmp_path_factory.getbasetemp().parent  # one directory for the whole run
-    serial = request.node.get_closest_marker("serial") is not None
-    with (shared / "serial.turn").open("a") as turn, (shared / "serial.run").open("a") as run:
-        fcntl.flock(turn, fcntl.LOCK_EX if serial else fcntl.LOCK_SH)
-        try:
-            fcntl.flock(run, fcntl.LOCK_EX if serial else fcntl.LOCK_SH)
-        finally:
-            if not serial:
-                fcntl.flock(turn, fcntl.LOCK_UN)
-        try:
-            yield
-        finally:
-            with contextlib.suppress(OSError):
-                fcntl.flock(run, fcntl.LOCK_UN)
-                fcntl.flock(turn, fcntl.LOCK_UN)
+# Parallel workers (pytest-xdist, pyproject.toml) share the machine; latency tests run alone.
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    serial.collection_modifyitems(items)
+
+
+@pytest.hookimpl(tryfirst=True)  # before the test's fixtures are set up
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    serial.runtest_setup(item)
+
+
+@pytest.hookimpl(trylast=True)  # after they are torn down
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    serial.runtest_teardown(item, nextitem)
 
 
 # The bot end to end: a strict Bot API stand-in on 127.0.0.1, and the bot polling it. Test modules

@@ -30,7 +30,7 @@ async def test_an_e_summons_to_the_medical_board_a_week_old_is_conscription_with
     assert "Where did it come from?" in p.text()
     await p.press("In the register or on Gosuslugi")
     assert "What does it call you to?" in p.text()
-    await p.press("Medical board, conscription commission")
+    await p.press("Medical or conscription board")
     assert "On what day was it posted" in p.text()
     posted = TODAY - dt.timedelta(days=7)
     await p.press(posted.strftime("%d.%m"))

@@ -63,14 +63,14 @@ def test_russian_placeholders_match_the_english() -> None:
             assert set(re.findall(r"\{(\w+)\}", text)) == want, english
 
 
-# "всего около N вопроса/вопросов": after "около" the genitive, singular for 1, 21, 31 …
+# "от 2 до N вопроса/вопросов": after "до" the genitive, singular for 1, 21, 31 …
 @pytest.mark.parametrize(("n", "word"), [(1, "вопроса"), (2, "вопросов"), (5, "вопросов"),
                                          (11, "вопросов"), (21, "вопроса"), (24, "вопросов")])
-def test_russian_progress_uses_the_right_plural_form(n: int, word: str) -> None:
+def test_the_russian_greeting_uses_the_right_plural_form(n: int, word: str) -> None:
     t = tr("ru")
-    text = t.ngettext("Question {number} of about {total}",
-                      "Question {number} of about {total}", n)
-    assert text.format(number=1, total=n).endswith(f"около {n} {word}")
+    text = t.ngettext("It takes {low} to {high} button question, depending on the answers.",
+                      "It takes {low} to {high} button questions, depending on the answers.", n)
+    assert f"от 1 до {n} {word} с кнопками" in text.format(low=1, high=n)
 
 
 def test_dates_are_written_the_russian_way() -> None:

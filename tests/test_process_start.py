@@ -42,6 +42,7 @@ def polling(api: BotAPIStandIn) -> bool:
     return bool(api.calls(method="getUpdates"))
 
 
+@pytest.mark.serial  # a SIGHUP every 50 ms until it polls: a busy machine sends more
 async def test_sighups_while_starting_do_not_end_the_process(api: BotAPIStandIn) -> None:
     proc = start_bot(api)
     try:
@@ -78,13 +79,18 @@ async def test_sighups_while_starting_do_not_end_the_process(api: BotAPIStandIn)
 def test_sigint_while_starting_ends_it_without_a_traceback(api: BotAPIStandIn,
                                                           delay: float) -> None:
     proc = start_bot(api)
-    # From its first line of `main` (before it, the interpreter's own start may take longer than
-    # a loaded machine's 0.3 s, and no program can answer a signal then).
-    wait_until_it_catches_sighup(proc)
-    time.sleep(delay)
-    started = polling(api)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=30)
+    try:
+        # From its first line of `main` (before it, the interpreter's own start may take longer
+        # than a loaded machine's 0.3 s, and no program can answer a signal then).
+        wait_until_it_catches_sighup(proc)
+        time.sleep(delay)
+        started = polling(api)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:  # it did not end: leave no bot behind the failure
+            proc.kill()
+            proc.communicate()
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
     # Before serving: 130, as a shell reports SIGINT; once serving, SIGINT stops it normally.
     assert proc.returncode == (0 if started else 130), err

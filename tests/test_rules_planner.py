@@ -365,7 +365,7 @@ def test_the_age_options_are_bands_derived_from_the_limits(rs: RuleSet) -> None:
     q = rs.question_by_id["age"]
     choices = rs.choices(q, MAN, D, "en")
     # Conscription age (18 to 27 in 2022) and the reserve limits.
-    assert [c.label for c in choices] == ["under 18", "18–26", "27–44", "45–49", "50–59",
+    assert [c.label for c in choices] == ["Under 18", "18–26", "27–44", "45–49", "50–59",
                                           "60–64", "65–69", "70 or older"]
     assert rs.age_bands(D) == [(0, 17), (18, 26), (27, 44), (45, 49), (50, 59), (60, 64),
                                (65, 69), (70, 130)]

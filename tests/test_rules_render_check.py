@@ -20,7 +20,7 @@ def load_error(root: Path) -> str:
     return load_error_after_tests(root, run_tests=False)
 
 
-BAND_UNDER = 'under: {ru: "младше {hi}", en: "under {hi}"}'
+BAND_UNDER = 'under: {ru: "Младше {hi}", en: "Under {hi}"}'
 
 
 def age_question_index() -> int:

@@ -101,12 +101,12 @@ async def test_each_bad_rules_file_is_refused_naming_file_line_and_field(
     admin = Admin(api)
     questions = (rules_copy / "questions.yaml").read_text("utf-8")
     limits = (rules_copy / "age_limits.yaml").read_text("utf-8")
-    under = 'under: {ru: "младше {hi}", en: "under {hi}"}'
+    under = 'under: {ru: "Младше {hi}", en: "Under {hi}"}'
     age_index = next(i for i, q in enumerate(rules.load(rules_copy, run_tests=False).questions)
                      if q.kind == "age")
     long_question = 'ru: "О ком вы спрашиваете?"'
     cases = [
-        ("questions.yaml", band(questions, under, under.replace("under {hi}", "under {oops}")),
+        ("questions.yaml", band(questions, under, under.replace("Under {hi}", "Under {oops}")),
          f"questions[{age_index}].bands.under.en: unknown format field {{oops}}"),
         ("questions.yaml", band(questions, under, under.replace("{hi}\"}", "{hi:>200000000}\"}")),
          f"questions[{age_index}].bands.under.en: format field {{hi}} may not have a format"),

@@ -28,7 +28,7 @@ def test_english_chat_reaches_a_verdict_and_quits_with_q() -> None:
     out = chat(ANSWERS + "v\nq\n", "--lang", "en", "--as-of", "2022-10-10")
     assert out.returncode == 0, out.stderr
     # The greeting comes first, as in Telegram.
-    assert re.search(r"It takes up to about \d+ button questions", out.stdout)
+    assert re.search(r"It takes \d+ to \d+ button questions, depending on the answers", out.stdout)
     assert "Who are you asking about?" in out.stdout
     assert "Check your answers" in out.stdout
     assert "Can be called up" in out.stdout
@@ -65,7 +65,7 @@ def test_every_screen_under_the_verdict_is_reached_and_leads_back() -> None:
     assert out.returncode == 0, out.stderr
     text = out.stdout
     for title in ("All grounds", "What to do", "Caveats", "Where to get help", "A summons in hand",
-                  "What is kept: nothing."):
+                  "What the server keeps: no answers."):
         assert title in text
     assert text.count("Can be called up") == 7  # the verdict, then back to it six times
     assert "Please type one of the numbers or letters shown." not in text
@@ -77,8 +77,8 @@ def test_the_greeting_pages_are_reached_and_lead_back() -> None:
     assert "Уже на службе или мобилизован" in out.stdout
     assert "Повестка на руках" in out.stdout
     assert "Где получить помощь" in out.stdout
-    assert "Что сохраняется: ничего." in out.stdout
-    assert out.stdout.count("Обычно хватает около") == 5  # the greeting, then back to it four times
+    assert "Ваших ответов на сервере нет." in out.stdout
+    assert out.stdout.count("Понадобится от") == 5  # the greeting, then back to it four times
     assert "О ком вы спрашиваете?" in out.stdout
     assert "Введите один из показанных" not in out.stdout
 

@@ -1,0 +1,140 @@
+"""How many questions an interview can still take, from the planner's own tree of answers.
+
+The greeting states the real range (the shortest and the longest interview to a verdict), and
+each question says "question N of at most M", where M is the longest the interview can still be
+from there. M is an exact maximum over every answer a person can press (each option, "I don't
+know", every set of ticks on a checklist), so it never grows: an answer only removes branches.
+
+The tree is explored depth first with the planner's `to_come` (questions whose facts the verdict
+still depends on: a bound of what can be asked) to prune branches that cannot beat the longest
+found; the results are kept per rule base, day and answers, a bounded number."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from rules import RuleSet
+from rules.models import Question
+
+# Not knowing the age means not knowing the birth year or month either (and the year's buttons
+# would otherwise span a century).
+ALSO_UNKNOWN: dict[str, tuple[str, ...]] = {"age": ("birth_year", "birth_month"),
+                                            "birth_year": ("birth_month",)}
+SERVING = "serving_contract"  # already serving or mobilized: a screen about service, no verdict
+
+Facts = dict[str, Any]
+Key = tuple[str, int, tuple[Any, ...], frozenset[str], dt.date]
+_LONGEST: dict[Key, int] = {}
+_SHORTEST: dict[Key, int | None] = {}
+_CACHE_LIMIT = 50_000
+NO_VERDICT = 10_000  # the shortest path from a state that can only end on the service screen
+
+
+def _key(rs: RuleSet, facts: Mapping[str, Any], dont_know: frozenset[str], day: dt.date) -> Key:
+    return (rs.version, id(rs), tuple(sorted(facts.items())), dont_know, day)
+
+
+def next_question(rs: RuleSet, facts: Mapping[str, Any], dont_know: frozenset[str],
+                  day: dt.date) -> Question | None:
+    """The question the flow shows next; None at the review or on the service screen."""
+    if facts.get("military_status") == SERVING:
+        return None
+    return rs.snapshot(facts, day, dont_know).next
+
+
+def answers(rs: RuleSet, q: Question, facts: Mapping[str, Any], dont_know: frozenset[str],
+            day: dt.date) -> Iterator[tuple[Facts, frozenset[str]]]:
+    """Every state one press on question `q` can lead to (as the flow's `_answer` makes it)."""
+    if q.kind == "checklist":
+        items = list(q.facts)
+        for n in range(len(items) + 1):
+            for ticked in itertools.combinations(items, n):
+                yield {**facts, **{k: k in ticked for k in items}}, dont_know - set(items)
+    else:
+        for choice in rs.choices(q, facts, day, "en"):
+            rest = {k: v for k, v in facts.items() if k not in q.facts}
+            yield {**rest, **choice.set}, dont_know - set(q.facts)
+    if q.dont_know:
+        unknown = {*q.facts, *(x for f in q.facts for x in ALSO_UNKNOWN.get(f, ()))}
+        yield {k: v for k, v in facts.items() if k not in unknown}, dont_know | unknown
+
+
+def _children(rs: RuleSet, q: Question, facts: Mapping[str, Any], dont_know: frozenset[str],
+              day: dt.date) -> list[tuple[Facts, frozenset[str]]]:
+    return [rs.relevant(f, day, d) for f, d in answers(rs, q, facts, dont_know, day)]
+
+
+def longest(rs: RuleSet, facts: Mapping[str, Any], dont_know: frozenset[str],
+            day: dt.date) -> int:
+    """The most questions still to be asked from this state, the next one included."""
+    key = _key(rs, facts, dont_know, day)
+    found = _LONGEST.get(key)
+    if found is not None:
+        return found
+    q = next_question(rs, facts, dont_know, day)
+    best = 0
+    if q is not None:
+        bound = rs.snapshot(facts, day, dont_know).to_come
+        scored = sorted(((rs.snapshot(f, day, d).to_come, i, f, d) for i, (f, d) in
+                         enumerate(_children(rs, q, facts, dont_know, day))),
+                        key=lambda x: (-x[0], x[1]))
+        for to_come, _, f, d in scored:
+            if 1 + to_come <= best:
+                break  # sorted: no later branch can be longer
+            best = max(best, 1 + longest(rs, f, d, day))
+            if best >= bound:
+                break
+    if len(_LONGEST) > _CACHE_LIMIT:
+        _LONGEST.clear()
+    _LONGEST[key] = best
+    return best
+
+
+def shortest(rs: RuleSet, facts: Mapping[str, Any], dont_know: frozenset[str], day: dt.date,
+             depth: int) -> int:
+    """The fewest questions from this state to a verdict (the service screen is not one), or
+    NO_VERDICT when none is within `depth`."""
+    key = _key(rs, facts, dont_know, day)
+    found = _SHORTEST.get(key)
+    if found is not None and found <= depth:
+        return found
+    if facts.get("military_status") == SERVING:
+        return NO_VERDICT
+    q = rs.snapshot(facts, day, dont_know).next
+    if q is None:
+        result = 0
+    elif depth == 0:
+        return NO_VERDICT
+    else:
+        result = min((1 + shortest(rs, f, d, day, depth - 1)
+                      for f, d in _children(rs, q, facts, dont_know, day)),
+                     default=NO_VERDICT)
+        if result > depth:
+            return NO_VERDICT  # not known beyond `depth`: do not keep it
+    if len(_SHORTEST) > _CACHE_LIMIT:
+        _SHORTEST.clear()
+    _SHORTEST[key] = result
+    return result
+
+
+def interview_range(rs: RuleSet, day: dt.date) -> tuple[int, int]:
+    """The fewest and the most questions an interview to a verdict takes on `day`."""
+    most = longest(rs, {}, frozenset(), day)
+    for depth in range(1, most + 1):  # iterative deepening: the shortest paths are short
+        fewest = shortest(rs, {}, frozenset(), day, depth)
+        if fewest < NO_VERDICT:
+            return fewest, most
+    return most, most
+
+
+def total_bound(rs: RuleSet, facts: Mapping[str, Any], dont_know: frozenset[str], day: dt.date,
+                q: Question, answered: int) -> int:
+    """The "of at most M" on question `q`: the questions answered before it plus the longest the
+    rest can take, counted from the state before `q` is answered (ticks on a checklist do not
+    move it)."""
+    before = {k: v for k, v in facts.items() if k not in q.facts}
+    unknown = frozenset(k for k in dont_know if k not in q.facts)
+    return answered + max(1, longest(rs, before, unknown, day))
