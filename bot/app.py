@@ -41,6 +41,7 @@ from .group_languages import GroupLanguages
 from .offline_file import offline_command
 from .offline_pages import OfflinePages
 from .ratelimit import ChatRateLimiter
+from .reload import warm
 from .runtime import RulesHolder, Runtime, Shared, Stats
 
 log = logging.getLogger(__name__)
@@ -90,6 +91,7 @@ def make_shared(settings: Settings, ruleset: rules.RuleSet | None = None) -> Sha
     rs = ruleset if ruleset is not None else rules.load(settings.rules_path)
     offline = OfflinePages(handles=tuple(settings.bot_official_handles))
     offline.build(rs)  # once at start; again after each reload
+    warm(rs)  # today's question range, before the first greeting asks for it
     return Shared(holder=RulesHolder(rs, settings.rules_path),
                   groups=GroupLanguages(settings.state_dir), offline=offline)
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import rules
+from interview import progress
 from rules import RuleSet
 from rules.models import FILE_MODELS
 
@@ -50,7 +51,15 @@ def diff(old: RuleSet, new: RuleSet) -> tuple[list[str], list[str], list[str]]:
 
 
 def _load(path: Path | None) -> RuleSet:
-    return rules.load(path, run_tests=True)
+    rs = rules.load(path, run_tests=True)
+    warm(rs)
+    return rs
+
+
+def warm(rs: RuleSet) -> None:
+    """Work out today's question range here, off the event loop: the greeting states it, and
+    exploring the planner's tree takes about half a second the first time for a rule base and day."""
+    progress.interview_range(rs, rules.today_in_moscow())
 
 
 async def reload(holder: RulesHolder) -> ReloadResult:
