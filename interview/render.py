@@ -13,6 +13,7 @@ from rules.verdict import CitationOut, MechanismOut
 
 from .html_text import b, esc, i, link, pack, visible_length
 from .i18n import N_, Tr
+from .papers import Paper, plain_text
 
 VERDICT_LIMIT = 2000  # visible characters (UTF-16 units): the verdict fits one phone screen
 SCREEN_LIMIT = 4096  # Telegram's limit for one message
@@ -458,6 +459,23 @@ def todo_screen(t: Tr, v: Verdict) -> list[str]:
         blocks.append(b(t.gettext("Worth checking")) + "\n" + "\n".join(
             "• " + esc(a.text) for a in v.advice))
     return pages(t, blocks)
+
+
+def documents_screen(t: Tr, titles: list[str]) -> str:
+    """The documents that fit: what they are and what stays blank (never asked here)."""
+    head = neutral_header(t) + "\n" + b(t.gettext("Documents"))
+    if not titles:
+        return head + "\n\n" + esc(t.gettext(
+            "No written document fits these answers: a request needs a ground the law gives."))
+    return head + "\n\n" + esc(t.gettext(
+        "Requests and complaints built from your answers, in Russian, as PDF files. Each leaves "
+        "blank lines for your name, date of birth, address and passport: fill them in by hand. "
+        "They are never asked here, and nothing is kept. Choose one:"))
+
+
+def paper_text(t: Tr, paper: Paper) -> str:
+    """A written document as a text screen (the terminal's view of what the bot sends as PDF)."""
+    return b(paper.title) + "\n" + esc(paper.caption) + "\n\n" + esc(plain_text(paper))
 
 
 def caveats_screen(t: Tr, v: Verdict) -> list[str]:
