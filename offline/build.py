@@ -31,7 +31,9 @@ from rules.verdict import CitationOut
 from .messages import MAX_N, MESSAGES, PLURALS
 
 DEFAULT_NAME = "spravka.html"  # neutral: nothing on a lock screen or in a downloads list
-BUDGET = 350 * 1024
+# 350 KB until the verdict showed all three mechanisms (issue 14 item 2: ~5 KB of texts and code
+# for both languages); raised to 352 KB by that change, for the lead to confirm or trim.
+BUDGET = 352 * 1024
 SAMPLE_DAY = dt.date(2001, 11, 22)  # a date whose parts are unambiguous in every format
 
 
