@@ -115,15 +115,15 @@ def greeting(t: Tr, span: tuple[int, int]) -> str:
     lines = [
         neutral_header(t),
         "",
-        esc(t.gettext("Here you can check whether a person can be called up under the partial "
-                      "mobilization of 21 September 2022 (Decree No. 647), and which legal "
-                      "grounds protect them.")),
+        esc(t.gettext("Here you can check whether a person can be called up for military service, "
+                      "to reservists' assemblies or under the partial mobilization of 21 September "
+                      "2022 (Decree No. 647), and which legal grounds protect them.")),
         esc(t.ngettext("It takes {low} to {high} button question, depending on the answers.",
                        "It takes {low} to {high} button questions, depending on the answers.",
                        high).format(low=low, high=high)),
         "",
-        esc(t.gettext("This check does not cover regular conscription or the 2026 “special "
-                      "assemblies” of reservists. It is not legal advice.")),
+        esc(t.gettext("The answer is given for each of these separately; where the law is vague or "
+                      "unpublished, it says so. It is not legal advice.")),
         "",
         i(t.gettext("Nothing you answer is stored: the answers travel in the buttons of this "
                     "chat only. You can ask for yourself or for a relative.")),
