@@ -96,6 +96,23 @@ def parser() -> argparse.ArgumentParser:
                      help="the language it opens in (both are inside; default ru)")
     off.add_argument("-o", "--output", type=Path, default=Path("spravka.html"),
                      help="where to write it (default: spravka.html, a neutral name)")
+    paper = sub.add_parser(
+        "paper", help="the written documents (requests, complaints) that fit some facts: list "
+                      "them, or write one as a PDF",
+        description="List the written documents that fit the facts (--list), or write one as an "
+                    "A4 PDF with blank lines for name, date of birth, address and passport. Facts "
+                    "are a JSON object as for `python -m rules evaluate`. Exit 2: bad facts, an "
+                    "unknown kind, or one that does not fit (nothing is written).")
+    paper.add_argument("kind", nargs="?", help="the document kind, e.g. mobilization-deferral")
+    paper.add_argument("--list", action="store_true", help="list the documents that fit")
+    paper.add_argument("--json", action="store_true", help="with --list: JSON [{kind, title}]")
+    paper.add_argument("--facts", required=True, help="JSON file with the facts, or - for stdin")
+    paper.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
+                       help="the day the verdict is for (default: today in Moscow)")
+    paper.add_argument("--lang", choices=("ru", "en"),
+                       help="the titles' language (default: BOT_DEFAULT_LANGUAGE); the document "
+                            "itself is in Russian")
+    paper.add_argument("-o", "--output", type=Path, help="the PDF to write")
     return p
 
 
@@ -131,6 +148,15 @@ def _main(argv: list[str] | None) -> int:
     except rules.RuleBaseErrors as exc:
         print(f"invalid rule base:\n{exc}", file=sys.stderr)
         return 1
+    if command == "paper":
+        if args.list == (args.kind is not None):
+            print("give either --list or a document kind", file=sys.stderr)
+            return 2
+        from interview.paper_cli import run_paper
+
+        return run_paper(ruleset, args.kind, args.facts, args.as_of,
+                         args.lang or settings.bot_default_language, as_json=args.json,
+                         output=args.output)
     if command == "offline":
         from offline.cli import write_page
 

@@ -21,7 +21,7 @@ from interview.state_codec import InvalidState, is_state_data
 from interview.views import Page, Screen, View
 from rules import today_in_moscow
 
-from . import offline_file, send
+from . import offline_file, paper_file, send
 from .ratelimit import Dropped
 from .runtime import Runtime
 
@@ -186,6 +186,10 @@ async def button(update: Update, context: Context) -> None:
     newest = max(state.newest_message_id, pressed)
     if view.offline:
         sent = await offline_file.send_offline(context.bot, rt, chat_id, state.lang)
+        await _restamp(context, rt, message, sent)
+        return
+    if view.paper is not None:
+        sent = await paper_file.send_paper(context.bot, chat_id, view.paper)
         await _restamp(context, rt, message, sent)
         return
     if view.delete_range is not None and isinstance(message, Message):

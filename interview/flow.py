@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from rules import FACTS, FactsError, RuleSet, today_in_moscow, validate_facts
 from rules.models import Question
 
-from . import notice_screens, progress, render, screens
+from . import notice_screens, papers, progress, render, screens
 from .html_text import esc
 from .i18n import Tr, tr
 from .state_codec import State, code_value, value_code
@@ -146,6 +146,8 @@ def press(env: Env, state: State) -> View:
         return verdict(env, state)
     if screen == Screen.DETAIL:
         return detail(env, state)
+    if screen == Screen.PAPER:
+        return paper(env, state)
     if screen == Screen.BACK:
         return _back(env, state)
     if screen == Screen.NOTICE:
@@ -422,8 +424,9 @@ def verdict(env: Env, state: State) -> View:
         "caveats": _detail(state, Detail.CAVEATS), "get_help": _detail(state, Detail.HELP),
         "summons": _detail(state, Detail.SUMMONS),
         "change_answers": _with(state, Screen.REVIEW),
+        "documents": _detail(state, Detail.DOCUMENTS),
         **_end_targets(state, _with(state, Screen.VERDICT)),
-    })
+    }, flags={"documents"})
     return View([render.verdict(t, v)], rows, ends_interview=True, outcome=v.outcome)
 
 
@@ -440,6 +443,8 @@ def detail(env: Env, state: State) -> View:
     except ValueError:
         return _stale(env, state)
     number = state.option // PAGE_STEP
+    if which == Detail.DOCUMENTS:
+        return documents(env, state)
     if which == Detail.HELP:
         texts = [render.help_screen(t, rs)]
     elif which == Detail.SUMMONS:
@@ -465,12 +470,47 @@ def detail(env: Env, state: State) -> View:
         flags.add("next_page")
     if which in GUIDE_DETAILS:
         flags.add("guide")
+    if which == Detail.TODO:
+        flags.add("documents")
     rows = rows_of(t, "detail", {
         "previous_page": turn_to(number - 1), "next_page": turn_to(number + 1),
+        "documents": _detail(state, Detail.DOCUMENTS),
         "to_result": _with(state, Screen.VERDICT), "guide_help": _detail(state, Detail.HELP),
         **_end_targets(state, turn_to(number)),
     }, flags=flags, formats={"next_page": {"page": number + 2, "pages": len(texts)}})
     return View([texts[number]], rows, ends_interview=True)
+
+
+def documents(env: Env, state: State) -> View:
+    """The written documents that fit the verdict, a button each; a press sends one as a PDF."""
+    rs = env.rules
+    t = tr(state.lang)
+    v = papers.verdict_for(rs, state.facts, state.as_of, state.dont_know)
+    fits = papers.offered(rs, v) if rs.documents is not None else []
+    choices = [[Button(f.document.doc.title.get(state.lang),
+                       _with(state, Screen.PAPER, f.document.code), kind="answer")] for f in fits]
+    here = _detail(state, Detail.DOCUMENTS)
+    rows = rows_of(t, "documents", {"to_result": _with(state, Screen.VERDICT),
+                                    **_end_targets(state, here)},
+                   slots={"@documents": choices})
+    return View([render.documents_screen(t, [f.document.doc.title.get(state.lang) for f in fits])],
+                rows, ends_interview=True)
+
+
+def paper(env: Env, state: State) -> View:
+    """One written document, built from the verdict of these answers (sent as a PDF by the bot,
+    shown as text by the terminal); refused when it does not fit them."""
+    rs = env.rules
+    t = tr(state.lang)
+    book = rs.documents
+    compiled = book.by_code(state.question) if book is not None else None
+    v = papers.verdict_for(rs, state.facts, state.as_of, state.dont_know)
+    built = papers.build(rs, v, compiled.kind, state.lang) if compiled is not None else None
+    if built is None:  # a button from before a reload, or forged: the list as it is now
+        view = documents(env, _with(state, Screen.DETAIL, option=int(Detail.DOCUMENTS)))
+        return dataclasses.replace(
+            view, alert=t.gettext("This document does not fit these answers."))
+    return View([render.paper_text(t, built)], new_message=True, paper=built)
 
 
 def service(env: Env, state: State) -> View:

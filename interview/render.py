@@ -9,10 +9,11 @@ from collections.abc import Sequence
 
 from rules import GroundOut, RuleSet, Verdict, today_in_moscow
 from rules.models import Question
-from rules.verdict import CitationOut
+from rules.verdict import CitationOut, MechanismOut
 
 from .html_text import b, esc, i, link, pack, visible_length
 from .i18n import N_, Tr
+from .papers import Paper, plain_text
 
 VERDICT_LIMIT = 2000  # visible characters (UTF-16 units): the verdict fits one phone screen
 SCREEN_LIMIT = 4096  # Telegram's limit for one message
@@ -50,6 +51,11 @@ FACT_NAMES: dict[str, str] = {
     "student_programme": N_("what kind of study programme it is (accredited, postgraduate or "
                             "neither)"),
     "student_first_time": N_("whether this level of education is obtained for the first time"),
+    "conscientious_objector": N_("whether service conflicts with the person's beliefs"),
+    "abroad": N_("whether the person lives abroad, off the register"),
+    "reserve_contract": N_("whether there is a mobilization-reserve contract"),
+    "academic_degree": N_("whether the person holds an academic degree"),
+    "relative_died_in_service": N_("whether the father or a brother died in service"),
 }
 
 # One plain line each, at most two lines on a phone (phone.py); no pronoun, so it reads right for
@@ -109,15 +115,15 @@ def greeting(t: Tr, span: tuple[int, int]) -> str:
     lines = [
         neutral_header(t),
         "",
-        esc(t.gettext("Here you can check whether a person can be called up under the partial "
-                      "mobilization of 21 September 2022 (Decree No. 647), and which legal "
-                      "grounds protect them.")),
+        esc(t.gettext("Here you can check whether a person can be called up for military service, "
+                      "to reservists' assemblies or under the partial mobilization of 21 September "
+                      "2022 (Decree No. 647), and which legal grounds protect them.")),
         esc(t.ngettext("It takes {low} to {high} button question, depending on the answers.",
                        "It takes {low} to {high} button questions, depending on the answers.",
                        high).format(low=low, high=high)),
         "",
-        esc(t.gettext("This check does not cover regular conscription or the 2026 “special "
-                      "assemblies” of reservists. It is not legal advice.")),
+        esc(t.gettext("The answer is given for each of these separately; where the law is vague or "
+                      "unpublished, it says so. It is not legal advice.")),
         "",
         i(t.gettext("Nothing you answer is stored: the answers travel in the buttons of this "
                     "chat only. You can ask for yourself or for a relative.")),
@@ -214,7 +220,7 @@ def depends_on(t: Tr, keys: Sequence[str], most: int | None = None) -> str:
 # --- the verdict: one message --------------------------------------------------------------------
 
 
-def _deciding(v: Verdict) -> list[GroundOut]:
+def _deciding(v: Verdict | MechanismOut) -> list[GroundOut]:
     """The one or two grounds that decide the outcome: the strongest applying ones; for an open
     answer, the strongest possible ones."""
     applying = [g for g in v.grounds if g.status == "applies"]
@@ -227,41 +233,127 @@ def _deciding(v: Verdict) -> list[GroundOut]:
 DEPENDS_ON_MOST = 3  # facts named in the verdict's "It depends on"; the rest are counted
 
 
+# --- the mechanisms: one line each ----------------------------------------------------------------
+
+MECHANISM_NAMES: dict[str, str] = {
+    "conscription": N_("Conscription"),
+    "assemblies": N_("Reservists' assemblies"),
+    "mobilization": N_("Mobilization"),
+}
+
+# The outcome in a mechanism's line, after "Conscription: ".
+MECHANISM_OUTCOME: dict[str, str] = {
+    "not_subject": N_("not subject"),
+    "deferral": N_("deferral"),
+    "conditional": N_("protection not by law"),
+    "subject": N_("can be called up"),
+    "undetermined": N_("not clear yet"),
+}
+
+# The most pressing first: what can call the person up now, then what is open, then protection.
+PRESSING: dict[str, int] = {"subject": 0, "undetermined": 1, "conditional": 2, "deferral": 3,
+                            "not_subject": 4}
+MECHANISM_ORDER = tuple(MECHANISM_NAMES)  # on a tie: conscription runs all year, then assemblies
+
+
+# The weeks the 2022 call-up was under way (Decree 647 of 21 September; the Defence Minister
+# reported it complete on 28 October): checked as of a day in them, mobilization comes first.
+MOBILIZATION_UNDER_WAY = (dt.date(2022, 9, 21), dt.date(2022, 10, 28))
+
+
+def mechanisms(v: Verdict) -> list[MechanismOut]:
+    """The mechanisms that concern the person, the most pressing first: by outcome (what can
+    call the person up, then what is open, then protection), mobilization first while its
+    call-up was under way."""
+    shown = [m for m in v.mechanisms.values() if m.concerns]
+    start, end = MOBILIZATION_UNDER_WAY
+    under_way = start.isoformat() <= v.as_of <= end.isoformat()
+
+    def rank(m: MechanismOut) -> tuple[int, int, int]:
+        order = MECHANISM_ORDER.index(m.id) if m.id in MECHANISM_ORDER else len(MECHANISM_ORDER)
+        return (0 if under_way and m.id == "mobilization" else 1, PRESSING[m.outcome], order)
+
+    return sorted(shown, key=rank)
+
+
+def focus(v: Verdict) -> Verdict | MechanismOut:
+    """What the verdict screen explains below the lines: the most pressing mechanism
+    (mobilization as the Verdict itself, which carries its advice and skipped grounds)."""
+    shown = mechanisms(v)
+    return v if not shown or shown[0].id == "mobilization" else shown[0]
+
+
+def mechanism_parts(t: Tr, m: MechanismOut) -> tuple[str, str]:
+    """"Conscription: deferral" and " — Full-time study, until 30 June 2029" (plain text,
+    unescaped): the outcome, then the ground that decides it and the day it ends where the law
+    fixes one. The first part fits two lines of a phone (phone.py), so it can be the headline."""
+    head = t.gettext("{mechanism}: {outcome}").format(
+        mechanism=t.gettext(MECHANISM_NAMES.get(m.id, m.id)),
+        outcome=t.gettext(MECHANISM_OUTCOME[m.outcome]))
+    tail = ""
+    applying = m.applying
+    if applying and m.outcome in ("not_subject", "deferral", "conditional"):
+        # A title reads "Full-time study: deferral while studying"; the outcome is said already.
+        tail += " — " + applying[0].title.split(": ", 1)[0]
+    if m.until:
+        tail += t.gettext(", until {date}").format(date=t.date(dt.date.fromisoformat(m.until)))
+    return head, tail
+
+
+def mechanism_line(t: Tr, m: MechanismOut) -> str:
+    return "".join(mechanism_parts(t, m))
+
+
 def verdict(t: Tr, v: Verdict) -> str:
     """The verdict on one phone screen (at most VERDICT_LIMIT visible characters): the outcome,
     the deciding grounds with their main citation, up to three next steps, the top caveat."""
-    head = [neutral_header(t), b(t.gettext(OUTCOME_HEADLINE[v.outcome]))]
-    if v.outcome in OUTCOME_DETAIL:
-        head.append(esc(t.gettext(OUTCOME_DETAIL[v.outcome])))
-    if v.outcome in ("conditional", "undetermined") and v.missing:
-        head.append(esc(depends_on(t, v.missing, most=DEPENDS_ON_MOST)))
+    # One line per mechanism that concerns the person, the most pressing first (in bold); the rest
+    # of the screen is about that one. Mobilization keeps its headline and its skipped grounds.
+    shown = mechanisms(v)
+    m = focus(v)
+    parts = [mechanism_parts(t, x) for x in shown]
+    head = [neutral_header(t), *(b(p[0]) + esc(p[1]) if n == 0 else esc(p[0] + p[1])
+                                 for n, p in enumerate(parts))]
+    if m is v:
+        head += ["", b(t.gettext(OUTCOME_HEADLINE[v.outcome]))]
+        if v.outcome in OUTCOME_DETAIL:
+            head.append(esc(t.gettext(OUTCOME_DETAIL[v.outcome])))
+    if m.outcome in ("conditional", "undetermined") and m.missing:
+        head.append(esc(depends_on(t, m.missing, most=DEPENDS_ON_MOST)))
     grounds: list[str] = []
-    deciding = _deciding(v)
+    deciding = _deciding(m)
     for g in deciding:
         line = f"• {b(g.title)}"
         if g.status == "possible":
             line += " — " + esc(t.gettext("may apply"))
         grounds.append(line + "\n   " + citation(t, g.citations[0]))
-    if v.basis is not None:
-        grounds.append(f"• {b(v.basis.title)}\n   " + citation(t, v.basis.citations[0]))
-    more = len([g for g in v.grounds if g.status == "applies"]) - len(
+    if m.basis is not None:
+        grounds.append(f"• {b(m.basis.title)}\n   " + citation(t, m.basis.citations[0]))
+    more = len([g for g in m.grounds if g.status == "applies"]) - len(
         [g for g in deciding if g.status == "applies"])
     if more > 0:
         grounds.append(i(t.ngettext("{n} more ground applies: see “All grounds”.",
                                     "{n} more grounds apply: see “All grounds”.", more).format(
             n=more)))
-    if v.skipped and v.outcome in ("not_subject", "deferral"):
+    if m is v and v.skipped and v.outcome in ("not_subject", "deferral"):
         grounds.append(i(t.gettext("Other grounds were not checked because this one settles "
                                    "the answer.")))
-    steps = [s.text for s in v.steps[:3]]
-    caveat = v.caveats[0].text if v.caveats else None
+    # Each other mechanism's line rests on a ground (or a rule) too: its title and citation.
+    for x in shown[1:]:
+        first = [g for g in x.grounds if g.status == "applies"][:1]
+        if first:
+            grounds.append(f"• {b(first[0].title)}\n   " + citation(t, first[0].citations[0]))
+        elif x.basis is not None:
+            grounds.append(f"• {b(x.basis.title)}\n   " + citation(t, x.basis.citations[0]))
+    steps = [s.text for s in m.steps[:3]]
+    caveat = m.caveats[0].text if m.caveats else None
     foot = i(t.gettext("As of {date} · rules version {version}").format(
         date=t.date(dt.date.fromisoformat(v.as_of)), version=v.rules_version))
 
     def build(grounds: list[str], steps: list[str], caveat: str | None) -> str:
         blocks = ["\n".join(head)]
         if grounds:
-            title = t.gettext("Why") if v.outcome != "undetermined" else t.gettext(
+            title = t.gettext("Why") if m.outcome != "undetermined" else t.gettext(
                 "What is still open")
             blocks.append(b(title) + "\n" + "\n".join(grounds))
         if steps:
@@ -287,18 +379,41 @@ def verdict(t: Tr, v: Verdict) -> str:
     return text
 
 
+def _sections(t: Tr, v: Verdict) -> list[tuple[str | None, Verdict | MechanismOut]]:
+    """The detail screens' sections: one per mechanism that concerns the person, the most
+    pressing first, each headed by its verdict line; mobilization as the Verdict itself (it
+    carries the advice and the skipped count). With one mechanism, no heading, as before."""
+    shown = mechanisms(v)
+    parts: list[tuple[str | None, Verdict | MechanismOut]] = [
+        (b(mechanism_line(t, m)), v if m.id == "mobilization" else m) for m in shown]
+    if not parts:
+        return [(None, v)]
+    if len(parts) == 1:
+        return [(None, parts[0][1])]
+    return parts
+
+
 def grounds_screen(t: Tr, v: Verdict) -> list[str]:
     """All grounds: those that apply and those that may, each with its explanation and every
-    citation, and how well each is checked, in words."""
+    citation, and how well each is checked, in words; by mechanism."""
     blocks = [neutral_header(t) + "\n" + b(t.gettext("All grounds"))]
-    applying = [g for g in v.grounds if g.status == "applies"]
-    possible = [g for g in v.grounds if g.status == "possible"]
+    for heading, m in _sections(t, v):
+        if heading:
+            blocks.append("━━━\n" + heading)
+        blocks += _grounds_blocks(t, m, v.skipped if m is v else 0)
+    return pages(t, blocks)
+
+
+def _grounds_blocks(t: Tr, m: Verdict | MechanismOut, skipped: int) -> list[str]:
+    blocks: list[str] = []
+    applying = [g for g in m.grounds if g.status == "applies"]
+    possible = [g for g in m.grounds if g.status == "possible"]
     if applying:
         blocks.append(b(t.gettext("Grounds that apply")))
         blocks += [_ground_block(t, g) for g in applying]
-    if v.basis is not None:
-        blocks.append(b(v.basis.title) + "\n" + "\n".join(
-            "• " + citation(t, c, confidence=True) for c in v.basis.citations))
+    if m.basis is not None:
+        blocks.append(b(m.basis.title) + "\n" + "\n".join(
+            "• " + citation(t, c, confidence=True) for c in m.basis.citations))
     if possible:
         blocks.append(b(t.gettext("Grounds that may apply")))
         for g in possible:
@@ -306,14 +421,14 @@ def grounds_screen(t: Tr, v: Verdict) -> list[str]:
             if g.needs:
                 block += "\n" + i(depends_on(t, g.needs))
             blocks.append(block)
-    if v.skipped:
+    if skipped:
         blocks.append(i(t.ngettext(
             "{n} other ground was not checked: the answers already settle the outcome.",
             "{n} other grounds were not checked: the answers already settle the outcome.",
-            v.skipped).format(n=v.skipped)))
-    if not applying and not possible and v.basis is None:
+            skipped).format(n=skipped)))
+    if not applying and not possible and m.basis is None:
         blocks.append(esc(t.gettext("No ground applies to these answers.")))
-    return pages(t, blocks)
+    return blocks
 
 
 def _ground_block(t: Tr, g: GroundOut) -> str:
@@ -326,25 +441,54 @@ def _ground_block(t: Tr, g: GroundOut) -> str:
 
 
 def todo_screen(t: Tr, v: Verdict) -> list[str]:
-    """What to do: every relevant next step, each applying ground's documents, the advice."""
+    """What to do: every relevant next step, each applying ground's documents, the advice; by
+    mechanism."""
     blocks = [neutral_header(t) + "\n" + b(t.gettext("What to do"))]
-    if v.steps:
-        blocks.append("\n".join(f"{n}. {esc(s.text)}" for n, s in enumerate(v.steps, 1)))
-    for g in v.grounds:
-        if g.status == "applies":
-            blocks.append(f"{b(g.title)}\n{esc(g.todo)}")
+    for heading, m in _sections(t, v):
+        if heading:
+            blocks.append("━━━\n" + heading)
+        if m.steps:
+            blocks.append("\n".join(f"{n}. {esc(s.text)}" for n, s in enumerate(m.steps, 1)))
+        for g in m.grounds:
+            if g.status == "applies":
+                blocks.append(f"{b(g.title)}\n{esc(g.todo)}")
+        own = m if isinstance(m, MechanismOut) else v.mechanisms.get("mobilization")
+        for d in own.dates if own is not None else ():
+            blocks.append(f"• {b(t.date(dt.date.fromisoformat(d.date)))}: {esc(d.text)}")
     if v.advice:
         blocks.append(b(t.gettext("Worth checking")) + "\n" + "\n".join(
             "• " + esc(a.text) for a in v.advice))
     return pages(t, blocks)
 
 
+def documents_screen(t: Tr, titles: list[str]) -> str:
+    """The documents that fit: what they are and what stays blank (never asked here)."""
+    head = neutral_header(t) + "\n" + b(t.gettext("Documents"))
+    if not titles:
+        return head + "\n\n" + esc(t.gettext(
+            "No written document fits these answers: a request needs a ground the law gives."))
+    return head + "\n\n" + esc(t.gettext(
+        "Requests and complaints built from your answers, in Russian, as PDF files. Each leaves "
+        "blank lines for your name, date of birth, address and passport: fill them in by hand. "
+        "They are never asked here, and nothing is kept. Choose one:"))
+
+
+def paper_text(t: Tr, paper: Paper) -> str:
+    """A written document as a text screen (the terminal's view of what the bot sends as PDF)."""
+    return b(paper.title) + "\n" + esc(paper.caption) + "\n\n" + esc(plain_text(paper))
+
+
 def caveats_screen(t: Tr, v: Verdict) -> list[str]:
     """The caveats and date notes relevant to these answers and this date, most important
-    first."""
+    first; by mechanism, each said once."""
     blocks = [neutral_header(t) + "\n" + b(t.gettext("Caveats"))]
-    items = [*v.notes, *v.caveats]
-    blocks += ["• " + esc(c.text).replace("\n", "\n   ") for c in items]
+    said: set[str] = set()
+    for heading, m in _sections(t, v):
+        items = [c for c in [*m.notes, *m.caveats] if c.id not in said]
+        said |= {c.id for c in items}
+        if heading and items:
+            blocks.append("━━━\n" + heading)
+        blocks += ["• " + esc(c.text).replace("\n", "\n   ") for c in items]
     return pages(t, blocks)
 
 

@@ -72,6 +72,9 @@ NAV: dict[str, Nav] = {
     "caveats": Nav(N_("Caveats"), "c"),
     "get_help": Nav(N_("Get help"), "h"),
     "summons": Nav(N_("A summons in hand"), "s"),
+    "documents": Nav(N_("📝 Documents"), "f", when="documents", only="bot",
+                     why="the bot sends each document as a PDF; the page's print view of them "
+                         "(offline/papers.js) is not in its model yet"),
     "delete": Nav(N_("🗑 Delete this conversation"), "d", only="bot",
                   why="the page keeps nothing: closing it forgets the answers"),
     "to_result": Nav(N_("◀ Back to the result"), "b"),
@@ -111,8 +114,10 @@ SCREENS: dict[str, tuple[tuple[str, ...], ...]] = {
     "question": (("@answers",), ("done",), ("dont_know",), ("back", "restart"), ("lang",)),
     "review": (("see_result",), ("@changes",), ("back", "restart"), ("lang",)),
     "verdict": (("grounds", "todo"), ("caveats", "get_help"), ("summons", "change_answers"),
-                *_END),
-    "detail": (("previous_page", "next_page"), ("to_result", "guide_help"), *_END),
+                ("documents",), *_END),
+    "detail": (("previous_page", "next_page"), ("documents",), ("to_result", "guide_help"), *_END),
+    # The written documents that fit, a button each (the bot's; see NAV["documents"]).
+    "documents": (("@documents",), ("to_result",), *_END),
     "service": (("read_on",), ("get_help", "change_answer"), *_END),
     "start_again": (("start_again",),),
     "notice_question": (("@answers",), ("back", "restart"), ("lang",)),
@@ -123,7 +128,8 @@ SCREENS: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 # Slots that only one channel fills.
-SLOT_ONLY: dict[str, Channel] = {"@date": "page"}  # the bot's /check YYYY-MM-DD
+SLOT_ONLY: dict[str, Channel] = {"@date": "page",  # the bot's /check YYYY-MM-DD
+                                  "@documents": "bot"}  # see NAV["documents"]
 
 
 def shown(button: str, channel: Channel, flags: Collection[str] = ()) -> bool:

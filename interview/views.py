@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Literal
 
+from .papers import Paper
 from .state_codec import State
 
 
@@ -27,6 +28,7 @@ class Screen(IntEnum):
     CHECK_DONE = 11  # checklist `question`: what is not ticked does not apply
     DETAIL = 12  # a screen under the verdict: `option` is a Detail; carries the answers
     NOTICE = 13  # "What is this notice?": answers in `question` and `option` (notice_screens.py)
+    PAPER = 14  # send written document `question` (rules.models.DOCUMENT_KINDS index + 1)
 
 
 class Detail(IntEnum):
@@ -37,7 +39,8 @@ class Detail(IntEnum):
     CAVEATS = 2
     HELP = 3
     SUMMONS = 4
-    SERVICE = 6  # the rest of the service screen (5 is kept for the written documents)
+    DOCUMENTS = 5  # the written documents that fit the verdict, one button each
+    SERVICE = 6  # the rest of the service screen
 
 
 class Page(IntEnum):
@@ -83,3 +86,4 @@ class View:
     ends_interview: bool = False  # the verdict: only navigation letters act after it
     outcome: str | None = None  # the verdict's outcome, for the anonymous counts
     offline: bool = False  # send the offline page (a document) instead of texts
+    paper: Paper | None = None  # send this written document as a PDF instead of texts

@@ -501,7 +501,7 @@ function exemptEngine(C) {
                basis: D.bases.indexOf(mob.outcome) >= 0 ? mob.outcome : null, skipped: mob.skipped, mechanisms: {}};
     D.mechanisms.forEach(function (m) {
       var x = mechs[m];
-      out.mechanisms[m] = {outcome: x.outcome, concerns: x.concerns, until: x.until, grounds: x.grounds,
+      out.mechanisms[m] = {id: m, outcome: x.outcome, concerns: x.concerns, until: x.until, grounds: x.grounds,
                            missing: x.missing, caveats: x.caveats, notes: x.notes, steps: x.steps,
                            basis: x.basis, dates: x.dates};
     });
@@ -589,7 +589,7 @@ function exemptEngine(C) {
     /* The verdict for plain-object facts on asOf ("YYYY-MM-DD", default today in Moscow):
      * {outcome, as_of, rules_version, grounds: [{id, outcome, status, needs}], advice: [ground ids],
      *  missing, caveats: [ids], notes: [ids], steps: [ids], basis, skipped,
-     *  mechanisms: {mobilization|conscription|assemblies: {outcome, concerns, until, grounds,
+     *  mechanisms: {mobilization|conscription|assemblies: {id, outcome, concerns, until, grounds,
      *  missing, caveats, notes, steps, basis, dates: [[id, "YYYY-MM-DD"]]}}} (rules.MechanismOut by
      *  ids). Throws a FactsError (.keys, .message) on bad facts. */
     evaluate: function (facts, asOf, dontKnow) {

@@ -18,11 +18,11 @@ MESSAGES: dict[str, str] = {
     "none_of_these": N_("None of these"),
     "tick_hint": N_("Tick everything that applies, then press “Done”."),
     # Neutral words: the greeting is the bot's and the page's (neither calls itself a bot).
-    "greeting_what": N_("Here you can check whether a person can be called up under the partial "
-                        "mobilization of 21 September 2022 (Decree No. 647), and which legal "
-                        "grounds protect them."),
-    "greeting_scope": N_("This check does not cover regular conscription or the 2026 “special "
-                         "assemblies” of reservists. It is not legal advice."),
+    "greeting_what": N_("Here you can check whether a person can be called up for military service, "
+                        "to reservists' assemblies or under the partial mobilization of 21 September "
+                        "2022 (Decree No. 647), and which legal grounds protect them."),
+    "greeting_scope": N_("The answer is given for each of these separately; where the law is vague or "
+                         "unpublished, it says so. It is not legal advice."),
     "progress": N_("Question {number} of at most {total}"),
     "as_of_today": N_("Checked as of today, {date}."),
     "as_of_past": N_("Checked as of {date}: answer as things stood on that day."),
@@ -35,6 +35,7 @@ MESSAGES: dict[str, str] = {
     "may_apply": N_("may apply"),
     "settled": N_("Other grounds were not checked because this one settles the answer."),
     "why": N_("Why"),
+    "until": N_(", until {date}"),
     "still_open": N_("What is still open"),
     "do_now": N_("What to do now"),
     "important": N_("Important"),

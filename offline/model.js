@@ -353,28 +353,37 @@ function exemptModel(E, P, lang, asOf) {
     },
     verdict: function () {
       if (S.facts.military_status === SERVING) return SCREENS.service();
-      var v = verdict(), tx = T(), headline = tx.outcome[v.outcome];
-      var body = [h("h1", {"class": "outcome " + v.outcome}, headline), para(tx.outcomeDetail[v.outcome])];
-      if ((v.outcome === "conditional" || v.outcome === "undetermined") && v.missing.length) body.push(para(dependsOn(v.missing, 3)));
+      // One line per mechanism that concerns the person, the most pressing first (render.verdict);
+      // the rest is about that one, mobilization keeping its headline and skipped grounds.
+      var v = verdict(), tx = T(), shown = mechanisms(v), body = [];
+      var x = shown[0] && shown[0].id !== "mobilization" ? shown[0] : v;
+      var parts = shown.map(function (s) { return mechLine(s, tx); }), lines = parts.map(function (p) { return p.join(""); });
+      var headline = x === v ? tx.outcome[v.outcome] : parts[0][0];
+      if (parts[0]) body.push(h("p", {"class": "mechanisms"}, h("strong", {}, parts[0][0]), parts[0][1], lines.slice(1).map(function (l) { return [h("br"), l]; })));
+      if (x === v) body.push(h("h1", {"class": "outcome " + v.outcome}, headline));
+      if ((x.outcome === "conditional" || x.outcome === "undetermined") && x.missing.length) body.push(para(dependsOn(x.missing, 3)));
       // The one or two grounds that decide it (render._deciding), each with its main citation.
-      var applying = v.grounds.filter(function (g) { return g.status === "applies"; }), deciding;
+      var applying = x.grounds.filter(is("applies")), deciding;
       if (applying.length) deciding = applying.filter(function (g) { return g.outcome === applying[0].outcome; }).slice(0, 2);
-      else deciding = v.grounds.filter(function (g) { return g.status === "possible"; }).slice(0, 2);
+      else deciding = x.grounds.filter(is("possible")).slice(0, 2);
       var why = deciding.map(function (g) {
         return h("li", {}, h("strong", {}, tx.grounds[g.id].title), g.status === "possible" ? " — " + m("may_apply") : null,
                  h("br"), citation(tx.grounds[g.id].cites[0]));
       });
-      if (v.basis) why.push(h("li", {}, h("strong", {}, tx.bases[v.basis].title), h("br"), citation(tx.bases[v.basis].cites[0])));
-      var more = applying.length - deciding.filter(function (g) { return g.status === "applies"; }).length;
-      if (why.length) body.push(h("h2", {}, m(v.outcome !== "undetermined" ? "why" : "still_open")), h("ul", {"class": "grounds"}, why));
-      if (more > 0) body.push(para(plural("more_grounds", more, {n: more}), "i"));
-      if (v.skipped && (v.outcome === "not_subject" || v.outcome === "deferral")) body.push(para(m("settled"), "i"));
-      if (v.steps.length) body.push(h("h2", {}, m("do_now")), h("ol", {"class": "steps"}, v.steps.slice(0, 3).map(function (id) { return h("li", {}, tx.steps[id]); })));
-      if (v.caveats.length) body.push(h("h2", {}, m("important")), para(tx.caveats[v.caveats[0]], "caveat"));
-      body.push(para(m("as_of_version", {date: fmtDate(v.as_of), version: v.rules_version}), "i"));
       var titles = deciding.map(function (g) { return tx.grounds[g.id].title; });
-      if (v.basis) titles.push(tx.bases[v.basis].title);
-      return {kind: "verdict", headline: headline, outcome: v.outcome, why: titles, rows: rows("verdict"), body: body};
+      // Then the rule it rests on, and each other mechanism's deciding ground (or rule) too.
+      [x].concat(shown.slice(1)).forEach(function (o, n) {
+        var g = n && o.grounds.filter(is("applies"))[0], b = g ? tx.grounds[g.id] : basisFor(o, tx);
+        if (b) { titles.push(b.title); why.push(h("li", {}, h("strong", {}, b.title), h("br"), citation(b.cites[0]))); }
+      });
+      var more = applying.length - deciding.filter(is("applies")).length;
+      if (why.length) body.push(h("h2", {}, m(x.outcome !== "undetermined" ? "why" : "still_open")), h("ul", {"class": "grounds"}, why));
+      if (more > 0) body.push(para(plural("more_grounds", more, {n: more}), "i"));
+      if (x === v && v.skipped && (v.outcome === "not_subject" || v.outcome === "deferral")) body.push(para(m("settled"), "i"));
+      if (x.steps.length) body.push(h("h2", {}, m("do_now")), h("ol", {"class": "steps"}, x.steps.slice(0, 3).map(function (id) { return h("li", {}, tx.steps[id]); })));
+      if (x.caveats.length) body.push(h("h2", {}, m("important")), para(tx.caveats[x.caveats[0]], "caveat"));
+      body.push(para(m("as_of_version", {date: fmtDate(v.as_of), version: v.rules_version}), "i"));
+      return {kind: "verdict", headline: headline, outcome: x.outcome, mechanisms: lines, why: titles, rows: rows("verdict"), body: body};
     },
     detail: function (which) {
       var body = which === "help" ? helpBody() : which === "summons" ? guideBody("summons") :
@@ -459,6 +468,28 @@ function exemptModel(E, P, lang, asOf) {
     var things = clauses.length <= 1 ? clauses.join("") : m("and", {first: clauses.slice(0, -1).join(", "), last: clauses[clauses.length - 1]});
     return m("depends_on", {things: things});
   }
+  // The mechanisms that concern the person, the most pressing first (render.mechanisms).
+  // Outcomes and then render.MECHANISM_ORDER on a tie; mobilization first while under way.
+  var ORDER = ["subject", "undetermined", "conditional", "deferral", "not_subject", "conscription", "assemblies", "mobilization"];
+  function mechanisms(v) {
+    var w = v.as_of >= "2022-09-21" && v.as_of <= "2022-10-28";  // render.MOBILIZATION_UNDER_WAY
+    function rank(x) { return (w && x.id === "mobilization" ? 0 : 99) + 9 * ORDER.indexOf(x.outcome) + ORDER.indexOf(x.id); }
+    return Object.keys(v.mechanisms).map(function (id) { return v.mechanisms[id]; }).filter(function (x) { return x.concerns; }).sort(function (a, b) { return rank(a) - rank(b); });
+  }
+  function is(status) { return function (g) { return g.status === status; }; }
+  function mechLine(x, tx) {  // render.mechanism_line
+    var g = x.grounds.filter(is("applies"))[0];
+    return [fill(tx.mechanism[x.id], {outcome: tx.mechOutcome[x.outcome]}),
+      (g && ORDER.indexOf(x.outcome) > 1 ? " — " + tx.grounds[g.id].title.split(": ")[0] : "") + (x.until ? m("until", {date: fmtDate(x.until)}) : "")];
+  }
+  function basisFor(x, tx) {  // the rule a "subject" answer rests on: the verdict's, or a mechanism's
+    return x.basis ? (x.id && x.id !== "mobilization" ? tx.mechBases[x.id] : tx.bases)[x.basis] : null;
+  }
+  // The detail screens' sections (render._sections): by mechanism, each headed by its line.
+  function sections(v, tx) {
+    var parts = mechanisms(v).map(function (s) { return [mechLine(s, tx).join(""), s.id === "mobilization" ? v : s]; });
+    return parts[1] ? parts : [[null, parts[0] ? parts[0][1] : v]];
+  }
   function noteText(id) {
     var tx = T();
     return tx.notes[id] || tx.retro[id.replace(/_retroactive$/, "")] || "";
@@ -471,28 +502,42 @@ function exemptModel(E, P, lang, asOf) {
   }
   var DETAILS = {
     grounds: function (v, tx) {
-      var a = v.grounds.filter(function (g) { return g.status === "applies"; }), p = v.grounds.filter(function (g) { return g.status === "possible"; });
       var out = [h("h1", {}, navLabel("grounds"))];
-      if (a.length) out.push(h("h2", {}, m("grounds_apply")), a.map(function (g) { return groundBlock(g, tx); }));
-      if (v.basis) out.push(h("h3", {}, tx.bases[v.basis].title), h("ul", {"class": "cites"}, tx.bases[v.basis].cites.map(function (c) { return citeItem(c, true); })));
-      if (p.length) out.push(h("h2", {}, m("grounds_may_apply")), p.map(function (g) { return groundBlock(g, tx); }));
-      if (v.skipped) out.push(para(plural("skipped", v.skipped, {n: v.skipped}), "i"));
-      if (!a.length && !p.length && !v.basis) out.push(para(m("no_ground")));
+      sections(v, tx).forEach(function (sec) {
+        var x = sec[1], basis = basisFor(x, tx);  // x.skipped: mobilization's only
+        var a = x.grounds.filter(is("applies")), p = x.grounds.filter(is("possible"));
+        out.push(sec[0] && h("h2", {}, sec[0]));
+        function blocks(gs) { return gs.map(function (g) { return groundBlock(g, tx); }); }
+        if (a.length) out.push(h("h2", {}, m("grounds_apply")), blocks(a));
+        if (basis) out.push(h("h3", {}, basis.title), h("ul", {"class": "cites"}, basis.cites.map(function (c) { return citeItem(c, true); })));
+        if (p.length) out.push(h("h2", {}, m("grounds_may_apply")), blocks(p));
+        if (x.skipped) out.push(para(plural("skipped", x.skipped, {n: x.skipped}), "i"));
+        if (!a.length && !p.length && !basis) out.push(para(m("no_ground")));
+      });
       return out;
     },
     todo: function (v, tx) {
       var out = [h("h1", {}, navLabel("todo"))];
-      if (v.steps.length) out.push(h("ol", {"class": "steps"}, v.steps.map(function (id) { return h("li", {}, tx.steps[id]); })));
-      v.grounds.forEach(function (g) {
-        if (g.status === "applies") out.push(h("div", {"class": "ground"}, h("h3", {}, tx.grounds[g.id].title), para(tx.grounds[g.id].todo)));
+      sections(v, tx).forEach(function (sec) {
+        var x = sec[1];
+        out.push(sec[0] && h("h2", {}, sec[0]));
+        if (x.steps.length) out.push(h("ol", {"class": "steps"}, x.steps.map(function (id) { return h("li", {}, tx.steps[id]); })));
+        x.grounds.forEach(function (g) {
+          if (g.status === "applies") out.push(h("div", {"class": "ground"}, h("h3", {}, tx.grounds[g.id].title), para(tx.grounds[g.id].todo)));
+        });
+        (x.dates || v.mechanisms.mobilization.dates).forEach(function (d) { out.push(h("p", {}, h("strong", {}, fmtDate(d[1])), ": " + tx.deadlines[d[0]])); });
       });
       if (v.advice.length) out.push(h("h2", {}, m("worth_checking")), h("ul", {}, v.advice.map(function (id) { return h("li", {}, tx.advice[id]); })));
       return out;
     },
-    caveats: function (v, tx) {
-      return [h("h1", {}, navLabel("caveats")), h("ul", {"class": "caveats"},
-              v.notes.map(function (id) { return h("li", {}, noteText(id)); }),
-              v.caveats.map(function (id) { return h("li", {}, tx.caveats[id]); }))];
+    caveats: function (v, tx) {  // each said once, under the first mechanism it concerns
+      var out = [h("h1", {}, navLabel("caveats"))], said = {};
+      sections(v, tx).forEach(function (sec) {
+        var items = sec[1].notes.map(function (id) { return [id, noteText(id)]; }).concat(sec[1].caveats.map(function (id) { return [id, tx.caveats[id]]; }))
+          .filter(function (c) { return !said[c[0]] && (said[c[0]] = 1); });
+        if (items.length) out.push(sec[0] && h("h2", {}, sec[0]), h("ul", {"class": "caveats"}, items.map(function (c) { return h("li", {}, c[1]); })));
+      });
+      return out;
     }
   };
 

@@ -256,3 +256,8 @@ def graph(rs: RuleSet, fmt: str) -> str:
             "  classDef deferral fill:#fff3bf,stroke:#e67700",
             "  classDef conditional fill:#ffe3e3,stroke:#c92a2a"]
     return "\n".join(out)
+
+
+# Other front ends read facts the same way (`exempt-bot paper`).
+FactsInput = _FactsInput
+read_facts = _read_facts

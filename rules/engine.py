@@ -12,6 +12,7 @@ from .compiled import CompiledGround, CompiledText
 from .conditions import Context, compile_statuses
 from .dates import RULES as DATE_RULES
 from .daycode import DayFunction, ScopeFunction, compile_day, compile_scope
+from .documents import DocumentBook
 from .facts import Facts, validate_facts
 from .guides import CompiledGuide, GuideOut
 from .models import (
@@ -124,6 +125,7 @@ class RuleSet:
         independent: list[Resource],
         tests: list[RuleTest],
         guides: dict[str, CompiledGuide] | None = None,
+        documents: DocumentBook | None = None,
         notices: NoticeBook | None = None,
     ) -> None:
         self.version = version
@@ -161,6 +163,7 @@ class RuleSet:
         self.independent = independent
         self.tests = tests
         self.guides: dict[str, CompiledGuide] = guides or {}
+        self.documents = documents
         self.notices = notices  # "What is this notice?" (notices.yaml); None in a bare RuleSet
         # Every ground's status from one generated function, for the plain `_assess` (the
         # verdict itself runs the per-day functions of daycode.py).

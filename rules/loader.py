@@ -13,10 +13,12 @@ from pydantic import ValidationError
 from .age import RANKS, SEXES
 from .compiled import CompiledGround, CompiledText
 from .conditions import Compiled, ConditionError, compile_condition
+from .documents import CompiledDocument, DocumentBook, form_texts, ru_texts
 from .engine import RuleSet, weakest
 from .facts import BIRTH_KEYS, FACTS, FactsError, check_value
 from .guides import TELEGRAM_MESSAGE_LIMIT, CompiledGuide, CompiledSection
 from .models import (
+    DOCUMENT_KINDS,
     FILE_MODELS,
     LANGS,
     ActsFile,
@@ -29,6 +31,7 @@ from .models import (
     CaveatsFile,
     Condition,
     ConscriptionAge,
+    DocumentsFile,
     GroundsFile,
     GuidesFile,
     Note,
@@ -43,7 +46,7 @@ from .models import (
     TestsFile,
 )
 from .notice import NoticeBook, build_notices, check_notice_test, check_test_refs
-from .textcheck import check_texts
+from .textcheck import check_texts, render, visible_length
 from .verdict import STRENGTH, BasisOut, CitationOut, MechanismOut, TextOut
 from .yamlload import (
     Loc,
@@ -423,6 +426,11 @@ def _build(root: Path, docs: dict[str, YamlDoc], parsed: dict[str, Any],
     notices_file: NoticesFile = parsed["notices.yaml"]
     notices = build_notices(docs["notices.yaml"], notices_file, citations_out, errs)
 
+    # Written documents
+    documents = _build_documents(
+        docs["documents.yaml"], parsed["documents.yaml"], seen,
+        {g.deadline.id for g in grounds_file.grounds if g.deadline}, citations_out, errs)
+
     # Tests refer to grounds and facts
     tests: list[RuleTest] = []
     names: set[str] = set()
@@ -465,6 +473,7 @@ def _build(root: Path, docs: dict[str, YamlDoc], parsed: dict[str, Any],
         conscription_age=limits_file.conscription_age,
         official=resources_file.official,
         independent=resources_file.independent, tests=tests, guides=guides,
+        documents=documents,
         notices=notices,
     )
 
@@ -495,6 +504,79 @@ def _build_guides(doc: YamlDoc, guides_file: GuidesFile, citations_out: Any,
         if gid not in guides:
             errs.add(doc, ("guides",), f"guide {gid!r} is missing (front ends link to it)")
     return guides
+
+
+# Telegram's limit for a document's caption (visible characters after entity parsing).
+CAPTION_LIMIT = 1024
+SAMPLE_DATE = "30.09.2027"  # as wide as any deadline prints
+
+
+def _build_documents(doc: YamlDoc, file: DocumentsFile, ground_ids: set[str],
+                     deadline_ids: set[str], citations_out: Any,
+                     errs: _Collector) -> DocumentBook:
+    """The templates, checked: kinds and files once each, every kind of the contract present,
+    grounds that exist, Russian texts without stray {fields}, captions that fit Telegram."""
+    for gid in file.grounds:
+        if gid not in ground_ids:
+            errs.add(doc, ("grounds", gid), f"unknown ground {gid!r} (not in grounds.yaml)")
+    for loc, text in form_texts(file.form):
+        _check_ru(doc, loc, text, None, errs)
+    compiled: dict[str, CompiledDocument] = {}
+    files: set[str] = set()
+    for i, d in enumerate(file.documents):
+        dloc: Loc = ("documents", i)
+        if d.kind in compiled:
+            errs.add(doc, (*dloc, "kind"), f"duplicate document kind {d.kind!r}")
+            continue
+        if d.file in files:
+            errs.add(doc, (*dloc, "file"), f"file name {d.file!r} is used twice")
+        files.add(d.file)
+        if isinstance(d.grounds, list):
+            for j, gid in enumerate(d.grounds):
+                if gid not in file.grounds:
+                    errs.add(doc, (*dloc, "grounds", j),
+                             f"ground {gid!r} has no entry in the `grounds` table of this file")
+        elif d.grounds is None and (d.possible or d.optional_grounds):
+            errs.add(doc, (*dloc, "grounds"), "possible and optional_grounds need `grounds`")
+        computed = d.deadline is not None and d.deadline.date is not None
+        if computed and d.deadline is not None and d.deadline.date not in deadline_ids:
+            errs.add(doc, (*dloc, "deadline", "date"),
+                     f"{d.deadline.date!r} is no ground's deadline in grounds.yaml")
+        fields: dict[str, object] | None = {"date": SAMPLE_DATE} if computed else None
+        for tloc, text in ru_texts(d):
+            _check_ru(doc, (*dloc, *tloc), text, fields if tloc == ("deadline", "text") else None,
+                      errs)
+        for lang in LANGS:
+            explanation = d.explanation.get(lang)
+            if "{date}" in explanation and not computed:
+                errs.add(doc, (*dloc, "explanation", lang),
+                         "{date} is only given to a document whose deadline names a date")
+                continue
+            shown = explanation.replace("{date}", SAMPLE_DATE)
+            length = visible_length(d.title.get(lang)) + 2 + visible_length(shown)
+            if length > CAPTION_LIMIT:
+                errs.add(doc, (*dloc, "explanation", lang),
+                         f"title and explanation take {length} characters, more than the "
+                         f"{CAPTION_LIMIT} of a Telegram caption")
+        compiled[d.kind] = CompiledDocument(
+            doc=d, code=DOCUMENT_KINDS.index(d.kind) + 1,
+            citations=citations_out(doc, (*dloc, "citations"), d.citations))
+    for kind in DOCUMENT_KINDS:
+        if kind not in compiled:
+            errs.add(doc, ("documents",), f"document kind {kind!r} is missing (front ends offer it)")
+    ordered = {kind: compiled[kind] for kind in DOCUMENT_KINDS if kind in compiled}
+    return DocumentBook(form=file.form, grounds=dict(file.grounds), documents=ordered)
+
+
+def _check_ru(doc: YamlDoc, loc: Loc, text: str, fields: dict[str, object] | None,
+              errs: _Collector) -> None:
+    try:
+        render(text, fields)
+    except ValueError as exc:
+        errs.add(doc, loc, str(exc))
+        return
+    if fields and not all("{" + name + "}" in text for name in fields):
+        errs.add(doc, loc, "must give " + ", ".join("{" + f + "}" for f in fields))
 
 
 def _leaf_kinds(cond: Condition) -> set[str]:

@@ -399,6 +399,86 @@ class RuleTest(Strict):
     expect: Expectation
 
 
+# --- written documents (documents.yaml) ------------------------------------------------------
+
+# The kinds of document: a contract with front ends and buttons already sent (the bot carries a
+# kind's position here): append, never reorder or remove.
+DOCUMENT_KINDS: tuple[str, ...] = (
+    "mobilization-deferral", "conscription-deferral", "alternative-service",
+    "appeal-commission", "prosecutor-complaint", "court-claim", "medical-examination",
+    "valid-reason", "register-extract",
+)
+DocumentKind = Literal[
+    "mobilization-deferral", "conscription-deferral", "alternative-service",
+    "appeal-commission", "prosecutor-complaint", "court-claim", "medical-examination",
+    "valid-reason", "register-extract",
+]
+Scope = Literal["mobilization", "conscription"]
+# A document's text, Russian only: it is printed on the paper as it is.
+RuText = Annotated[str, StringConstraints(min_length=1, max_length=600, strip_whitespace=True)]
+FileName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,40}\.pdf$")]
+
+
+class DocumentForm(Strict):
+    """What every document shares: the blanks a person fills by hand, the headings."""
+
+    sender: list[RuText] = Field(min_length=1)
+    grounds_heading: RuText
+    basis_heading: RuText
+    requests_heading: RuText
+    attachments_heading: RuText
+    deadline_heading: RuText
+    date_line: RuText
+    signature_line: RuText
+    signature_hint: RuText
+    default_attachment: RuText
+    receipt: list[RuText] = Field(min_length=1)
+
+
+class DocumentGround(Strict):
+    """A ground as a document states it: the fact in the first person, and what proves it."""
+
+    fact: RuText
+    attachments: list[RuText] = Field(default_factory=list)
+
+
+class DocumentDeadline(Strict):
+    """A deadline a document states: `date`, when given, is the id of a ground's deadline
+    (grounds.yaml), which the verdict computes; the text then says it as {date}."""
+
+    date: Id | None = None
+    text: RuText
+
+
+class Document(Strict):
+    kind: DocumentKind
+    scope: Scope | list[Scope]  # the verdicts it reads; grounds from each
+    file: FileName
+    grounds: list[Id] | None = None
+    possible: bool = False
+    optional_grounds: bool = False
+    outcomes: list[Outcome] | None = None  # the outcomes of its scope's verdict it fits
+    title: LText
+    explanation: LText
+    to: list[RuText] = Field(min_length=1)
+    heading: RuText
+    subject: RuText
+    intro: list[RuText] = Field(default_factory=list)
+    grounds_intro: RuText | None = None
+    requests: list[RuText] = Field(min_length=1)
+    attachments: list[RuText] = Field(default_factory=list)
+    deadline: DocumentDeadline | None = None
+    citations: list[Citation] = Field(min_length=1)
+
+    @property
+    def scopes(self) -> tuple[Scope, ...]:
+        return tuple(self.scope) if isinstance(self.scope, list) else (self.scope,)
+
+
+class DocumentsFile(Strict):
+    form: DocumentForm
+    grounds: dict[Id, DocumentGround]
+    documents: list[Document] = Field(min_length=1)
 # --- notices: "What is this notice?" (notices.yaml) ---------------------------------------------
 
 
@@ -522,5 +602,6 @@ FILE_MODELS: dict[str, type[Strict]] = {
     "resources.yaml": ResourcesFile,
     "steps.yaml": StepsFile,
     "guides.yaml": GuidesFile,
+    "documents.yaml": DocumentsFile,
     "notices.yaml": NoticesFile,
 }

@@ -26,6 +26,8 @@ FORMAT_FIELDS: dict[tuple[str, str], dict[str, object]] = {
     **{("BandLabels", name): {"lo": 100, "hi": 100}
        for name in ("under", "range", "exact", "over")},
     ("NoticeItem", "text"): {"date": "31.12.2026"},  # a date line names its date
+    # A document's caption may name its deadline's date (the loader checks it has one).
+    ("Document", "explanation"): {"date": "30.09.2027"},
 }
 
 # Button labels must fit one line of a full-width inline button on a 360-px-wide phone (Telegram

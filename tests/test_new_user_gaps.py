@@ -141,7 +141,8 @@ async def test_from_the_verdict_an_answer_is_changed_and_the_new_verdict_replace
         await answer_until_review(p, RS, persona(lang), lang)
         before = await finish(p, lang)
         verdict_msg = p.with_buttons()
-        assert ("Can be called up" if lang == "en" else "Могут призвать") in before
+        assert ("Mobilization: can be called up" if lang == "en" else "Мобилизация: подлежит") \
+            in before
         await p.press("✏️ Change an answer" if lang == "en" else "✏️ Изменить ответ")
         review = p.with_buttons()
         assert review.message_id == verdict_msg.message_id  # the review in the verdict's place
@@ -280,8 +281,12 @@ async def test_the_verdict_s_headline_on_the_phone_is_two_lines_at_most(
         await p.say("/check")
         await answer_until_review(p, RS, persona(lang, fitness="d"), lang)
         verdict = await finish(p, lang)
-        headline = verdict.split("\n")[1]
-        assert headline == tr(lang).gettext(render.OUTCOME_HEADLINE["not_subject"])
+        # The first line heads the screen: its bold part, the most pressing mechanism's outcome.
+        msg = p.with_buttons()
+        bold = next(e for e in msg.entities if e["type"] == "bold" and e["offset"] > 0)
+        headline = (msg.text or "")[bold["offset"]:bold["offset"] + bold["length"]]
+        assert verdict.split("\n")[1].startswith(headline)
+        assert headline.split(": ")[1] == tr(lang).gettext(render.MECHANISM_OUTCOME["not_subject"])
         assert len(phone.wrap(headline)) <= 2
 
 
@@ -295,7 +300,7 @@ async def test_the_subject_verdict_explains_under_pochemu(api: BotAPIStandIn,
     await p.say("/check")
     await answer_until_review(p, RS, persona("ru"), "ru")
     verdict = await finish(p, "ru")
-    assert "Могут призвать" in verdict
+    assert "Мобилизация: подлежит" in verdict
     assert "\nПочему\n" in verdict and "Основание\n" not in verdict
 
 

@@ -75,7 +75,7 @@ def verdict_ids(v: rules.Verdict) -> dict[str, Any]:
         "basis": v.outcome if v.basis is not None else None,
         "skipped": v.skipped,
         "mechanisms": {
-            m: {"outcome": x.outcome, "concerns": x.concerns, "until": x.until,
+            m: {"id": x.id, "outcome": x.outcome, "concerns": x.concerns, "until": x.until,
                 "grounds": [{"id": g.id, "outcome": g.outcome, "status": g.status,
                              "needs": list(g.needs)} for g in x.grounds],
                 "missing": list(x.missing),

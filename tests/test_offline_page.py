@@ -144,7 +144,15 @@ def check_verdict(page: Any, iv: Interview) -> rules.Verdict:
     click(page, msg(iv.lang, "see_result"))
     v = RS.evaluate(iv.facts, iv.as_of, iv.lang, frozenset(iv.dont_know))
     t = tr(iv.lang)
-    assert page.locator("h1").inner_text() == t.gettext(render.OUTCOME_HEADLINE[v.outcome])
+    # The lines of the mechanisms that concern the person, the most pressing first (in bold), as
+    # the bot shows them; mobilization's headline when the screen is about it.
+    lines = [render.mechanism_line(t, m) for m in render.mechanisms(v)]
+    if lines:
+        bold = render.mechanism_parts(t, render.mechanisms(v)[0])[0]
+        assert page.locator("p.mechanisms strong").inner_text() == bold
+        assert page.locator("p.mechanisms").inner_text().split("\n") == lines
+    if render.focus(v) is v:
+        assert page.locator("h1").inner_text() == t.gettext(render.OUTCOME_HEADLINE[v.outcome])
     shown = page.locator("main").inner_text()
     if v.applying:
         top = v.applying[0]

@@ -25,8 +25,9 @@ from dataclasses import dataclass
 import pytest
 
 import rules
-from interview import flow, screens
+from interview import flow, render, screens
 from interview.html_text import to_plain
+from interview.i18n import tr
 from interview.state_codec import State
 from interview.views import Button, Screen, View
 from offline.build import model_script
@@ -54,6 +55,7 @@ function probe(v) {
   });
   return {kind: v.kind, question: v.question || null, progress: v.progress || null,
           headline: v.headline || null, why: v.why || null, answers: v.answers || null,
+          mechanisms: v.mechanisms || null,
           buttons: buttons};
 }
 function replay(lang, asOf, presses, shared) {
@@ -94,6 +96,7 @@ class Screenful:
     why: list[str] | None
     labels: list[str]
     answers: list[str] | None = None  # the review's, in order
+    mechanisms: list[str] | None = None  # the verdict's opening lines, one per mechanism
 
 
 # --- the bot --------------------------------------------------------------------------------------
@@ -142,6 +145,7 @@ class Bot:
         asking = next((b.state for b in self.buttons()
                        if b.state and b.state.screen in QUESTION_SCREENS), None)
         question = progress = headline = why = answers = None
+        mechanisms: list[str] | None = None
         if self.state.screen == Screen.NOTICE:  # "What is this notice?" (notice_screens.py)
             kind = ("notice_answer" if "another_notice" in navs else
                     "notice_date" if "dont_know_date" in navs else "notice_question")
@@ -160,7 +164,20 @@ class Bot:
             kind = "service"
         elif self.view.outcome is not None:
             kind = "verdict"
-            headline = texts[0].splitlines()[1]
+            # One line per mechanism that concerns the person, then (when the screen is about
+            # mobilization) an empty line and its headline; otherwise the first line heads it.
+            shown = texts[0].splitlines()
+            names = [tr(self.view_lang()).gettext(n) + ": "
+                     for n in render.MECHANISM_NAMES.values()]
+            end = 1
+            while end < len(shown) and any(shown[end].startswith(n) for n in names):
+                end += 1
+            mechanisms = shown[1:end]
+            mobilization = tr(self.view_lang()).gettext(render.MECHANISM_NAMES["mobilization"])
+            bold = re.match(r"<b>(.*?)</b>", self.view.texts[0].split("\n")[1])
+            headline = (shown[1] if not mechanisms else shown[end + 1]
+                        if mechanisms[0].startswith(mobilization + ": ")
+                        else html.unescape(bold.group(1)) if bold else None)
             why = [html.unescape(t) for t in
                    re.findall(r"^• <b>(.*?)</b>", self.view.texts[0], flags=re.M)]
         elif "to_result" in navs:
@@ -172,7 +189,7 @@ class Bot:
         else:
             kind = "other"
         return Screenful(kind, question, progress, headline, why,
-                         [b.label for b in self.buttons()], answers)
+                         [b.label for b in self.buttons()], answers, mechanisms)
 
 
 # --- the page -------------------------------------------------------------------------------------
@@ -186,7 +203,8 @@ def page_screens(js: JSEngine, lang: str, as_of: dt.date, presses: list[int | st
     raw = js.call("replay", lang, as_of.isoformat(), presses, everyone)
     return [r["error"] if "error" in r else Screenful(
         r["kind"], r["question"], r["progress"], r["headline"], r["why"],
-        [label for bid, label in r["buttons"] if shared(bid)], r["answers"]) for r in raw]
+        [label for bid, label in r["buttons"] if shared(bid)], r["answers"], r["mechanisms"])
+        for r in raw]
 
 
 # --- the walk -------------------------------------------------------------------------------------
@@ -247,6 +265,7 @@ def test_the_page_offers_exactly_what_the_description_allows() -> None:
 def test_random_walks_see_the_same_screens_on_the_page_and_in_the_bot(page: JSEngine) -> None:
     kinds: dict[str, int] = {}
     outcomes: set[str | None] = set()
+    firsts: set[str] = set()  # the mechanisms seen first on a verdict
     steps = 0
     for seed in range(WALKS):
         where, trail, theirs = walk(page, seed)
@@ -258,11 +277,13 @@ def test_random_walks_see_the_same_screens_on_the_page_and_in_the_bot(page: JSEn
             kinds[mine.kind] = kinds.get(mine.kind, 0) + 1
             if mine.kind == "verdict":
                 outcomes.add(mine.headline)
+                firsts.add((mine.mechanisms or ["-"])[0].split(":")[0])
     # The walks went everywhere that matters: every kind of screen, several outcomes.
     assert {"greeting", "question", "review", "verdict", "detail", "page", "service",
             "notice_question", "notice_date", "notice_answer"} <= set(kinds)
-    assert len(outcomes) >= 5 if WALKS >= 500 else len(outcomes) >= 2, outcomes
-    print(f"{WALKS} walks, {steps} screens: {kinds}")
+    assert len(outcomes) >= 6 if WALKS >= 1000 else len(outcomes) >= 2, outcomes
+    assert len(firsts) >= 3 if WALKS >= 1000 else firsts, firsts
+    print(f"{WALKS} walks, {steps} screens: {kinds}; first mechanisms {sorted(firsts)}")
 
 
 def test_the_page_never_calls_itself_a_bot(page: JSEngine) -> None:

@@ -269,8 +269,8 @@ def test_a_missing_russian_translation_is_an_error(tmp_path: Path) -> None:
 
 
 def test_an_empty_translation_is_an_error(tmp_path: Path) -> None:
-    root, _text = mutate(tmp_path, "caveats.yaml", "  - id: scope\n    rank: 45\n    text:\n      ru:",
-                        '  - id: scope\n    text:\n      en: " "\n      xx:')
+    root, _text = mutate(tmp_path, "caveats.yaml", "        rank: 1\n    text:\n      ru:",
+                        '        rank: 1\n    text:\n      en: " "\n      xx:')
     message = load_error(root)
     assert "caveats.yaml:" in message and "caveats[4].text" in message
 

@@ -89,3 +89,6 @@ def test_the_built_package_ships_the_catalogs_and_the_bot(tmp_path: Path) -> Non
     assert "locales/en/LC_MESSAGES/messages.po" in names
     assert "bot/__main__.py" in names and "bot/py.typed" in names
     assert "interview/flow.py" in names and "interview/py.typed" in names
+    # The documents' font and its licence (OFL: the licence travels with the font).
+    for name in ("LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf", "LICENSE.txt"):
+        assert f"interview/fonts/{name}" in names

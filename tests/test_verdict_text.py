@@ -8,7 +8,7 @@ import random
 
 import rules
 from bench.rules_bench import random_facts
-from interview import render
+from interview import phone, render
 from interview.html_text import esc, visible_length
 from interview.i18n import tr
 
@@ -28,11 +28,23 @@ def test_every_verdict_fits_one_screen_with_its_three_steps_and_top_caveat_in_bo
             v = RS.evaluate(facts, day, lang, dont_know)
             text = render.verdict(tr(lang), v)
             assert visible_length(text) <= render.VERDICT_LIMIT, text
-            # Nothing had to be given up to fit.
-            for step in v.steps[:3]:
+            # It opens with one line per mechanism that concerns the person, the most pressing
+            # first and in bold, and no line for a mechanism that cannot concern them.
+            shown = render.mechanisms(v)
+            parts = [render.mechanism_parts(tr(lang), m) for m in shown]
+            assert {m.id for m in shown} == {m.id for m in v.mechanisms.values() if m.concerns}
+            if parts:
+                opening = text.split("\n")[1:1 + len(parts)]
+                assert opening == [f"<b>{esc(parts[0][0])}</b>{esc(parts[0][1])}",
+                                   *(esc(a + b) for a, b in parts[1:])], text
+                # The bold part heads the screen: two lines of a small phone at most.
+                assert all(phone.fits_headline(a) for a, _ in parts), parts
+            # Nothing had to be given up to fit: the top mechanism's steps and caveat.
+            top = render.focus(v)
+            for step in top.steps[:3]:
                 assert esc(step.text) in text
-            if v.caveats:
-                assert esc(v.caveats[0].text).split("\n")[0] in text
+            if top.caveats:
+                assert esc(top.caveats[0].text).split("\n")[0] in text
 
 
 def test_a_possible_ground_is_listed_only_when_one_of_its_facts_was_asked() -> None:
