@@ -19,10 +19,13 @@ from interview import flow
 from interview.views import Screen
 
 # A conscript-age student, as a newcomer most often is; answers complete.
-SAMPLE = {"sex": "male", "citizen": True, "military_status": "reserve", "rank": "soldier",
-          "age": 20, "birth_year": 2006, "fitness": "A", "conviction": "none", "student": "full_time",
-          "student_programme": "bachelor", "student_first_time": True, "higher_education": False,
-          "children_under_16": 0, "sector": "none"}
+SAMPLE = {"sex": "male", "citizen": True, "military_status": "not_in_reserve", "age": 19,
+          "fitness": "A", "conviction": "none", "student": "full_time",
+          "student_programme": "accredited", "student_first_time": True, "higher_education": False,
+          "children_under_16": 0, "sector": "none", "abroad": "no", "conscientious_objector": False,
+          "academic_degree": False, "relative_died_in_service": False,
+          "cares_for_relative": False, "guardian_of_sibling": False,
+          "mother_alone_with_4_under_8": False, "parliament_member": False}
 
 FRAME = """<!doctype html><meta charset="utf-8"><style>
 body{{margin:0;background:#7e9cb4;font:15px/1.35 -apple-system,Roboto,"Segoe UI",sans-serif}}
