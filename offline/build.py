@@ -30,6 +30,7 @@ from rules.models import LANGS, Question
 from rules.verdict import CitationOut
 
 from .messages import MAX_N, MESSAGES, PLURALS
+from .papers_data import documents_data, titles
 
 DEFAULT_NAME = "spravka.html"  # neutral: nothing on a lock screen or in a downloads list
 # 350 KB until the verdict showed all three mechanisms (issue 14 item 2: ~5 KB of texts and code
@@ -237,6 +238,8 @@ def texts(rs: RuleSet, lang: str, handles: Sequence[str] = ()) -> dict[str, Any]
         "resources": _resources(rs, lang),
         "guides": _guides(rs, t),
         "guideParts": _guide_parts(rs, t),
+        # The written documents' titles and captions (their bodies are Russian: PAGE.papers).
+        "papers": titles(rs, lang),
     }
 
 
@@ -250,6 +253,8 @@ def page_data(rs: RuleSet, lang: str, handles: Sequence[str] = ()) -> dict[str, 
         "screens": screens.serialise({code: tr(code).gettext for code in LANGS}),
         # "What is this notice?": notices.yaml as offline/notice.js reads it (rules/notice.py).
         "notices": rs.notices.as_data() if rs.notices else None,
+        # The written documents as offline/papers.js builds them (interview/papers.py's).
+        "papers": documents_data(rs),
     }
 
 
@@ -262,6 +267,7 @@ def model_script(rs: RuleSet, lang: str = "ru", handles: Sequence[str] = ()) -> 
         _minify_js(_asset("engine.js")),
         _minify_js(_asset("notice.js")),
         _minify_js(_asset("progress.js")),
+        _minify_js(_asset("papers.js")),
         _minify_js(_asset("model.js")),
     ])
 
