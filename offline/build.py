@@ -35,7 +35,11 @@ from .papers_data import documents_data, titles
 DEFAULT_NAME = "spravka.html"  # neutral: nothing on a lock screen or in a downloads list
 # 350 KB until the verdict showed all three mechanisms (issue 14 item 2: ~5 KB of texts and code
 # for both languages); raised to 352 KB by that change, for the lead to confirm or trim.
-BUDGET = 356 * 1024  # 355 KB today with three mechanisms, the notice screens and the question counts
+# 356 KB with three mechanisms, the notice screens and the question counts (~1.3 KB to spare).
+# Raised by exactly what the written documents' print view added (issue 15 item 6: papers.js, the
+# Russian templates, each kind's title and caption in both languages, the screens' code): 46,123
+# bytes, so the spare stays as it was. For the lead to confirm or trim.
+BUDGET = 356 * 1024 + 46_123
 SAMPLE_DAY = dt.date(2001, 11, 22)  # a date whose parts are unambiguous in every format
 
 

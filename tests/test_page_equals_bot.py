@@ -8,8 +8,9 @@ the page shows it as a sheet to print).
 
 Buttons only one channel offers are left out of the comparison exactly as interview/screens.py
 marks them (the bot's "file" and "delete" buttons and its page turns; the page's date form,
-"About this page", a document's "Print" and "Copy" and the "Back" from a page). A page the bot opens as a new message leaves the
-message it came from in the chat; the page's "Back" returns to it, so the walk does too."""
+"About this page", a document's "Print" and "Copy" and the "Back" from a page). A page the bot
+opens as a new message leaves the message it came from in the chat; the page's "Back" returns to
+it, so the walk does too."""
 
 from __future__ import annotations
 
