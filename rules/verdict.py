@@ -96,7 +96,21 @@ class DateOut(Out):
     text: str  # what the date is, in the verdict's language
 
 
-class MechanismOut(Out):
+class WithGrounds(Out):
+    """An answer with its grounds listed, applying first: which apply and which are possible."""
+
+    grounds: tuple[GroundOut, ...]
+
+    @property
+    def applying(self) -> tuple[GroundOut, ...]:
+        return tuple(g for g in self.grounds if g.status == "applies")
+
+    @property
+    def possible(self) -> tuple[GroundOut, ...]:
+        return tuple(g for g in self.grounds if g.status == "possible")
+
+
+class MechanismOut(WithGrounds):
     """One call-up mechanism's answer: mobilization (Decree 647), conscription (53-FZ) or the
     reservists' assemblies (training and special). Exempt counts as "not_subject"."""
 
@@ -112,16 +126,8 @@ class MechanismOut(Out):
     basis: BasisOut | None  # for "subject": the rule that makes it so
     dates: tuple[DateOut, ...]
 
-    @property
-    def applying(self) -> tuple[GroundOut, ...]:
-        return tuple(g for g in self.grounds if g.status == "applies")
 
-    @property
-    def possible(self) -> tuple[GroundOut, ...]:
-        return tuple(g for g in self.grounds if g.status == "possible")
-
-
-class Verdict(Out):
+class Verdict(WithGrounds):
     outcome: Outcome
     as_of: str
     rules_version: str
@@ -136,11 +142,3 @@ class Verdict(Out):
     # Every mechanism by id ("mobilization", "conscription", "assemblies"); "mobilization" repeats
     # the fields above.
     mechanisms: dict[str, MechanismOut]
-
-    @property
-    def applying(self) -> tuple[GroundOut, ...]:
-        return tuple(g for g in self.grounds if g.status == "applies")
-
-    @property
-    def possible(self) -> tuple[GroundOut, ...]:
-        return tuple(g for g in self.grounds if g.status == "possible")

@@ -13,6 +13,7 @@ import pytest
 import rules
 from rules import STRENGTH, FactsError, RuleSet, Verdict
 from rules.facts import BIRTH_KEYS, FACTS
+from tests.factgen import with_birth
 
 D = dt.date(2022, 10, 10)
 
@@ -739,20 +740,6 @@ def random_fact_sets(n: int, seed: int) -> list[tuple[dict[str, Any], dt.date]]:
             if key in BIRTH_KEYS or rng.random() < 0.3:
                 continue
             facts[key] = rng.choice(domain(spec))
-        birth = rng.random()
-        age = rng.randint(18, 80)
-        if birth < 0.3:
-            facts["age"] = age
-        elif birth < 0.6:
-            facts["birth_year"] = day.year - age
-        elif birth < 0.9:
-            facts["birth_date"] = (day - dt.timedelta(days=365 * age + rng.randint(0, 364))
-                                   ).isoformat()
-        if facts.get("sex") == "female":
-            facts.pop("wife_pregnant_22w", None)
-        if facts.get("children_under_16") == 0:
-            facts.pop("raises_children_alone", None)
-        if facts.get("military_status") not in (None, "reserve"):
-            facts.pop("reserve_contract", None)
+        with_birth(facts, day, rng.randint(18, 80), rng)
         out.append((facts, day))
     return out

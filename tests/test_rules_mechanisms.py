@@ -13,6 +13,7 @@ import rules
 from rules import STRENGTH, FactsError, RuleSet
 from rules.facts import BIRTH_KEYS, FACTS
 from rules.models import MECHANISMS
+from tests.factgen import with_birth
 
 TODAY = dt.date(2026, 12, 4)
 DAYS = [dt.date(2022, 3, 28), dt.date(2022, 10, 10), dt.date(2023, 12, 31), dt.date(2024, 1, 1),
@@ -55,20 +56,7 @@ def random_facts(n: int, seed: int) -> list[tuple[dict[str, Any], dt.date]]:
                                  if k not in BIRTH_KEYS and k != "student_program_ok"
                                  and rng.random() > 0.4}
         age = rng.choice([rng.randint(15, 32), rng.randint(15, 70)])
-        kind = rng.random()
-        if kind < 0.3:
-            facts["age"] = age
-        elif kind < 0.6:
-            facts["birth_year"] = day.year - age
-        elif kind < 0.9:
-            facts["birth_date"] = (day - dt.timedelta(days=365 * age + rng.randint(0, 364))
-                                   ).isoformat()
-        if facts.get("sex") == "female":
-            facts.pop("wife_pregnant_22w", None)
-        if facts.get("children_under_16") == 0:
-            facts.pop("raises_children_alone", None)
-        if facts.get("military_status") not in (None, "reserve"):
-            facts.pop("reserve_contract", None)
+        with_birth(facts, day, age, rng)
         out.append((facts, day))
     return out
 
