@@ -72,9 +72,12 @@ NAV: dict[str, Nav] = {
     "caveats": Nav(N_("Caveats"), "c"),
     "get_help": Nav(N_("Get help"), "h"),
     "summons": Nav(N_("A summons in hand"), "s"),
-    "documents": Nav(N_("📝 Documents"), "f", when="documents", only="bot",
-                     why="the bot sends each document as a PDF; the page's print view of them "
-                         "(offline/papers.js) is not in its model yet"),
+    "documents": Nav(N_("📝 Documents"), "f", when="documents"),
+    # One written document: the bot sends it as a PDF; the page shows it as a sheet to print.
+    "print": Nav(N_("🖨 Print or save as PDF"), only="page",
+                 why="the bot sends the document as a PDF file"),
+    "copy_text": Nav(N_("Copy the text"), only="page",
+                     why="the bot sends the document as a PDF file"),
     "delete": Nav(N_("🗑 Delete this conversation"), "d", only="bot",
                   why="the page keeps nothing: closing it forgets the answers"),
     "to_result": Nav(N_("◀ Back to the result"), "b"),
@@ -116,8 +119,10 @@ SCREENS: dict[str, tuple[tuple[str, ...], ...]] = {
     "verdict": (("grounds", "todo"), ("caveats", "get_help"), ("summons", "change_answers"),
                 ("documents",), *_END),
     "detail": (("previous_page", "next_page"), ("documents",), ("to_result", "guide_help"), *_END),
-    # The written documents that fit, a button each (the bot's; see NAV["documents"]).
+    # The written documents that fit, a button each.
     "documents": (("@documents",), ("to_result",), *_END),
+    # One of them: the bot sends it as a PDF below (no buttons); the page shows a print view.
+    "paper": (("print", "copy_text"), ("back_page",)),
     "service": (("read_on",), ("get_help", "change_answer"), *_END),
     "start_again": (("start_again",),),
     "notice_question": (("@answers",), ("back", "restart"), ("lang",)),
@@ -128,8 +133,7 @@ SCREENS: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 # Slots that only one channel fills.
-SLOT_ONLY: dict[str, Channel] = {"@date": "page",  # the bot's /check YYYY-MM-DD
-                                  "@documents": "bot"}  # see NAV["documents"]
+SLOT_ONLY: dict[str, Channel] = {"@date": "page"}  # the bot's /check YYYY-MM-DD
 
 
 def shown(button: str, channel: Channel, flags: Collection[str] = ()) -> bool:

@@ -64,6 +64,14 @@ MESSAGES: dict[str, str] = {
     "notice_law": N_("What the law requires"),
     "notice_caveats": N_("Caveats"),
     "notice_footer": N_("Not legal advice. Nothing you answered is stored."),
+    # The written documents (interview/render.py documents_screen); the page prints them.
+    "documents_title": N_("Documents"),
+    "documents_none": N_("No written document fits these answers: a request needs a ground the "
+                         "law gives."),
+    "documents_intro": N_("Requests and complaints built from your answers, in Russian, to print "
+                          "or save as PDF. Each leaves blank lines for your name, date of birth, "
+                          "address and passport: fill them in by hand. They are never asked here, "
+                          "and nothing is kept. Choose one:"),
     # The page's own.
     "offline_what": N_("This page works without the internet: the questions and the rules are "
                        "inside this file."),

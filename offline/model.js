@@ -266,7 +266,8 @@ function exemptModel(E, P, lang, asOf) {
     get_help: detail("help"), guide_help: detail("help"), summons: detail("summons"),
     read_on: function () { if (S.screen === "page") S.part += 1; else go("detail", "service"); },
     previous_part: function () { S.part = Math.max(0, S.part - 1); },
-    to_result: function () { go("verdict"); }
+    to_result: function () { go("verdict"); }, documents: detail("documents"),
+    print: function () {}, copy_text: function () {}  // the renderer prints and copies (ui.js)
   };
 
   // How a button looks: the way forward stands out; done and dont_know read as answers.
@@ -383,19 +384,27 @@ function exemptModel(E, P, lang, asOf) {
       if (x.steps.length) body.push(h("h2", {}, m("do_now")), h("ol", {"class": "steps"}, x.steps.slice(0, 3).map(function (id) { return h("li", {}, tx.steps[id]); })));
       if (x.caveats.length) body.push(h("h2", {}, m("important")), para(tx.caveats[x.caveats[0]], "caveat"));
       body.push(para(m("as_of_version", {date: fmtDate(v.as_of), version: v.rules_version}), "i"));
-      return {kind: "verdict", headline: headline, outcome: x.outcome, mechanisms: lines, why: titles, rows: rows("verdict"), body: body};
+      return {kind: "verdict", headline: headline, outcome: x.outcome, mechanisms: lines, why: titles, rows: rows("verdict", ["documents"]), body: body};
     },
     detail: function (which) {
+      if (which === "documents") return documentsScreen();
       var body = which === "help" ? helpBody() : which === "summons" ? guideBody("summons") :
                  which === "service" ? guideBody("already_serving", 1, Infinity) : DETAILS[which](verdict(), T());
       var guide = which === "summons" || which === "service";  // where to get help is one press away
-      return {kind: "detail", detail: which, rows: rows("detail", guide ? ["guide"] : []), body: body};
+      return {kind: "detail", detail: which, rows: rows("detail", guide ? ["guide"] : which === "todo" ? ["documents"] : []), body: body};
     },
     service: function () {  // already serving or mobilized (flow.service): the guide, never a verdict
       var parts = guideParts("already_serving").length;
       return {kind: "service", rows: rows("service", parts > 1 ? ["read_on"] : []), body: guideBody("already_serving", 0, 1)};
     },
     notice: function () { return noticeScreen(); },
+    paper: function (kind) {  // one document as a sheet to print (the bot sends it as a PDF)
+      var p = PA.build(kind, verdict(), T().papers);
+      if (p === null) return documentsScreen();
+      var text = PA.plainText(p);
+      return {kind: "paper", paper: kind, text: text, file: p.file, rows: rows("paper"),
+              body: [h("h1", {}, p.title), para(p.caption, "i"), h("pre", {"class": "sheet"}, text)]};
+    },
     page: function (name) {
       var body;
       if (name === "help") body = helpBody();
@@ -416,6 +425,19 @@ function exemptModel(E, P, lang, asOf) {
     }
   };
   function verdict() { return E.evaluate(S.facts, S.asOf, S.dk); }
+  // The written documents that fit (flow.documents): a button each, which opens its print view.
+  var PA = P.papers ? exemptPapers(P.papers) : null;
+  function documentsScreen() {
+    var kinds = PA ? PA.offered(verdict()) : [], tx = T();
+    var choices = kinds.map(function (kind) {
+      return [{label: tx.papers[kind].title, cls: "answer", act: function () {
+        go("paper", kind);
+        S.from = {screen: "detail", arg: "documents"};
+      }}];
+    });
+    return {kind: "detail", detail: "documents", documents: kinds, rows: rows("documents", [], {"@documents": choices}),
+            body: [h("h1", {}, m("documents_title")), para(m(kinds.length ? "documents_intro" : "documents_none"))]};
+  }
   function helpBody() {  // render.help_screen: independent help by what it does, then the state's
     var tx = T(), groups = {}, body = [h("h1", {}, m("help_title"))];
     tx.resources.forEach(function (r) {

@@ -1,8 +1,8 @@
 """The written documents' templates as offline/papers.js reads them: the Russian body once, and
 each ground's line and attachments as interview/papers.py states them (the same functions).
 
-The page's model (offline/model.js) does not show the documents yet; tests hold papers.js equal to
-the bot's documents so the print view can be added on top of it."""
+The page's model (offline/model.js) lists them and shows each as a sheet to print; tests hold
+papers.js equal to the bot's documents."""
 
 from __future__ import annotations
 

@@ -24,8 +24,23 @@
     node.k.forEach(function (kid) { el.appendChild(tree(kid)); });
     return el;
   }
-  function button(b) {
-    return h("button", {type: "button", "class": b.cls, onclick: function () { show(M.press(b)); }}, document.createTextNode(b.label));
+  // A document's print view: the browser prints only the sheet (page.css, @media print); the
+  // text goes to the clipboard, or where that is refused (a file:// page), is selected to copy.
+  function copyText(text) {
+    var sheet = document.querySelector(".sheet");
+    function select() {
+      var range = document.createRange(), sel = window.getSelection();
+      range.selectNodeContents(sheet);
+      sel.removeAllRanges();
+      sel.addRange(range);
+    }
+    if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).then(select, select);
+    else select();
+  }
+  var PAGE_ACTS = {print: function () { window.print(); }, copy_text: function (view) { copyText(view.text); }};
+  function button(b, view) {
+    var own = PAGE_ACTS[b.id];
+    return h("button", {type: "button", "class": b.cls, onclick: function () { if (own) own(view); else show(M.press(b)); }}, document.createTextNode(b.label));
   }
   function dateForm(slot, view) {  // the greeting's "check as of another date"
     var input = h("input", {type: "date", id: "as-of", value: slot.value, min: slot.min, max: slot.max});
@@ -52,10 +67,10 @@
       // The review's numbered buttons flow in one wrapping line: the page is not a keyboard.
       if (row[0].cls === "change") {
         if (!changes) nav.appendChild(changes = h("div", {"class": "row changes"}));
-        return row.forEach(function (b) { changes.appendChild(button(b)); });
+        return row.forEach(function (b) { changes.appendChild(button(b, view)); });
       }
       var el = row.length > 1 ? h("div", {"class": "row"}) : nav;
-      row.forEach(function (b) { el.appendChild(b.slot === "date" ? dateForm(b, view) : button(b)); });
+      row.forEach(function (b) { el.appendChild(b.slot === "date" ? dateForm(b, view) : button(b, view)); });
       if (el !== nav) nav.appendChild(el);
     });
     app.appendChild(nav);

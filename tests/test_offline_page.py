@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 import rules
-from interview import render, screens
+from interview import papers, render, screens
 from interview.i18n import tr
 from offline.build import BUDGET, DEFAULT_NAME
 from offline.messages import MESSAGES
@@ -222,6 +222,48 @@ def test_a_russian_interview_reaches_a_cited_deferral_offline(browser: Browser) 
     click(page, msg("ru", "to_result"))
     click(page, msg("ru", "privacy"))
     assert msg("ru", "offline_private") in page.locator("main").inner_text()
+    nothing_stored(browser)
+
+
+def test_the_documents_that_fit_open_as_a_sheet_to_print_or_copy(browser: Browser) -> None:
+    """The verdict's "Documents" lists what the bot offers; a document opens as one sheet with
+    the bot's text (its addressee, the law it cites) and printing shows that sheet alone."""
+    page = browser.page
+    click(page, msg("ru", "start"))
+    iv = Interview("ru", rules.today_in_moscow())
+    bands = RS.age_bands(iv.as_of)
+    answer_questions(page, iv, {
+        "sex": "male", "military_status": "reserve", "citizen": "citizen",
+        "age": f"age_{bands[0][0]}_{bands[0][1]}", "rank": "soldier", "fitness": "a",
+        "conviction": "none", "reserved_by_employer": "not_reserved", "student": "none",
+        "children_under_16": "c4plus"})
+    check_verdict(page, iv)
+    v = papers.verdict_for(RS, iv.facts, iv.as_of, iv.dont_know)
+    fits = papers.offered(RS, v)
+    assert fits, "four children under 16 give a deferral a written request can claim"
+    click(page, msg("ru", "documents"))
+    titles = [f.document.doc.title.get("ru") for f in fits]
+    assert page.locator("button.answer").all_inner_texts() == titles
+    paper = papers.build(RS, v, fits[0].document.kind, "ru")
+    assert paper is not None
+    click(page, titles[0])
+    sheet = page.locator("pre.sheet")
+    text = sheet.inner_text()
+    assert text.strip() == papers.plain_text(paper).strip()
+    assert paper.to[0] in text and paper.basis in text and "ст." in paper.basis
+    assert page.get_by_role("button", name=msg("ru", "print"), exact=True).count() == 1
+    # "Copy the text": on the clipboard where the browser allows it, and selected either way.
+    click(page, msg("ru", "copy_text"))
+    page.wait_for_function("() => String(window.getSelection()).length > 0")
+    assert page.evaluate("() => String(window.getSelection())").strip() == text.strip()
+    # Printed (or saved as PDF), the sheet alone shows.
+    page.emulate_media(media="print")
+    assert sheet.is_visible()
+    for hidden in ("header", "nav", "h1"):
+        assert not page.locator(hidden).first.is_visible(), hidden
+    page.emulate_media(media="screen")
+    click(page, msg("ru", "back_page"))
+    assert page.locator("button.answer").all_inner_texts() == titles
     nothing_stored(browser)
 
 

@@ -3,12 +3,14 @@ bot's flow (interview/flow.py, as Telegram and the terminal chat drive it) and i
 (offline/model.js, the page's script without its DOM renderer, run in V8 from PyPI: mini-racer,
 not a system Node), and every screen must match: which screen, the question asked and its
 progress line, the buttons' labels in order, the answers on the review, the verdict's headline and
-the grounds it names.
+the grounds it names, and a written document's title and whole text (the bot sends it as a PDF,
+the page shows it as a sheet to print).
 
 Buttons only one channel offers are left out of the comparison exactly as interview/screens.py
 marks them (the bot's "file" and "delete" buttons and its page turns; the page's date form,
-"About this page" and the "Back" from a page). A page the bot opens as a new message leaves the
-message it came from in the chat; the page's "Back" returns to it, so the walk does too."""
+"About this page", a document's "Print" and "Copy" and the "Back" from a page). A page the bot
+opens as a new message leaves the message it came from in the chat; the page's "Back" returns to
+it, so the walk does too."""
 
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ import rules
 from interview import flow, render, screens
 from interview.html_text import to_plain
 from interview.i18n import tr
+from interview.papers import plain_text
 from interview.state_codec import State
 from interview.views import Button, Screen, View
 from offline.build import model_script
@@ -55,8 +58,10 @@ function probe(v) {
     row.forEach(function (b) { if (!b.slot) buttons.push([b.id || null, b.label]); });
   });
   return {kind: v.kind, question: v.question || null, progress: v.progress || null,
-          headline: v.headline || null, why: v.why || null, answers: v.answers || null,
+          answers: v.answers || null,
           mechanisms: v.mechanisms || null,
+          headline: v.kind === "paper" ? v.body[0].k[0] : v.headline || null,
+          why: v.kind === "paper" ? [v.text] : v.why || null,
           buttons: buttons};
 }
 function replay(lang, asOf, presses, shared) {
@@ -138,7 +143,8 @@ class Bot:
         self.view, self.above = flow.press(ENV, self.state), None
 
     def view_lang(self) -> str:
-        return next(b.state.lang for b in self.buttons() if b.nav != "lang" and b.state)
+        return next((b.state.lang for b in self.buttons() if b.nav != "lang" and b.state),
+                    self.state.lang)  # a document has no buttons
 
     def seen(self) -> Screenful:
         navs = {b.nav for row in self.view.buttons for b in row}
@@ -153,6 +159,8 @@ class Bot:
             if kind == "notice_answer":  # the mechanism and every line, dates computed
                 headline = texts[0].splitlines()[5]
                 why = re.findall(r"^• (.*)$", texts[0], flags=re.M)
+        elif self.view.paper is not None:  # a document (the page's print view): its whole text
+            kind, headline, why = "paper", self.view.paper.title, [plain_text(self.view.paper)]
         elif asking is not None:
             q = flow.question_of(RS, asking.question)
             assert q is not None
@@ -284,7 +292,7 @@ def test_random_walks_see_the_same_screens_on_the_page_and_in_the_bot(page: JSEn
                 firsts.add((mine.mechanisms or ["-"])[0].split(":")[0])
     # The walks went everywhere that matters: every kind of screen, several outcomes.
     assert {"greeting", "question", "review", "verdict", "detail", "page", "service",
-            "notice_question", "notice_date", "notice_answer"} <= set(kinds)
+            "notice_question", "notice_date", "notice_answer", "paper"} <= set(kinds)
     assert len(outcomes) >= 4 if len(seeds) >= 500 else len(outcomes) >= 2, outcomes
     assert len(firsts) >= 2 if len(seeds) >= 500 else firsts, firsts
     print(f"{len(seeds)} walks, {steps} screens: {kinds}; first mechanisms {sorted(firsts)}")
