@@ -143,14 +143,8 @@ def _guide_parts(rs: RuleSet, t: Tr) -> dict[str, list[Any]]:
     [from which day, how many sections each part holds], a stretch only where the parts change."""
     out: dict[str, list[Any]] = {}
     for gid, guide in rs.guides.items():
-        days = {dt.date(2000, 1, 1)}
-        for s in guide.sections:
-            if s.section.from_:
-                days.add(s.section.from_)
-            if s.section.until:
-                days.add(s.section.until + dt.timedelta(days=1))
         stretches: list[Any] = []
-        for day in sorted(days):
+        for day in guide.boundary_days():
             parts = render.guide_pages(t, rs, gid, day) or []
             headings = [b(s.heading.get(t.lang)) for s in rs.guide(gid, day).sections]
             counts = [sum(h in part for h in headings) for part in parts]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from .isodate import window_edges
 from .models import LANGS, GuideSection, LText
 from .verdict import CitationOut, Out
 
@@ -85,13 +86,8 @@ class CompiledGuide:
 
     def boundary_days(self) -> list[dt.date]:
         """One day inside every distinct combination of sections in force."""
-        days = {dt.date(1990, 1, 1)}
-        for s in self.sections:
-            if s.section.from_:
-                days.add(s.section.from_)
-            if s.section.until:
-                days.add(s.section.until + dt.timedelta(days=1))
-        return sorted(days)
+        return window_edges(((s.section.from_, s.section.until) for s in self.sections),
+                            dt.date(1990, 1, 1))
 
     def longest(self) -> tuple[str, dt.date, int]:
         """The language and day on which this guide is longest, and that length."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 
 EARLIEST = dt.date(1900, 1, 1)
 LATEST = dt.date(2199, 12, 31)
@@ -25,3 +26,16 @@ def parse_day(text: str) -> dt.date:
     if not EARLIEST <= day <= LATEST:
         raise ValueError(f"{text} is outside {EARLIEST.isoformat()}..{LATEST.isoformat()}")
     return day
+
+
+def window_edges(windows: Iterable[tuple[dt.date | None, dt.date | None]], first: dt.date
+                 ) -> list[dt.date]:
+    """One day inside every distinct combination of the (from, until) windows in force: `first`,
+    each start, and the day after each end, in order."""
+    days = {first}
+    for start, until in windows:
+        if start:
+            days.add(start)
+        if until:
+            days.add(until + dt.timedelta(days=1))
+    return sorted(days)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .guides import TELEGRAM_MESSAGE_LIMIT, utf16_len
+from .isodate import window_edges
 from .models import (
     LANGS,
     NoticeAnswersIn,
@@ -182,13 +183,8 @@ class NoticeBook:
 
     def boundary_days(self) -> list[dt.date]:
         """One posting date inside every distinct combination of windows."""
-        days = {dt.date(2022, 1, 1)}
-        for ln in self._lines:
-            if ln.item.from_:
-                days.add(ln.item.from_)
-            if ln.item.until:
-                days.add(ln.item.until + dt.timedelta(days=1))
-        return sorted(days)
+        return window_edges(((ln.item.from_, ln.item.until) for ln in self._lines),
+                            dt.date(2022, 1, 1))
 
 
 # --- loading (called by loader._build) -------------------------------------------------------------
