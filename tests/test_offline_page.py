@@ -197,9 +197,8 @@ def test_the_file_is_self_contained_and_forbids_connections(page_file: Path) -> 
         assert word not in html, word
 
 
-def test_a_russian_interview_reaches_a_cited_deferral_offline(browser: Browser) -> None:
-    page = browser.page
-    assert page.get_by_role("button", name="🌐 English", exact=True).count() == 1
+def father_of_four(page: Any) -> Interview:
+    """A young reservist, fit, father of four, answered in Russian on the page up to the review."""
     click(page, msg("ru", "start"))
     iv = Interview("ru", rules.today_in_moscow())
     bands = RS.age_bands(iv.as_of)
@@ -208,6 +207,13 @@ def test_a_russian_interview_reaches_a_cited_deferral_offline(browser: Browser) 
         "age": f"age_{bands[0][0]}_{bands[0][1]}", "rank": "soldier", "fitness": "a",
         "conviction": "none", "reserved_by_employer": "not_reserved", "student": "none",
         "children_under_16": "c4plus"})
+    return iv
+
+
+def test_a_russian_interview_reaches_a_cited_deferral_offline(browser: Browser) -> None:
+    page = browser.page
+    assert page.get_by_role("button", name="🌐 English", exact=True).count() == 1
+    iv = father_of_four(page)
     assert iv.asked[:3] == ["sex", "military_status", "citizen"]
     v = check_verdict(page, iv)
     assert v.outcome == "deferral" and v.applying[0].id == "four_children"
@@ -229,14 +235,7 @@ def test_the_documents_that_fit_open_as_a_sheet_to_print_or_copy(browser: Browse
     """The verdict's "Documents" lists what the bot offers; a document opens as one sheet with
     the bot's text (its addressee, the law it cites) and printing shows that sheet alone."""
     page = browser.page
-    click(page, msg("ru", "start"))
-    iv = Interview("ru", rules.today_in_moscow())
-    bands = RS.age_bands(iv.as_of)
-    answer_questions(page, iv, {
-        "sex": "male", "military_status": "reserve", "citizen": "citizen",
-        "age": f"age_{bands[0][0]}_{bands[0][1]}", "rank": "soldier", "fitness": "a",
-        "conviction": "none", "reserved_by_employer": "not_reserved", "student": "none",
-        "children_under_16": "c4plus"})
+    iv = father_of_four(page)
     check_verdict(page, iv)
     v = papers.verdict_for(RS, iv.facts, iv.as_of, iv.dont_know)
     fits = papers.offered(RS, v)
