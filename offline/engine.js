@@ -508,7 +508,16 @@ function exemptEngine(C) {
     return out;
   }
   // Every mechanism's open facts: a question is worth asking when it can change any of them.
-  function missingOf(f, day) {
+  // Kept per answers and day (bounded): the planner replays a path's prefixes for every state.
+  var wantedBy = Object.create(null), wantedCount = 0;
+  function missingOf(f, day) {  // not to be changed by the caller
+    var key = day + "|" + JSON.stringify(Object.keys(f).sort().map(function (k) { return [k, f[k]]; }));
+    var found = wantedBy[key];
+    if (found) return found;
+    if (++wantedCount > 8192) { wantedBy = Object.create(null); wantedCount = 1; }
+    return (wantedBy[key] = missingNow(f, day));
+  }
+  function missingNow(f, day) {
     f = implied(f);
     var c = context(f, day), wanted = Object.create(null);
     D.mechanisms.forEach(function (m) {
@@ -554,7 +563,8 @@ function exemptEngine(C) {
   }
   function snapshot(f, day, dk, path) {  // path: pathOf(f, day, dk) when already known
     path = path || pathOf(f, day, dk);
-    var wanted = missingOf(f, day), nxt = null;
+    var kept = missingOf(f, day), wanted = Object.create(null), nxt = null;
+    for (var w in kept) wanted[w] = 1;
     function open(k) { return wanted[k] && !(k in f) && !dk[k]; }
     for (var i = 0; i < questions.length && nxt === null; i++) if (questions[i].facts.some(open)) nxt = questions[i];
     // Narrowing the birth date can bring up finer questions, and the rank and sex that decide

@@ -92,6 +92,7 @@ class AgeLimits:
         self.conscription = ConscriptionAges(conscription or [])
         self.retired_births = lru_cache(maxsize=4096)(self._retired_births)
         self._tables: dict[dt.date, dict[tuple[str, str], tuple[Interval, ...]]] = {}
+        self._bands: dict[dt.date, tuple[tuple[int, int], ...]] = {}
 
     def limit_entries(self, period: AgeLimitPeriod, sex: str, rank: str) -> list[BirthYearLimit]:
         value = (period.male if sex == "male" else period.female)[rank]
@@ -165,6 +166,14 @@ class AgeLimits:
         """Age bands (inclusive) within which the age alone gives the same result for every
         sex and rank, and the same conscription-age result: the age question's options, so a chat
         holds no more than decides the verdict."""
+        found = self._bands.get(day)
+        if found is None:  # every age question on every screen asks: once per day
+            if len(self._bands) > 4096:
+                self._bands.clear()
+            found = self._bands[day] = tuple(self._bands_now(day))
+        return list(found)
+
+    def _bands_now(self, day: dt.date) -> list[tuple[int, int]]:
         cons = self.conscription
         keys = [
             tuple(self.status(s, r, day, births_of_age(age, day)) for s in SEXES for r in RANKS)

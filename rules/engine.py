@@ -174,6 +174,9 @@ class RuleSet:
         self._plans: dict[tuple[dt.date, str], DayPlan] = {}
         self._typical: dict[tuple[Any, ...], int] = {}
         self._paths: dict[tuple[Any, ...], list[Question]] = {}
+        # What each set of answers leaves open: interviews share their first answers, and the
+        # planner replays a path's prefixes for every state (bounded like the paths).
+        self._wanted: dict[tuple[Any, ...], frozenset[str]] = {}
         self._compiled: dict[tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...]],
                              DayFunction] = {}
         for g in grounds:
@@ -500,9 +503,18 @@ class RuleSet:
         day = as_of or today_in_moscow()
         return self._next(validate_facts(facts, day), day, dont_know)
 
-    def _missing(self, facts: Facts, day: dt.date) -> set[str]:
+    def _missing(self, facts: Facts, day: dt.date) -> frozenset[str]:
         """Every mechanism's `missing`, by the day's compiled reasoning: a question is worth
         asking when its answer can change any mechanism's outcome."""
+        key = (tuple(sorted(facts.items())), day)
+        found = self._wanted.get(key)
+        if found is None:
+            if len(self._wanted) > 8192:
+                self._wanted.clear()
+            found = self._wanted[key] = frozenset(self._missing_now(facts, day))
+        return found
+
+    def _missing_now(self, facts: Facts, day: dt.date) -> set[str]:
         facts = implied(facts)
         ctx = Context(day, self.age_limits, facts)
         wanted = set(self._plan(day).run(facts, ctx, "en")[3])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -225,9 +226,9 @@ class Question(Strict):
     none_label: LText | None = None
     bands: BandLabels | None = None
 
-    @property
+    @cached_property
     def facts(self) -> tuple[str, ...]:
-        """The fact keys this question sets, in a stable order."""
+        """The fact keys this question sets, in a stable order (kept: the planner asks often)."""
         if self.kind == "checklist":
             return tuple(item.fact for item in self.items)
         if self.kind == "age":
