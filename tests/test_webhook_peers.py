@@ -126,6 +126,18 @@ def descriptors(pid: int) -> int:
     return sum(1 for _ in Path(f"/proc/{pid}/fd").iterdir())
 
 
+def held_descriptors(pid: int) -> int:
+    """The descriptors the bot holds between the flood's rounds: the fewest seen over one round
+    (each second the flood reopens some 250 refused sockets at once, and a busy machine may be
+    sampled while the bot is still accepting and closing them; what it keeps is what counts)."""
+    fewest = descriptors(pid)
+    until = time.monotonic() + 1.2
+    while time.monotonic() < until:
+        time.sleep(0.05)
+        fewest = min(fewest, descriptors(pid))
+    return fewest
+
+
 @pytest.mark.asyncio
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
 async def test_idle_connections_from_one_address_do_not_starve_telegram(
@@ -148,7 +160,7 @@ async def test_idle_connections_from_one_address_do_not_starve_telegram(
         time.sleep(0.5)
         # The flood got the address's share and no more (the rest of the margin: the bot's own
         # pooled connections to the Bot API, which may grow while it answers).
-        assert descriptors(proc.pid) <= fds_before + SHARE + MARGIN
+        assert held_descriptors(proc.pid) <= fds_before + SHARE + MARGIN
         latencies: list[float] = []
         began = time.monotonic()
         for n, (user, chat) in enumerate(zip(users[1:], chats[1:], strict=True), start=1):
@@ -166,7 +178,7 @@ async def test_idle_connections_from_one_address_do_not_starve_telegram(
             assert msg is not None and RS.question_by_id["sex"].text.en in (msg.text or "")
         while time.monotonic() < began + HEADER_TIMEOUT + 2.5:
             time.sleep(0.2)
-        assert descriptors(proc.pid) <= fds_before + SHARE + MARGIN
+        assert held_descriptors(proc.pid) <= fds_before + SHARE + MARGIN
         rss_after = rss_kib(proc.pid)
         lifetimes = list(flood.lifetimes)
         opened = flood.opened
