@@ -237,9 +237,10 @@ def _plain(markup: str) -> str:
 
 async def edit(context: Context, message: Message, text: str, markup: send.JSON | None) -> None:
     """Edit in place; never to identical content (double taps race, so also tolerate it)."""
-    current = message.reply_markup.to_dict() if message.reply_markup else None
-    if message.text == _plain(text).strip() and current == markup:
-        return
+    if message.text == _plain(text).strip():  # the keyboard compared only then: it costs
+        current = message.reply_markup.to_dict() if message.reply_markup else None
+        if current == markup:
+            return
     try:
         await send.edit(context.bot, message.chat.id, message.message_id, text, markup)
     except BadRequest as exc:

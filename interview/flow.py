@@ -14,7 +14,7 @@ from rules.models import Question
 from . import notice_screens, papers, progress, render, screens
 from .html_text import esc
 from .i18n import Tr, tr
-from .state_codec import State, code_value, value_code
+from .state_codec import FactValue, State, code_value, value_code
 from .views import NEW_MESSAGE, PAGE_PART, Button, Detail, Page, Screen, View
 
 FACT_KEYS: tuple[str, ...] = tuple(FACTS)
@@ -56,10 +56,15 @@ def new_state(rs: RuleSet, lang: str, as_of: dt.date, first_message_id: int,
                  first_message_id=first_message_id)
 
 
-def _with(state: State, screen: Screen, question: int = 0, option: int = 0, **changes: object
-          ) -> State:
-    return dataclasses.replace(state, screen=int(screen), question=question, option=option,
-                               **changes)  # type: ignore[arg-type]
+def _with(state: State, screen: Screen, question: int = 0, option: int = 0,
+          facts: Mapping[str, FactValue] | None = None,
+          dont_know: frozenset[str] | None = None) -> State:
+    # Every button of every screen is a state made here: built directly, at half the cost of
+    # dataclasses.replace.
+    return State(state.lang, int(screen), state.rules_version, question, option,
+                 state.facts if facts is None else facts,
+                 state.dont_know if dont_know is None else dont_know,
+                 state.as_of, state.first_message_id, state.newest_message_id)
 
 
 def _bare(state: State, screen: Screen, option: int = 0) -> State:

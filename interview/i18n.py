@@ -30,6 +30,7 @@ class Tr:
     def __init__(self, lang: str, translations: NullTranslations) -> None:
         self.lang = lang
         self._t = translations
+        self._dates: dict[dt.date, str] = {}
 
     def gettext(self, message: str) -> str:
         return self._t.gettext(message)
@@ -39,7 +40,12 @@ class Tr:
 
     def date(self, day: dt.date) -> str:
         """'10 октября 2022 г.' / 'October 10, 2022'."""
-        return format_date(day, format="long", locale=self.lang)
+        found = self._dates.get(day)
+        if found is None:  # Babel's formatting costs more than the rest of a question screen
+            if len(self._dates) > 4096:
+                self._dates.clear()
+            found = self._dates[day] = format_date(day, format="long", locale=self.lang)
+        return found
 
 
 def _catalog_bytes(lang: str) -> bytes:

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from rules import FactsError, RuleSet
+from rules.facts import facts_key
 from rules.models import Question
 
 # Not knowing the age means not knowing the birth year or month either (and the year's buttons
@@ -26,7 +27,7 @@ ALSO_UNKNOWN: dict[str, tuple[str, ...]] = {"age": ("birth_year", "birth_month")
 SERVING = "serving_contract"  # already serving or mobilized: a screen about service, no verdict
 
 Facts = dict[str, Any]
-Key = tuple[str, int, tuple[Any, ...], frozenset[str], dt.date]
+Key = tuple[str, int, int | tuple[Any, ...], frozenset[str], dt.date]
 _LONGEST: dict[Key, int] = {}
 _SHORTEST: dict[Key, int | None] = {}
 _CACHE_LIMIT = 50_000
@@ -34,7 +35,7 @@ NO_VERDICT = 10_000  # the shortest path from a state that can only end on the s
 
 
 def _key(rs: RuleSet, facts: Mapping[str, Any], dont_know: frozenset[str], day: dt.date) -> Key:
-    return (rs.version, id(rs), tuple(sorted(facts.items())), dont_know, day)
+    return (rs.version, id(rs), facts_key(facts), dont_know, day)
 
 
 def next_question(rs: RuleSet, facts: Mapping[str, Any], dont_know: frozenset[str],

@@ -13,7 +13,7 @@ from .conditions import Context, compile_statuses
 from .dates import RULES as DATE_RULES
 from .daycode import DayFunction, ScopeFunction, compile_day, compile_scope
 from .documents import DocumentBook
-from .facts import Facts, validate_facts
+from .facts import Facts, facts_key, validate_facts
 from .guides import CompiledGuide, GuideOut
 from .models import (
     LANGS,
@@ -177,6 +177,7 @@ class RuleSet:
         # What each set of answers leaves open: interviews share their first answers, and the
         # planner replays a path's prefixes for every state (bounded like the paths).
         self._wanted: dict[tuple[Any, ...], frozenset[str]] = {}
+        self._snapshots: dict[tuple[Any, ...], Snapshot] = {}
         self._compiled: dict[tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...]],
                              DayFunction] = {}
         for g in grounds:
@@ -506,7 +507,7 @@ class RuleSet:
     def _missing(self, facts: Facts, day: dt.date) -> frozenset[str]:
         """Every mechanism's `missing`, by the day's compiled reasoning: a question is worth
         asking when its answer can change any mechanism's outcome."""
-        key = (tuple(sorted(facts.items())), day)
+        key = (facts_key(facts), day)
         found = self._wanted.get(key)
         if found is None:
             if len(self._wanted) > 8192:
@@ -546,7 +547,7 @@ class RuleSet:
     def _path(self, facts: Facts, day: dt.date, dont_know: frozenset[str]) -> list[Question]:
         """The questions asked to reach these answers (not to be changed by the caller: many
         interviews share their first answers, so paths are kept, a bounded number)."""
-        key = (tuple(sorted(facts.items())), frozenset(dont_know), day)
+        key = (facts_key(facts), frozenset(dont_know), day)
         found = self._paths.get(key)
         if found is None:
             if len(self._paths) > 8192:
@@ -606,6 +607,15 @@ class RuleSet:
         front end needs all three for every screen)."""
         day = as_of or today_in_moscow()
         valid = validate_facts(facts, day)
+        key = (facts_key(valid), frozenset(dont_know), day)
+        found = self._snapshots.get(key)
+        if found is None:  # every screen asks, and the question counts ask for each answer
+            if len(self._snapshots) > 8192:
+                self._snapshots.clear()
+            found = self._snapshots[key] = self._snapshot(valid, day, key[1])
+        return Snapshot(list(found.path), found.next, found.to_come)
+
+    def _snapshot(self, valid: Facts, day: dt.date, dont_know: frozenset[str]) -> Snapshot:
         path = self._path(valid, day, dont_know)
         wanted = self._missing(valid, day)
         nxt = None
@@ -640,7 +650,7 @@ class RuleSet:
         way (USUAL; otherwise "no", or the first option): the "of about M" of the progress."""
         day = as_of or today_in_moscow()
         valid = validate_facts(facts, day)
-        key = (tuple(sorted(valid.items())), dont_know, day)
+        key = (facts_key(valid), dont_know, day)
         found = self._typical.get(key)
         if found is not None:
             return found
