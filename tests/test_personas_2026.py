@@ -37,7 +37,7 @@ def young_man(lang: str, age: int, as_of: dt.date = DEC_4, **override: str) -> d
     picks = {"military_status": "not_in_reserve", "age": band(age, as_of),
              "conscientious_objector": "not_objector", **override}
     answers = persona(lang, as_of, **picks)
-    # Asked of him though he has no child (see docs/findings-personas-2026-12.md, P-05).
+    # Asked of him though he has no child (docs/findings-personas-2026-12.md, P-03).
     answers["wife_pregnant_22w"] = label(RS, "wife_pregnant_22w", "not_pregnant", lang, as_of)
     return answers
 
@@ -97,7 +97,7 @@ async def test_a_conscientious_objector_sees_the_filing_deadline_and_gets_the_ap
     assert "conscientious_objector" in asked
     verdict = await finish(p, "en")
     ground = RS.ground_by_id["alternative_service"].ground
-    # (Its outcome word is in question: finding P-02; the line names the ground whatever it is.)
+    # (Its outcome word is in question: finding P-01; the line names the ground whatever it is.)
     assert re.search(rf"^Conscription: [^\n]+ — {re.escape(ground.title.en)}$", verdict, re.M)
     assert "Constitution Art. 59(3)" in verdict
     assert "Mobilization: not subject" in verdict
@@ -164,7 +164,10 @@ async def test_a_reservist_of_28_called_to_training_assemblies_reads_the_notice_
     verdict = await finish(p, "ru")
     assert "Военные и специальные сборы: подлежит" in verdict
     assert "ст. 54 Закона № 53-ФЗ" in verdict
-    assert "Мобилизация: подлежит" in verdict
+    # Below the assemblies' line, mobilization's "can be called up" says when it holds: the
+    # call-up ended in October 2022 (finding P-04), as the headline says it when it leads.
+    assert ("\nМобилизация: подлежит\n\nЭто если призыв по указу № 647 идёт или будет "
+            "возобновлён.\n") in verdict
     assert "п. 2 ст. 17 Закона № 31-ФЗ" in verdict
     todo = await detail(p, "Что делать", "◀ К результату")
     assert "Личный визит в военкомат может закончиться тем, что повестку вручат" in todo
