@@ -318,6 +318,11 @@ def verdict(t: Tr, v: Verdict) -> str:
         head += ["", b(t.gettext(OUTCOME_HEADLINE[v.outcome]))]
         if v.outcome in OUTCOME_DETAIL:
             head.append(esc(t.gettext(OUTCOME_DETAIL[v.outcome])))
+    elif v.outcome == "subject" and any(x.id == "mobilization" for x in shown):
+        # Mobilization's "can be called up" under another line (a reservist today, under the
+        # assemblies) holds only while its call-up runs or resumes: said below the lines, as
+        # under the headline when mobilization leads.
+        head += ["", esc(t.gettext(OUTCOME_DETAIL["subject"]))]
     if m.outcome in ("conditional", "undetermined") and m.missing:
         head.append(esc(depends_on(t, m.missing, most=DEPENDS_ON_MOST)))
     grounds: list[str] = []
