@@ -228,11 +228,13 @@ async def post_init(app: Application) -> None:  # type: ignore[type-arg]
             rt.admin_menus_pending.add(admin_id)
 def description_text(t: Any) -> str:
     return str(t.gettext(
-        "Checks, with a few button questions, whether a person can be called up under the "
-        "partial mobilization of 21 September 2022 (Decree No. 647), with the legal grounds and "
-        "what to do. Nothing you answer is stored. Not legal advice."))
+        "Checks, with a few button questions, whether you can be called up today: conscription "
+        "(all year round, electronic summonses included), reservists' training assemblies, and "
+        "mobilization under Decree No. 647 of 21 September 2022. Gives the legal grounds for a "
+        "deferral or exemption, what to do and the papers to file. Nothing you answer is stored. "
+        "Not legal advice."))
 
 
 def short_description_text(t: Any) -> str:
-    return str(t.gettext("Am I exempt from the 2022 mobilization call-up? Cited answers; "
-                         "nothing stored."))
+    return str(t.gettext("Can I be called up? Conscription, assemblies, mobilization: cited "
+                         "answers, nothing stored."))
