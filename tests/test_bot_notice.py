@@ -65,8 +65,8 @@ async def test_a_paper_special_assembly_summons_in_russian_without_a_date(
     assert (TODAY - dt.timedelta(days=25)).strftime("%d.%m") in p.buttons()
     await p.press("Не знаю дату")
     shown = p.text()
-    assert "Сборы резервистов" in shown
-    assert "День размещения или вручения не известен." in shown
+    assert "Военные и специальные сборы" in shown
+    assert "День размещения или вручения неизвестен." in shown
     assert "Вручена в день, когда вы расписались в её получении." in shown
     await p.press("Что требует закон")
     law = p.text()

@@ -141,7 +141,7 @@ async def test_from_the_verdict_an_answer_is_changed_and_the_new_verdict_replace
         await answer_until_review(p, RS, persona(lang), lang)
         before = await finish(p, lang)
         verdict_msg = p.with_buttons()
-        assert ("Mobilization: can be called up" if lang == "en" else "Мобилизация: подлежит") \
+        assert ("Mobilization: can be called up" if lang == "en" else "Мобилизация: могут призвать") \
             in before
         await p.press("✏️ Change an answer" if lang == "en" else "✏️ Изменить ответ")
         review = p.with_buttons()
@@ -300,7 +300,7 @@ async def test_the_subject_verdict_explains_under_pochemu(api: BotAPIStandIn,
     await p.say("/check")
     await answer_until_review(p, RS, persona("ru"), "ru")
     verdict = await finish(p, "ru")
-    assert "Мобилизация: подлежит" in verdict
+    assert "Мобилизация: могут призвать" in verdict
     assert "\nПочему\n" in verdict and "Основание\n" not in verdict
 
 

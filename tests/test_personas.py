@@ -235,8 +235,8 @@ def test_someone_who_answers_i_dont_know_everywhere_in_the_terminal_in_russian()
     assert code == 0
     shown = out.getvalue()
     assert "Traceback" not in shown
-    assert "Призыв на военную службу: пока не ясно" in shown
-    result = shown[shown.index("Призыв на военную службу: пока не ясно"):]
+    assert "Призыв на срочную службу: пока не ясно" in shown
+    result = shown[shown.index("Призыв на срочную службу: пока не ясно"):]
     assert "военный билет" in result  # the papers that answer it, not a visit
     depends = next(ln for ln in result.splitlines() if ln.startswith("Ответ зависит от того, "))
     assert depends.count("того,") == 1, depends  # one "от того, ..." governs every clause

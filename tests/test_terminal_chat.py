@@ -141,5 +141,5 @@ def test_a_summons_posted_the_day_before_412_fz_has_no_30_day_limit_in_russian()
     assert "Воинский учёт" in text
     assert "Размещена или вручена 31.12.2025, за 20 дней до 20.01.2026." in text
     assert "Считается врученной не позднее 07.01.2026" in text
-    assert "не дальше 30 дней" not in text
+    assert "в пределах 30 дней" not in text
     assert "До 2026 года предела для даты явки закон не ставил." in text

@@ -55,7 +55,7 @@ async def test_a_student_of_nineteen_hears_about_conscription_first(
     verdict = await finish(p, "ru")
     shown = lines(verdict)
     assert [mechanism_of(x, "ru") for x in shown] == ["conscription", "mobilization"], verdict
-    assert shown[0].startswith("Призыв на военную службу: отсрочка — Очное обучение"), verdict
+    assert shown[0].startswith("Призыв на срочную службу: отсрочка — Очное обучение"), verdict
     assert shown[1].startswith("Мобилизация: не подлежит"), verdict
     # What follows explains the conscription deferral: its ground and 53-FZ, not Decree 647.
     assert RS.ground_by_id["conscription_student"].ground.title.ru in verdict
