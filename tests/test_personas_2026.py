@@ -72,9 +72,9 @@ async def test_a_scared_student_of_19_with_an_e_summons_reads_its_dates_then_get
     asked = await answer_until_review(p, RS, answers, "ru")
     assert "reserved_by_employer" not in asked  # a conscript has no employer's reservation
     verdict = await finish(p, "ru")
-    assert "Призыв на военную службу: отсрочка — Очное обучение" in verdict
+    assert "Призыв на срочную службу: отсрочка — Очное обучение" in verdict
     assert "подп. «а» п. 2 ст. 24 Закона № 53-ФЗ" in verdict
-    assert "Мобилизация: не подлежит — Не состоит в запасе" in verdict
+    assert "Мобилизация: не подлежит призыву — Не состоит в запасе" in verdict
     grounds = await detail(p, "Все основания", "◀ К результату")
     assert_only_asked_grounds(RS, grounds, asked, "ru")
     safe(verdict + grounds)
@@ -128,9 +128,9 @@ async def test_an_it_worker_of_24_learns_conscription_not_mobilization_is_his_co
     asked = await answer_until_review(p, RS, answers, "ru")
     assert "reserved_by_employer" not in asked and "on_employer_list" not in asked
     verdict = await finish(p, "ru")
-    assert re.search(r"^Призыв на военную службу: [^\n]+ — IT-специалист аккредитованной "
+    assert re.search(r"^Призыв на срочную службу: [^\n]+ — IT-специалист аккредитованной "
                      r"компании$", verdict, re.M)
-    assert "Мобилизация: не подлежит — Не состоит в запасе" in verdict
+    assert "Мобилизация: не подлежит призыву — Не состоит в запасе" in verdict
     assert "Указ" in verdict and "490" in verdict  # Decree 83 and Resolution 490 of 2022
     grounds = await detail(p, "Все основания", "◀ К результату")
     assert_only_asked_grounds(RS, grounds, asked, "ru")
@@ -162,11 +162,11 @@ async def test_a_reservist_of_28_called_to_training_assemblies_reads_the_notice_
     asked = await answer_until_review(p, RS, answers, "ru")
     assert "abroad" not in asked  # living abroad does not take a man out of the reserve
     verdict = await finish(p, "ru")
-    assert "Военные и специальные сборы: подлежит" in verdict
+    assert "Военные и специальные сборы: могут призвать" in verdict
     assert "ст. 54 Закона № 53-ФЗ" in verdict
     # Below the assemblies' line, mobilization's "can be called up" says when it holds: the
     # call-up ended in October 2022 (finding P-04), as the headline says it when it leads.
-    assert ("\nМобилизация: подлежит\n\nЭто если призыв по указу № 647 идёт или будет "
+    assert ("\nМобилизация: могут призвать\n\nЭто если призыв по указу № 647 идёт или будет "
             "возобновлён.\n") in verdict
     assert "п. 2 ст. 17 Закона № 31-ФЗ" in verdict
     todo = await detail(p, "Что делать", "◀ К результату")
