@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import functools
 import re
 import time
 from collections.abc import Sequence
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+import rjsmin
 from babel.dates import get_month_names
 
 from interview import render, screens
@@ -30,6 +32,7 @@ from rules.models import LANGS, Question
 from rules.verdict import CitationOut
 
 from .messages import MAX_N, MESSAGES, PLURALS
+from .pack import pack
 from .papers_data import documents_data, titles
 
 DEFAULT_NAME = "spravka.html"  # neutral: nothing on a lock screen or in a downloads list
@@ -40,7 +43,9 @@ DEFAULT_NAME = "spravka.html"  # neutral: nothing on a lock screen or in a downl
 # Russian templates, each kind's title and caption in both languages, the screens' code): 46,123
 # bytes, so the spare stays as it was. For the lead to confirm or trim.
 BUDGET = 356 * 1024 + 46_123
-SAMPLE_DAY = dt.date(2001, 11, 22)  # a date whose parts are unambiguous in every format
+SAMPLE_DAY = dt.date(2001, 11, 22)
+# The hand-written scripts after the data and the compiled rule base, in the order they load.
+SCRIPTS = ("engine.js", "notice.js", "progress.js", "papers.js", "model.js")  # a date whose parts are unambiguous in every format
 
 
 @dataclass(frozen=True)
@@ -60,23 +65,12 @@ def _asset(name: str) -> str:
     return (resources.files("offline") / name).read_text(encoding="utf-8")
 
 
-def _minify_js(source: str) -> str:
-    """Drop comment lines and indentation (the sources keep comments on their own lines or after
-    code following two spaces, and no string holds `//` at a line start)."""
-    out = []
-    in_block = False
-    for line in source.splitlines():
-        stripped = line.strip()
-        if in_block:
-            in_block = "*/" not in stripped
-            continue
-        if stripped.startswith("/*"):
-            in_block = "*/" not in stripped
-            continue
-        if not stripped or stripped.startswith("//"):
-            continue
-        out.append(re.sub(r"\s{2,}// .*$", "", stripped))
-    return "\n".join(out)
+@functools.cache
+def shipped_js(name: str) -> str:
+    """One of the page's scripts as the page carries it: without comments and the whitespace
+    the language does not need (rjsmin: it keeps strings, regular expressions and every line
+    break that ends a statement). Names and code are unchanged; the tests run these copies."""
+    return str(rjsmin.jsmin(_asset(name)))
 
 
 def _minify_css(source: str) -> str:
@@ -260,13 +254,12 @@ def model_script(rs: RuleSet, lang: str = "ru", handles: Sequence[str] = ()) -> 
     """The page's script without its renderer: the data, the compiled rule base, the engine and
     the model (exemptModel), which runs in any JavaScript engine (tests run it in one)."""
     return "\n".join([
-        "var PAGE=" + js_literal(page_data(rs, lang, handles)) + ";",
+        # The data packed (offline/pack.py: one copy of each repeated text and key list) and
+        # restored whole before anything reads it.
+        shipped_js("unpack.js"),
+        "var PAGE=exemptUnpack(" + js_literal(pack(page_data(rs, lang, handles))) + ");",
         compile_rules(rs),
-        _minify_js(_asset("engine.js")),
-        _minify_js(_asset("notice.js")),
-        _minify_js(_asset("progress.js")),
-        _minify_js(_asset("papers.js")),
-        _minify_js(_asset("model.js")),
+        *(shipped_js(name) for name in SCRIPTS),
     ])
 
 
@@ -277,7 +270,7 @@ def _hash(source: str) -> str:
 def build_html(rs: RuleSet, lang: str = "ru", handles: Sequence[str] = ()) -> str:
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}")
-    script = model_script(rs, lang, handles) + "\n" + _minify_js(_asset("ui.js"))
+    script = model_script(rs, lang, handles) + "\n" + shipped_js("ui.js")
     style = _minify_css(_asset("page.css"))
     csp = ("default-src 'none'; script-src " + _hash(script) + "; style-src " + _hash(style) +
            "; img-src 'none'; connect-src 'none'; font-src 'none'; media-src 'none'; "
@@ -313,4 +306,4 @@ def build_page(rs: RuleSet, lang: str = "ru", handles: Sequence[str] = ()) -> Pa
 
 
 __all__ = ["BUDGET", "DEFAULT_NAME", "Page", "build_html", "build_page", "model_script",
-           "page_data", "rule_base_date", "texts"]
+           "page_data", "rule_base_date", "shipped_js", "texts"]
