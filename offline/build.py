@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import hashlib
 import functools
+import hashlib
 import re
 import time
 from collections.abc import Sequence
@@ -43,9 +43,9 @@ DEFAULT_NAME = "spravka.html"  # neutral: nothing on a lock screen or in a downl
 # Russian templates, each kind's title and caption in both languages, the screens' code): 46,123
 # bytes, so the spare stays as it was. For the lead to confirm or trim.
 BUDGET = 356 * 1024 + 46_123
-SAMPLE_DAY = dt.date(2001, 11, 22)
+SAMPLE_DAY = dt.date(2001, 11, 22)  # a date whose parts are unambiguous in every format
 # The hand-written scripts after the data and the compiled rule base, in the order they load.
-SCRIPTS = ("engine.js", "notice.js", "progress.js", "papers.js", "model.js")  # a date whose parts are unambiguous in every format
+SCRIPTS = ("engine.js", "notice.js", "progress.js", "papers.js", "model.js")
 
 
 @dataclass(frozen=True)
