@@ -254,13 +254,23 @@ def model_script(rs: RuleSet, lang: str = "ru", handles: Sequence[str] = ()) -> 
     """The page's script without its renderer: the data, the compiled rule base, the engine and
     the model (exemptModel), which runs in any JavaScript engine (tests run it in one)."""
     return "\n".join([
-        # The data packed (offline/pack.py: one copy of each repeated text and key list) and
-        # restored whole before anything reads it.
         shipped_js("unpack.js"),
-        "var PAGE=exemptUnpack(" + js_literal(pack(page_data(rs, lang, handles))) + ");",
-        compile_rules(rs),
+        "var PAGE=" + packed_literal(page_data(rs, lang, handles)) + ";",
+        compiled_rules(rs),
         *(shipped_js(name) for name in SCRIPTS),
     ])
+
+
+def packed_literal(data: Any) -> str:
+    """The data packed (offline/pack.py: one copy of each repeated text and key list), restored
+    whole by the page's unpack.js before anything reads it."""
+    return "exemptUnpack(" + js_literal(pack(data)) + ")"
+
+
+def compiled_rules(rs: RuleSet) -> str:
+    """The rule base compiled to JavaScript as the page carries it (its data packed; unpack.js
+    must run first)."""
+    return compile_rules(rs, data_literal=packed_literal)
 
 
 def _hash(source: str) -> str:
@@ -305,5 +315,17 @@ def build_page(rs: RuleSet, lang: str = "ru", handles: Sequence[str] = ()) -> Pa
                 seconds=time.perf_counter() - t0)
 
 
-__all__ = ["BUDGET", "DEFAULT_NAME", "Page", "build_html", "build_page", "model_script",
-           "page_data", "rule_base_date", "shipped_js", "texts"]
+__all__ = [
+    "BUDGET",
+    "DEFAULT_NAME",
+    "Page",
+    "build_html",
+    "build_page",
+    "compiled_rules",
+    "model_script",
+    "packed_literal",
+    "page_data",
+    "rule_base_date",
+    "shipped_js",
+    "texts",
+]

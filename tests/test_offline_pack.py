@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 import rules
-from offline.build import build_html, page_data, shipped_js
+from offline.build import build_html, compiled_rules, page_data, shipped_js
 from offline.pack import pack
-from rules.jscompile import js_literal
+from rules.jscompile import engine_data, js_literal
 from tests.jsengine import JSEngine
 
 RS = rules.load()
@@ -56,3 +56,9 @@ def test_the_page_carries_the_packed_data_and_no_script_end() -> None:
     html = build_html(RS, "ru")
     assert "var PAGE=exemptUnpack({" in html
     assert html.count("</script>") == 1 and html.count("<!--") == 0
+
+
+def test_the_compiled_rule_base_data_comes_back_exactly(js: JSEngine) -> None:
+    """The page packs the compiled rule base's data too (build.compiled_rules)."""
+    assert "data:exemptUnpack(" in compiled_rules(RS)
+    assert js.value("EXEMPT_COMPILED.data") == json.loads(js_literal(engine_data(RS)))
