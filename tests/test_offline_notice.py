@@ -12,7 +12,7 @@ from typing import Any
 
 import rules
 from offline.build import shipped_js
-from rules.notice import NoticeBook, NoticeError
+from rules.notice import CITATION_SHOWN, KINDS, NoticeBook, NoticeError
 from tests.jsengine import JSEngine
 
 # One batch, as the page would call it: each case's answer or the error it raises.
@@ -62,6 +62,9 @@ def python_side(b: NoticeBook, c: dict[str, Any]) -> dict[str, Any]:
     except NoticeError:
         return {"error": True}
     data: dict[str, Any] = json.loads(out.model_dump_json())
+    for kind in KINDS:  # the page carries what a citation line shows (NoticeBook.as_data)
+        for line in data[kind]:
+            line["citations"] = [{k: c[k] for k in CITATION_SHOWN} for c in line["citations"]]
     return data
 
 
