@@ -79,7 +79,8 @@ def test_the_built_package_ships_the_page_parts(tmp_path: Path) -> None:
     if not bdist_wheel_available():  # pragma: no cover - the test extras bring setuptools>=77
         pytest.fail("setuptools cannot build wheels here")
     names = built_files(tmp_path)
-    for part in ("offline/engine.js", "offline/model.js", "offline/ui.js", "offline/page.css",
+    for part in ("offline/engine.js", "offline/model.js", "offline/ui.js", "offline/unpack.js",
+                 "offline/page.css", "offline/pack.py",
                  "offline/build.py", "rules/jscompile.py"):
         assert part in names, part
 
