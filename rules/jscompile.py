@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Any
 
 from .age import TRUE, UNKNOWN
@@ -170,8 +171,10 @@ def _texts(rs: RuleSet) -> list[CompiledText]:
     return [*rs.caveats, *rs.notes, *rs.steps]
 
 
-def compile_rules(rs: RuleSet, name: str = "EXEMPT_COMPILED") -> str:
-    """JavaScript that defines `var <name>`: the engine data and the compiled conditions.
+def compile_rules(rs: RuleSet, name: str = "EXEMPT_COMPILED",
+                  data_literal: Callable[[Any], str] = js_literal) -> str:
+    """JavaScript that defines `var <name>`: the engine data (written by `data_literal`: the
+    offline page packs it) and the compiled conditions.
 
     statuses(f, age, cons): every ground's status, by rule-base order. needs[i](f, age, ageNeeds,
     cons): the needs of ground i when it is unknown and has no static shortcut. advice[i](f, age,
@@ -184,7 +187,7 @@ def compile_rules(rs: RuleSet, name: str = "EXEMPT_COMPILED") -> str:
         f"function I(v,x){{return v===undefined?{UNKNOWN}:v===x?{TRUE}:0;}}"
         f"function N(v,xs,u){{return v===undefined?u:xs.indexOf(v)>=0?{TRUE}:0;}}"
         f"function L(v,n,u){{return v===undefined?u:v>=n?{TRUE}:0;}}")
-    lines = [f"var {name}=(function(){{{helpers}return{{", f"data:{js_literal(engine_data(rs))},"]
+    lines = [f"var {name}=(function(){{{helpers}return{{", f"data:{data_literal(engine_data(rs))},"]
     lines.append("statuses:function(f,age,cons){return[" +
                  ",".join(expression(cg.ground.when) for cg in grounds) + "];},")
     needs = []

@@ -26,6 +26,8 @@ from .verdict import CitationOut, Out
 from .yamlload import Loc, YamlDoc
 
 KINDS = ("requirements", "dates", "caveats")
+# What a citation line shows (render.citation): all the offline page carries of a citation.
+CITATION_SHOWN = frozenset({"label", "url", "kind", "by", "date", "confidence"})
 # What a front end adds around the rule base's words (headings, bullets, the date line, each
 # citation's kind and confidence in words): generous, so a notice that passes here fits.
 MARKUP_ALLOWANCE = 300
@@ -176,8 +178,8 @@ class NoticeBook:
                 "sources": ln.item.sources, "purposes": ln.item.purposes,
                 "mechanisms": ln.item.mechanisms, "from": day(ln.item.from_),
                 "until": day(ln.item.until),
-                "citations": {lang: [c.model_dump() for c in ln.citations[lang]]
-                              for lang in LANGS},
+                "citations": {lang: [c.model_dump(include=set(CITATION_SHOWN))
+                                     for c in ln.citations[lang]] for lang in LANGS},
             } for ln in self._lines],
         }
 
@@ -339,5 +341,5 @@ def check_test_refs(doc: YamlDoc, loc: Loc, book: NoticeBook, test: NoticeTest,
             errs.add(doc, (*loc, "expect"), f"unknown line {line_id!r}")
 
 
-__all__ = ["NoticeAnswers", "NoticeBook", "NoticeError", "NoticeLineOut", "NoticeOut",
-           "build_notices", "check_notice_test", "next_listed"]
+__all__ = ["CITATION_SHOWN", "KINDS", "NoticeAnswers", "NoticeBook", "NoticeError", "NoticeLineOut",
+           "NoticeOut", "build_notices", "check_notice_test", "next_listed"]

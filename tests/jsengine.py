@@ -1,6 +1,7 @@
 """The offline page's JavaScript, run in this process on V8 embedded from PyPI (mini-racer): no
 system Node or browser needed. A `JSEngine` holds one V8 context with the rule base compiled by
-rules/jscompile.py (`EXEMPT_COMPILED`) and offline/engine.js over it (`E = exemptEngine(C)`);
+rules/jscompile.py (`EXEMPT_COMPILED`) and offline/engine.js over it (`E = exemptEngine(C)`), both
+as the page ships them (offline.build: the data packed, the script minified);
 more scripts (a test driver, the page's own code) can be loaded into the same context.
 
     with JSEngine(rules.load()) as js:
@@ -15,11 +16,10 @@ from typing import Any
 
 from py_mini_racer import MiniRacer
 
+from offline.build import compiled_rules, shipped_js
 from rules import RuleSet
-from rules.jscompile import compile_rules
 
 ROOT = Path(__file__).resolve().parent.parent
-ENGINE_JS = ROOT / "offline" / "engine.js"
 
 
 class JSEngine:
@@ -29,8 +29,8 @@ class JSEngine:
     def __init__(self, rs: RuleSet) -> None:
         self._v8 = MiniRacer()
         # Top-level `var`s of one script are globals that later scripts in the context see.
-        self._v8.eval(compile_rules(rs) + "\nvar C = EXEMPT_COMPILED;")
-        self.load(ENGINE_JS)
+        self._v8.eval(shipped_js("unpack.js") + "\n" + compiled_rules(rs) + "\nvar C = EXEMPT_COMPILED;")
+        self.load(shipped_js("engine.js"))
         self._v8.eval("var E = exemptEngine(C);")
 
     def load(self, script: Path | str) -> None:
@@ -58,4 +58,4 @@ class JSEngine:
         self.close()
 
 
-__all__ = ["ENGINE_JS", "JSEngine"]
+__all__ = ["JSEngine"]

@@ -81,7 +81,8 @@ def test_declared_dependencies_are_used() -> None:
     sources = "\n".join(p.read_text("utf-8") for d in ("interview", "bot", "rules", "locales", "offline")
                         for p in (ROOT / d).rglob("*.py"))
     imports = {"python-telegram-bot": "telegram", "pyyaml": "yaml", "babel": "babel",
-               "pydantic": "pydantic", "aiohttp": "aiohttp", "sniffio": None, "fpdf2": "fpdf"}
+               "pydantic": "pydantic", "aiohttp": "aiohttp", "sniffio": None, "fpdf2": "fpdf",
+               "rjsmin": "rjsmin"}
     for req in project()["dependencies"]:  # type: ignore[attr-defined]
         name = canonicalize_name(Requirement(req).name)
         assert name in imports, f"{name}: say here which module uses it"

@@ -8,14 +8,14 @@ from typing import Any
 
 import rules
 from interview import papers
+from offline.build import shipped_js
 from offline.papers_data import documents_data, titles
 from rules import FactsError
 from rules.jscompile import js_literal as json_literal
-from tests.jsengine import ROOT, JSEngine
+from tests.jsengine import JSEngine
 from tests.test_offline_engine import make_cases
 
 RS = rules.load()
-PAPERS_JS = ROOT / "offline" / "papers.js"
 # For each case: the verdict as the page computes it, then every document that fits, built.
 DRIVER = """
 function documentsOf(cases, texts) {
@@ -50,7 +50,7 @@ def python_documents(case: dict[str, Any], lang: str) -> dict[str, Any] | None:
 def test_the_page_offers_and_words_every_document_as_the_bot_does() -> None:
     cases = [c for c in make_cases(RS, 600, seed=15) if python_documents(c, "en") is not None]
     with JSEngine(RS) as js:
-        js.load(PAPERS_JS)
+        js.load(shipped_js("papers.js"))  # as the page carries it
         js.load("var P = exemptPapers(" + json_literal(documents_data(RS)) + ");")
         js.load(DRIVER)
         got = js.call("documentsOf", cases, titles(RS, "en"))

@@ -13,7 +13,7 @@ import rules
 from interview import screens
 from interview.i18n import tr
 from offline import cli
-from offline.build import BUDGET, build_html, page_data
+from offline.build import BUDGET, SCRIPTS, build_html, compiled_rules, page_data, shipped_js
 from offline.messages import MESSAGES
 from tests.test_rules_packaging import bdist_wheel_available, built_files
 
@@ -79,6 +79,18 @@ def test_the_built_package_ships_the_page_parts(tmp_path: Path) -> None:
     if not bdist_wheel_available():  # pragma: no cover - the test extras bring setuptools>=77
         pytest.fail("setuptools cannot build wheels here")
     names = built_files(tmp_path)
-    for part in ("offline/engine.js", "offline/model.js", "offline/ui.js", "offline/page.css",
+    for part in ("offline/engine.js", "offline/model.js", "offline/ui.js", "offline/unpack.js",
+                 "offline/page.css", "offline/pack.py",
                  "offline/build.py", "rules/jscompile.py"):
         assert part in names, part
+
+
+def test_the_shipped_scripts_keep_to_es5_syntax() -> None:
+    """Modest phone browsers parse ES5 only: one newer construct and the whole script fails. The
+    scripts as the page carries them (minified) and the compiled rule base, not the data."""
+    code = "\n".join([*(shipped_js(name) for name in ("unpack.js", *SCRIPTS, "ui.js")),
+                      compiled_rules(RS)])
+    code = re.sub(r'"(?:[^"\\\n]|\\.)*"', '""', code)  # string literals may say anything
+    for construct in (r"=>", "`", r"\blet\s", r"\bconst\s", r"\bclass\s", r"\.\.\.",
+                      r"Object\.assign", r"\bfor\s*\([^;)]*\bof\b"):
+        assert not re.search(construct, code), construct

@@ -8,15 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-from pathlib import Path
 from typing import Any
 
 import rules
-from rules.notice import NoticeBook, NoticeError
+from offline.build import shipped_js
+from rules.notice import CITATION_SHOWN, KINDS, NoticeBook, NoticeError
 from tests.jsengine import JSEngine
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTICE_JS = ROOT / "offline" / "notice.js"
 # One batch, as the page would call it: each case's answer or the error it raises.
 DRIVER = """
 function noticeBatch(cases) {
@@ -64,6 +62,9 @@ def python_side(b: NoticeBook, c: dict[str, Any]) -> dict[str, Any]:
     except NoticeError:
         return {"error": True}
     data: dict[str, Any] = json.loads(out.model_dump_json())
+    for kind in KINDS:  # the page carries what a citation line shows (NoticeBook.as_data)
+        for line in data[kind]:
+            line["citations"] = [{k: c[k] for k in CITATION_SHOWN} for c in line["citations"]]
     return data
 
 
@@ -71,7 +72,7 @@ def test_the_page_computes_every_notice_as_the_bot_does() -> None:
     b = book()
     batch = cases(b, CASES)
     with JSEngine(rules.load()) as js:
-        js.load(NOTICE_JS)
+        js.load(shipped_js("notice.js"))  # as the page carries it
         js.load("var N = exemptNotice(" + json.dumps(b.as_data(), ensure_ascii=False) + ");")
         js.load(DRIVER)
         got_all = js.call("noticeBatch", batch)
