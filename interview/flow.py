@@ -20,6 +20,9 @@ from .views import NEW_MESSAGE, PAGE_PART, Button, Detail, Page, Screen, View
 FACT_KEYS: tuple[str, ...] = tuple(FACTS)
 FACT_INDEX: dict[str, int] = {k: i for i, k in enumerate(FACT_KEYS)}
 FRESH = 1  # the VERDICT option of the review's "see the result" (not a re-render): counted once
+# A question opened from the review (its ✏️): in `option` of ASK and BACK, above the fact index of
+# TOGGLE; its "◀ Back" returns to the review. An answer goes on as any answer does.
+FROM_REVIEW = 64
 PAGE_NAMES = {Page.HELP: "help", Page.PRIVACY: "privacy", Page.SOURCES: "sources",
               Page.ABOUT: "about", Page.CALLED_UP: "called_up", Page.LANGUAGE: "language",
               Page.GET_HELP: "get_help", Page.SUMMONS: "summons"}
@@ -210,7 +213,8 @@ def _answer(env: Env, state: State, screen: Screen) -> View:
             facts.pop(k, None)
             dont_know.add(k)
     elif screen == Screen.TOGGLE:
-        key = FACT_KEYS[state.option] if state.option < len(FACT_KEYS) else ""
+        index = state.option % FROM_REVIEW
+        key = FACT_KEYS[index] if index < len(FACT_KEYS) else ""
         if key not in q.facts:
             return _stale(env, state)
         if facts.get(key) is True:
@@ -219,7 +223,8 @@ def _answer(env: Env, state: State, screen: Screen) -> View:
             facts[key] = True
         dont_know.difference_update(q.facts)
         # Stay on the checklist until "Done".
-        return ask(env, _with(state, Screen.ASK, question_code(q), facts=facts,
+        return ask(env, _with(state, Screen.ASK, question_code(q),
+                              state.option - index, facts=facts,
                               dont_know=frozenset(dont_know)), q)
     elif screen == Screen.CHECK_DONE:
         for k in q.facts:
@@ -235,19 +240,26 @@ def _answer(env: Env, state: State, screen: Screen) -> View:
 
 def _back(env: Env, state: State) -> View:
     """The question before the one shown (`question`; 0: before the review or the service
-    screen), with its answer kept so it shows marked ●; the answers after it are dropped."""
+    screen), with its answer marked ●; the answers after it are kept, so the same answer again
+    goes on to the first question not yet answered. From a question opened on the review: the
+    review (a checklist's ticks count as "Done")."""
     rs = env.rules
-    path = rs.path(state.facts, state.as_of, state.dont_know)
     shown = question_of(rs, state.question) if state.question else None
+    if state.option & FROM_REVIEW and shown is not None:
+        facts = state.facts_dict()
+        if shown.kind == "checklist" and not all(k in state.dont_know for k in shown.facts):
+            for k in shown.facts:
+                facts.setdefault(k, False)
+        settled = progress.settle(rs, facts, state.as_of, state.dont_know, keep=shown.facts)
+        if settled is None:
+            return _stale(env, state)
+        return ask(env, _with(state, Screen.ASK, facts=settled[0], dont_know=settled[1]))
+    path = rs.path(state.facts, state.as_of, state.dont_know)
     cut = path.index(shown.id) if shown is not None and shown.id in path else len(path)
     if cut == 0:
         return greeting(env, _with(state, Screen.GREETING))
     target = rs.question_by_id[path[cut - 1]]
-    keep = {k for qid in path[:cut] for k in rs.question_by_id[qid].facts}
-    facts = {k: v for k, v in state.facts.items() if k in keep}
-    dont_know = frozenset(k for k in state.dont_know if k in keep)
-    return ask(env, _with(state, Screen.ASK, question_code(target), facts=facts,
-                          dont_know=dont_know), target)
+    return ask(env, _with(state, Screen.ASK, question_code(target)), target)
 
 
 def _stale(env: Env, state: State) -> View:
@@ -347,17 +359,20 @@ def ask(env: Env, state: State, q: Question | None = None) -> View:
     t = tr(state.lang)
     path = snap.path
     number = path.index(q.id) + 1 if q.id in path else len(path) + 1
-    # "of at most M": the longest the interview can still be, so the total never grows.
-    total = max(number, progress.total_bound(rs, facts, dont_know, state.as_of, q, number - 1))
+    # "of at most M": the longest the interview can still be, from the answers before this
+    # question only, so it is the same however the question is reached (forward, back, ✏️).
+    earlier, unknown = progress.before(rs, path[:number - 1], facts, dont_know)
+    total = max(number, progress.total_bound(rs, earlier, unknown, state.as_of, q, number - 1))
     qcode = question_code(q)
-    here = _with(state, Screen.ASK, qcode)
+    edit = state.option & FROM_REVIEW if state.screen == Screen.ASK else 0
+    here = _with(state, Screen.ASK, qcode, edit)
     answers: list[list[Button]] = []
     current = rs.answer_label(q, facts, state.as_of, state.lang)
     for choice in rs.choices(q, facts, state.as_of, state.lang):
         if q.kind == "checklist":
             ticked = facts.get(choice.id) is True
             answers.append([Button(("☑ " if ticked else "☐ ") + choice.label,
-                                _with(state, Screen.TOGGLE, qcode, FACT_INDEX[choice.id]),
+                                _with(state, Screen.TOGGLE, qcode, FACT_INDEX[choice.id] + edit),
                                 kind="answer")])
             continue
         key = q.facts[0]
@@ -371,7 +386,7 @@ def ask(env: Env, state: State, q: Question | None = None) -> View:
     rows = rows_of(t, "question", {
         "done": _with(state, Screen.CHECK_DONE, qcode),
         "dont_know": _with(state, Screen.DONT_KNOW, qcode),
-        "back": _with(state, Screen.BACK, qcode),
+        "back": _with(state, Screen.BACK, qcode, edit),
         "restart": _bare(state, Screen.RESTART),
         "lang": here,
     }, flags=flags, slots={"@answers": answers})
@@ -394,7 +409,8 @@ def review(env: Env, state: State) -> View:
             if q.kind == "checklist" and not answer:
                 answer = t.gettext("None of these")
         rows_text.append((n, q.text.get(state.lang), answer))
-        change_buttons.append(Button(f"✏️ {n}", _with(state, Screen.ASK, question_code(q)),
+        change_buttons.append(Button(f"✏️ {n}", _with(state, Screen.ASK, question_code(q),
+                                                      FROM_REVIEW),
                                      kind="change"))
     rows = rows_of(t, "review", {
         "see_result": _with(state, Screen.VERDICT, option=FRESH),

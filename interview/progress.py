@@ -150,6 +150,16 @@ def interview_range(rs: RuleSet, day: dt.date) -> tuple[int, int]:
     return most, most
 
 
+def before(rs: RuleSet, earlier: Sequence[str], facts: Mapping[str, Any],
+           dont_know: frozenset[str]) -> tuple[Facts, frozenset[str]]:
+    """The answers to the questions `earlier` only (the path before the one shown): what the
+    interview knew when that question was first asked, whatever was answered after it."""
+    keys = {k for qid in earlier for k in rs.question_by_id[qid].facts}
+    keys |= {x for k in keys & dont_know for x in ALSO_UNKNOWN.get(k, ())}
+    return ({k: v for k, v in facts.items() if k in keys},
+            frozenset(k for k in dont_know if k in keys))
+
+
 def total_bound(rs: RuleSet, facts: Mapping[str, Any], dont_know: frozenset[str], day: dt.date,
                 q: Question, answered: int) -> int:
     """The "of at most M" on question `q`: the questions answered before it plus the longest the

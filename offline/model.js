@@ -13,7 +13,8 @@ function exemptModel(E, P, lang, asOf) {
   // screen: greeting | ask | review | verdict | detail | page; arg: its question, detail or page;
   // from: the screen a page was opened from, for its "Back".
   // part: which part of a long guide a page shows.
-  var S = {lang: lang, asOf: asOf, facts: {}, dk: [], screen: "greeting", arg: null, from: null, part: 0};
+  // edit: the question opened from the review (its ✏️), whose "Back" returns there (flow.FROM_REVIEW).
+  var S = {lang: lang, asOf: asOf, facts: {}, dk: [], screen: "greeting", arg: null, from: null, part: 0, edit: null};
 
   // --- texts ------------------------------------------------------------------------------------
   function T() { return P.texts[S.lang]; }
@@ -118,7 +119,7 @@ function exemptModel(E, P, lang, asOf) {
     for (var k in S.facts) if (keys.indexOf(k) < 0) f[k] = S.facts[k];
     return f;
   }
-  function go(name, arg) { S.screen = name; S.arg = arg === undefined ? null : arg; S.part = 0; }
+  function go(name, arg) { S.screen = name; S.arg = arg === undefined ? null : arg; S.part = 0; S.edit = null; }
   // Only the answers on the current path count (RuleSet.relevant); a changed answer voids the
   // earlier ones it contradicts (flow._settle: a woman has no pregnant wife).
   function settle(facts, dk, keep) {
@@ -148,7 +149,9 @@ function exemptModel(E, P, lang, asOf) {
   function toggle(qid, fact) {
     if (S.facts[fact] === true) delete S.facts[fact]; else S.facts[fact] = true;
     S.dk = without(S.dk, E.question(qid).facts);
+    var edit = S.edit;
     go("ask", qid);
+    S.edit = edit;
   }
   function checkDone(qid) {
     var f = others([]);
@@ -156,16 +159,17 @@ function exemptModel(E, P, lang, asOf) {
     settle(f, without(S.dk, E.question(qid).facts), E.question(qid).facts);
   }
   // The question before the one shown (none shown: before the review or the service screen),
-  // its answer kept so it shows marked ●; the answers after it are dropped (flow._back).
+  // its answer marked ●, the answers after it kept (flow._back); from a question opened on the
+  // review, the review (a checklist's ticks count as "Done").
   function back(shown) {
+    if (shown && S.edit === shown) {
+      var keys = E.question(shown).facts, f = others([]);
+      if (E.question(shown).kind === "checklist" && !keys.every(function (k) { return S.dk.indexOf(k) >= 0; }))
+        keys.forEach(function (k) { if (!(k in f)) f[k] = false; });
+      return settle(f, S.dk.slice(), keys);
+    }
     var path = E.path(S.facts, S.asOf, S.dk), cut = shown && path.indexOf(shown) >= 0 ? path.indexOf(shown) : path.length;
     if (cut === 0) return go("greeting");
-    var keep = [];
-    path.slice(0, cut).forEach(function (qid) { keep = keep.concat(E.question(qid).facts); });
-    var f = {};
-    for (var k in S.facts) if (keep.indexOf(k) >= 0) f[k] = S.facts[k];
-    S.facts = f;
-    S.dk = S.dk.filter(function (k) { return keep.indexOf(k) >= 0; });
     go("ask", path[cut - 1]);
   }
   function restart() { S.facts = {}; S.dk = []; go("ask"); }
@@ -311,7 +315,8 @@ function exemptModel(E, P, lang, asOf) {
       var q = E.question(id), tq = T().questions[id], inPath = snap.path.indexOf(id);
       var number = inPath >= 0 ? inPath + 1 : snap.path.length + 1;
       // "of at most M" as the bot says it (flow.ask): the longest the interview can still be.
-      var total = Math.max(number, PROGRESS.totalBound(S.facts, S.dk, S.asOf, id, number - 1));
+      var earlier = PROGRESS.before(snap.path.slice(0, number - 1), S.facts, S.dk);
+      var total = Math.max(number, PROGRESS.totalBound(earlier[0], earlier[1], S.asOf, id, number - 1));
       var current = answerLabel(id), answers = [];
       choices(id).forEach(function (c) {
         if (q.kind === "checklist") {
@@ -345,7 +350,7 @@ function exemptModel(E, P, lang, asOf) {
         }
         given.push(a);
         items.push(h("li", {}, T().questions[qid].text, h("br"), "→ ", h("strong", {}, a)));
-        changes.push({label: "✏️ " + (n + 1), cls: "change", act: function () { go("ask", qid); }});
+        changes.push({label: "✏️ " + (n + 1), cls: "change", act: function () { go("ask", qid); S.edit = qid; }});
       });
       var lines = [];
       for (var i = 0; i < changes.length; i += 5) lines.push(changes.slice(i, i + 5));

@@ -119,6 +119,15 @@ function exemptProgress(E) {
     },
     /* The "of at most M" on question qid: those answered before it and the longest the rest can
      * take, from the state before it is answered (ticks on a checklist do not move it). */
+    // The answers to the questions `earlier` only (progress.before): what the interview knew
+    // when the question after them was first asked.
+    before: function (earlier, facts, dk) {
+      var keys = [], f = {};
+      earlier.forEach(function (qid) { keys = keys.concat(E.question(qid).facts); });
+      keys.filter(function (k) { return dk.indexOf(k) >= 0; }).forEach(function (k) { keys = keys.concat(ALSO_UNKNOWN[k] || []); });
+      for (var k in facts) if (keys.indexOf(k) >= 0) f[k] = facts[k];
+      return [f, dk.filter(function (k) { return keys.indexOf(k) >= 0; })];
+    },
     totalBound: function (facts, dk, asOf, qid, answered) {
       var keys = E.question(qid).facts, before = {};
       for (var k in facts) if (keys.indexOf(k) < 0) before[k] = facts[k];

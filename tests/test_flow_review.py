@@ -1,0 +1,170 @@
+"""Persona findings of December 2026 on the interview's navigation and the review (P-09, P-10,
+P-11, P-20), driven through the flow as a person presses buttons, and once end to end through the
+bot and the Bot API stand-in."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import rules
+from interview import flow
+from interview.html_text import to_plain
+from interview.i18n import tr
+from interview.views import Button, Screen, View
+from tests.bot_harness import answer_until_review
+from tests.botapi import BotAPIStandIn
+from tests.test_bot_interview import label, persona
+from tests.test_verdict_screen import person
+
+RS = rules.load()
+ENV = flow.Env(RS)
+TODAY = rules.today_in_moscow()
+PROGRESS = re.compile(r"(?:Question|Вопрос) (\d+) (?:of at most|· всего не больше) (\d+)")
+ANSWERING = (Screen.ANSWER, Screen.DONT_KNOW, Screen.TOGGLE, Screen.CHECK_DONE)
+
+
+def buttons(view: View) -> list[Button]:
+    return [b for row in view.buttons for b in row if b.state is not None]
+
+
+def press(view: View, label_: str) -> View:
+    found = next((b for b in buttons(view) if b.label == label_), None)
+    assert found is not None and found.state is not None, (label_, [b.label for b in
+                                                                    buttons(view)])
+    return flow.press(ENV, found.state)
+
+
+def asked(view: View) -> str | None:
+    """The question shown, or None (the review, the verdict...)."""
+    state = next((b.state for b in buttons(view) if b.state and b.state.screen in ANSWERING),
+                 None)
+    q = flow.question_of(RS, state.question) if state else None
+    return q.id if q else None
+
+
+def progress_of(view: View) -> tuple[int, int]:
+    found = PROGRESS.search(to_plain(view.texts[0]))
+    assert found, view.texts[0][:200]
+    return int(found[1]), int(found[2])
+
+
+def is_review(view: View) -> bool:
+    return any(b.nav == "see_result" for b in buttons(view))
+
+
+def student(lang: str = "en") -> dict[str, str]:
+    """The persona's full-time student of 19, not in the reserve."""
+    lo, hi = next(b for b in RS.age_bands(TODAY) if b[0] <= 19 <= b[1])
+    picks = {"sex": "male", "military_status": "not_in_reserve", "citizen": "citizen",
+             "age": f"age_{lo}_{hi}", "fitness": "a", "conviction": "none",
+             "student": "full_time", "student_programme": "accredited",
+             "student_first_time": "first_time", "abroad": "in_russia",
+             "children_under_16": "c0", "disabled_child": "no_disabled_child",
+             "conscientious_objector": "not_objector"}
+    return {qid: label(RS, qid, opt, lang) for qid, opt in picks.items()}
+
+
+def pick_for(view: View, picks: dict[str, str | None], lang: str = "en") -> str:
+    """The label to press on the question shown: its pick, "I don't know" for None, else "Done"
+    on a checklist or the answer that says no."""
+    t = tr(lang)
+    qid = asked(view)
+    assert qid is not None
+    if qid in picks:
+        pick = picks[qid]
+        return t.gettext("I don't know") if pick is None else pick
+    labels = [b.label for b in buttons(view) if b.kind == "answer"]
+    done = t.gettext("✔ Done")
+    if done in [b.label for b in buttons(view)]:
+        return done
+    return next(x for x in labels if x.lstrip("● ").startswith(("No", "Нет")))
+
+
+def interview(picks: dict[str, str | None], lang: str = "en") -> tuple[View, dict[str, tuple[int, int]]]:
+    """From the greeting to the review: each question answered with its pick ("✔ Done" where
+    none is given, "I don't know" where the pick is None); the progress each question showed."""
+    t = tr(lang)
+    view = press(flow.press(ENV, flow.new_state(RS, lang, TODAY, 1, Screen.GREETING)),
+                 t.gettext("▶ Start"))
+    seen: dict[str, tuple[int, int]] = {}
+    while (qid := asked(view)) is not None:
+        seen[qid] = progress_of(view)
+        view = press(view, pick_for(view, picks, lang))
+    assert is_review(view)
+    return view, seen
+
+
+def change(review: View, qid: str) -> View:
+    """The ✏️ of question `qid` on the review."""
+    t = tr("en")
+    rows = re.findall(r"^(\d+)\. ", to_plain(review.texts[0]), flags=re.M)
+    path = RS.path(next(b.state for b in buttons(review) if b.nav == "see_result").facts, TODAY,
+                   next(b.state for b in buttons(review) if b.nav == "see_result").dont_know)
+    assert len(rows) >= 1
+    view = press(review, f"✏️ {path.index(qid) + 1}")
+    assert asked(view) == qid, t
+    return view
+
+
+# --- P-11: back from a question opened on the review --------------------------------------------
+
+
+def test_back_from_a_question_opened_on_the_review_returns_to_the_review() -> None:
+    review, _ = interview(student())
+    view = change(review, "student")
+    back = press(view, "◀ Back")
+    assert is_review(back) and to_plain(back.texts[0]) == to_plain(review.texts[0])
+    # In Russian too, and after switching the language on the question.
+    view = press(change(review, "student"), "🌐 Русский")
+    assert is_review(press(view, "◀ Назад"))
+
+
+def test_ticks_on_a_checklist_opened_on_the_review_count_when_going_back() -> None:
+    review, _ = interview(student())
+    view = change(review, "conscription_exempt")
+    first = next(b.label for b in buttons(view) if b.label.startswith("☐ "))
+    view = press(view, first)
+    back = press(view, "◀ Back")
+    assert is_review(back)
+    assert first[2:] in to_plain(back.texts[0])
+
+
+def test_the_total_of_a_question_is_the_same_however_it_is_reached() -> None:
+    """Question 8 said "of at most 20" on the way; opened from the review it said 18, then Back
+    said 20 (the total grew on Back). Now it is counted from the earlier answers only."""
+    review, seen = interview(student())
+    view = change(review, "student")
+    assert progress_of(view) == seen["student"]
+    # Changed to "not studying", then back: the question shows what it showed on the way, and
+    # the new question after it never says more.
+    view = press(view, label(RS, "student", "none", "en"))
+    after = progress_of(view)
+    back = press(view, "◀ Back")
+    assert asked(back) == "student" and progress_of(back) == seen["student"]
+    assert after[1] <= seen["student"][1]
+    # And once more back: the question before it, as it was on the way.
+    assert progress_of(press(back, "◀ Back")) == seen["conviction"]
+
+
+def test_the_same_answer_again_after_back_keeps_the_later_answers() -> None:
+    t = tr("en")
+    picks = student()
+    view = press(flow.press(ENV, flow.new_state(RS, "en", TODAY, 1, Screen.GREETING)),
+                 t.gettext("▶ Start"))
+    while asked(view) != "student_first_time":
+        view = press(view, pick_for(view, picks))
+    on_the_way = progress_of(view)
+    view = press(press(view, "◀ Back"), "◀ Back")
+    assert asked(view) == "student"
+    full_time = "● " + picks["student"]
+    assert full_time in [b.label for b in buttons(view)]
+    # The same answer again: on to where the person was; the programme is not asked again.
+    view = press(view, full_time)
+    assert asked(view) == "student_first_time" and progress_of(view) == on_the_way
+    # From the review, ✏️ and the same answer: straight back to the review, nothing asked again.
+    while asked(view) is not None:
+        view = press(view, pick_for(view, picks))
+    view = press(change(view, "student"), full_time)
+    assert is_review(view)
