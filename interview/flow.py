@@ -408,7 +408,7 @@ def review(env: Env, state: State) -> View:
             answer = rs.answer_label(q, state.facts, state.as_of, state.lang) or ""
             if q.kind == "checklist" and not answer:
                 answer = t.gettext("None of these")
-        rows_text.append((n, q.text.get(state.lang), answer))
+        rows_text.append((n, (q.review or q.text).get(state.lang), answer))
         change_buttons.append(Button(f"✏️ {n}", _with(state, Screen.ASK, question_code(q),
                                                       FROM_REVIEW),
                                      kind="change"))

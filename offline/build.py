@@ -101,6 +101,8 @@ def _cite(c: CitationOut) -> dict[str, Any]:
 
 def _question(q: Question, lang: str) -> dict[str, Any]:
     out: dict[str, Any] = {"text": q.text.get(lang)}
+    if q.review:
+        out["review"] = q.review.get(lang)
     if q.help:
         out["help"] = q.help.get(lang)
     if q.options:

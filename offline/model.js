@@ -349,7 +349,7 @@ function exemptModel(E, P, lang, asOf) {
           if (q.kind === "checklist" && !a) a = m("none_of_these");
         }
         given.push(a);
-        items.push(h("li", {}, T().questions[qid].text, h("br"), "→ ", h("strong", {}, a)));
+        items.push(h("li", {}, T().questions[qid].review || T().questions[qid].text, h("br"), "→ ", h("strong", {}, a)));
         changes.push({label: "✏️ " + (n + 1), cls: "change", act: function () { go("ask", qid); S.edit = qid; }});
       });
       var lines = [];

@@ -624,6 +624,9 @@ def _check_question(q: Any, doc: YamlDoc, loc: Loc, errs: _Collector) -> None:
     elif q.kind == "checklist":
         if not q.items:
             errs.add(doc, (*loc, "items"), "a checklist needs items")
+        if q.review is None:
+            errs.add(doc, (*loc, "review"), "a checklist needs a review text: what it asks, "
+                     "as the review of answers names it")
         for j, item in enumerate(q.items):
             spec = FACTS.get(item.fact)
             if spec is None or spec.kind != "bool":

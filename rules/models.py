@@ -225,6 +225,9 @@ class Question(Strict):
     items: list[ChecklistItem] = Field(default_factory=list)
     none_label: LText | None = None
     bands: BandLabels | None = None
+    # The question as the review of answers names it, when the question alone does not say
+    # what it asks ("Does any of this apply?"): required on a checklist, at most REVIEW_MAX.
+    review: LText | None = None
 
     @cached_property
     def facts(self) -> tuple[str, ...]:

@@ -46,6 +46,8 @@ BUTTON_FIELDS: frozenset[tuple[str, str]] = frozenset({
 
 # One text on its own: a paragraph a person reads on a phone.
 TEXT_MAX = 1500
+# A question as the review of answers names it: one line or two on a phone.
+REVIEW_MAX = 90
 
 # Telegram's limit for one message (visible characters after entity parsing).
 MESSAGE_MAX = 4096
@@ -133,8 +135,10 @@ def check_texts(root: BaseModel) -> list[TextProblem]:
     problems: list[TextProblem] = []
     for loc, owner, field, ltext in walk_texts(root):
         key = (owner, field)
-        limit = BUTTON_MAX if key in BUTTON_FIELDS else TEXT_MAX
-        what = "a button label" if key in BUTTON_FIELDS else "one text"
+        limit = (BUTTON_MAX if key in BUTTON_FIELDS else
+                 REVIEW_MAX if key == ("Question", "review") else TEXT_MAX)
+        what = ("a button label" if key in BUTTON_FIELDS else
+                "a review text" if key == ("Question", "review") else "one text")
         for lang in LANGS:
             where = (*loc, lang)
             try:

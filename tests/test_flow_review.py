@@ -5,6 +5,7 @@ bot and the Bot API stand-in."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -168,3 +169,43 @@ def test_the_same_answer_again_after_back_keeps_the_later_answers() -> None:
         view = press(view, pick_for(view, picks))
     view = press(change(view, "student"), full_time)
     assert is_review(view)
+
+
+# --- P-20: the review names what a checklist asked ------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_review_names_what_a_checklist_asked(lang: str) -> None:
+    review, _ = interview(student(lang), lang)
+    text = to_plain(review.texts[0])
+    q = RS.question_by_id["conscription_exempt"]
+    assert q.text.get(lang) not in text  # "Does any of this apply?" says nothing on its own
+    assert q.review is not None and q.review.get(lang) in text
+    assert ("scientific degree" if lang == "en" else "Учёная степень") in q.review.get(lang)
+
+
+def test_every_checklist_has_a_short_review_text_in_both_languages() -> None:
+    from rules.textcheck import REVIEW_MAX
+    checklists = [q for q in RS.questions if q.kind == "checklist"]
+    assert checklists
+    for q in checklists:
+        assert q.review is not None, q.id
+        for lang in ("ru", "en"):
+            assert 0 < len(q.review.get(lang)) <= REVIEW_MAX == 90, (q.id, lang)
+
+
+def test_a_checklist_without_a_review_text_does_not_load(tmp_path: Path) -> None:
+    from tests.test_rules_loader import load_error, mutate
+    old = '    review:\n      ru: "Учёная степень'
+    root, text = mutate(tmp_path, "questions.yaml", old, '    hidden:\n      ru: "Учёная степень')
+    root.joinpath("questions.yaml").write_text(
+        re.sub(r"    hidden:\n.*\n.*\n", "", text), encoding="utf-8")
+    assert "a checklist needs a review text" in load_error(root)
+
+
+def test_a_review_text_longer_than_90_characters_does_not_load(tmp_path: Path) -> None:
+    from tests.test_rules_loader import load_error, mutate
+    root, _ = mutate(tmp_path, "questions.yaml",
+                     'en: "A scientific degree, or a father or brother who died in military '
+                     'service?"', 'en: "' + "A scientific degree " * 5 + '?"')
+    assert "more than 90 for a review text" in load_error(root)
