@@ -57,9 +57,9 @@ def _load(path: Path | None) -> RuleSet:
 
 
 def warm(rs: RuleSet) -> None:
-    """Work out today's question range here, off the event loop: the greeting states it, and
+    """Work out today's question counts here, off the event loop: the greeting states it, and
     exploring the planner's tree takes about half a second the first time for a rule base and day."""
-    progress.interview_range(rs, rules.today_in_moscow())
+    progress.greeting_counts(rs, rules.today_in_moscow())
 
 
 async def reload(holder: RulesHolder) -> ReloadResult:

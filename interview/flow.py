@@ -292,8 +292,8 @@ def _delete(env: Env, state: State) -> View:
 def greeting(env: Env, state: State) -> View:
     t = tr(state.lang)
     state = _bare(state, Screen.GREETING)
-    span = progress.interview_range(env.rules, state.as_of)
-    return View([render.greeting(t, span)], rows_of(t, "greeting", {
+    counts = progress.greeting_counts(env.rules, state.as_of)
+    return View([render.greeting(t, counts)], rows_of(t, "greeting", {
         "start": _bare(state, Screen.RESTART),
         "notice": notice_screens.start(state),
         "serving": _opens(state, Page.CALLED_UP),
@@ -399,16 +399,17 @@ def review(env: Env, state: State) -> View:
     t = tr(state.lang)
     path = rs.path(state.facts, state.as_of, state.dont_know)
     rows_text: list[tuple[int, str, str]] = []
+    unknown: list[int] = []  # "I don't know": one line for all (their ✏️ buttons stay)
     change_buttons: list[Button] = []
     for n, qid in enumerate(path, start=1):
         q = rs.question_by_id[qid]
         if all(k in state.dont_know for k in q.facts):
-            answer = t.gettext("I don't know")
+            unknown.append(n)
         else:
             answer = rs.answer_label(q, state.facts, state.as_of, state.lang) or ""
             if q.kind == "checklist" and not answer:
                 answer = t.gettext("None of these")
-        rows_text.append((n, (q.review or q.text).get(state.lang), answer))
+            rows_text.append((n, (q.review or q.text).get(state.lang), answer))
         change_buttons.append(Button(f"✏️ {n}", _with(state, Screen.ASK, question_code(q),
                                                       FROM_REVIEW),
                                      kind="change"))
@@ -418,7 +419,7 @@ def review(env: Env, state: State) -> View:
         "restart": _bare(state, Screen.RESTART),
         "lang": _with(state, Screen.REVIEW),
     }, slots={"@changes": [change_buttons[i:i + 5] for i in range(0, len(change_buttons), 5)]})
-    return View([render.review(t, rows_text, state.as_of, today_in_moscow())], rows)
+    return View([render.review(t, rows_text, state.as_of, today_in_moscow(), unknown)], rows)
 
 
 def _end_targets(state: State, here: State) -> dict[str, State]:
@@ -440,6 +441,7 @@ def verdict(env: Env, state: State) -> View:
         return service(env, state)
     t = tr(state.lang)
     v = rs.evaluate(state.facts, state.as_of, state.lang, state.dont_know)
+    blind = _blind(rs, state.as_of)
     rows = rows_of(t, "verdict", {
         "grounds": _detail(state, Detail.GROUNDS), "todo": _detail(state, Detail.TODO),
         "caveats": _detail(state, Detail.CAVEATS), "get_help": _detail(state, Detail.HELP),
@@ -448,7 +450,23 @@ def verdict(env: Env, state: State) -> View:
         "documents": _detail(state, Detail.DOCUMENTS),
         **_end_targets(state, _with(state, Screen.VERDICT)),
     }, flags={"documents"})
-    return View([render.verdict(t, v)], rows, ends_interview=True, outcome=v.outcome)
+    return View([render.verdict(t, v, blind)], rows, ends_interview=True, outcome=v.outcome)
+
+
+_BLIND: dict[tuple[int, str, dt.date], dict[str, frozenset[str]]] = {}
+
+
+def _blind(rs: RuleSet, day: dt.date) -> dict[str, frozenset[str]]:
+    """Each ground's open facts when nothing is known (render._deciding), per rule base and day."""
+    key = (id(rs), rs.version, day)
+    found = _BLIND.get(key)
+    if found is None:
+        if len(_BLIND) > 64:
+            _BLIND.clear()
+        v = rs.evaluate({}, day)
+        found = _BLIND[key] = {g.id: frozenset(g.needs) for m in (v, *v.mechanisms.values())
+                               for g in m.grounds}
+    return found
 
 
 PAGE_STEP = 8  # a detail screen's page is carried in `option` above its Detail code

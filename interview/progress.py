@@ -1,9 +1,11 @@
 """How many questions an interview can still take, from the planner's own tree of answers.
 
-The greeting states the real range (the shortest and the longest interview to a verdict), and
-each question says "question N of at most M", where M is the longest the interview can still be
-from there. M is an exact maximum over every answer a person can press (each option, "I don't
-know", every set of ticks on a checklist), so it never grows: an answer only removes branches.
+The greeting states the most questions an interview takes when every answer is known, and with
+"I don't know" answers (the longest interview). Each question says "question N of at most M":
+the questions before it and the longest the rest can be, counted from the answers given before
+it only, so a question shows the same M however it is reached (forward, by Back, by ✏️). M is an
+exact maximum over every answer a person can press (each option, "I don't know", every set of
+ticks on a checklist), so going forward it never grows: an answer only removes branches.
 
 The tree is explored depth first with the planner's `to_come` (questions whose facts the verdict
 still depends on: a bound of what can be asked) to prune branches that cannot beat the longest
@@ -28,7 +30,7 @@ SERVING = "serving_contract"  # already serving or mobilized: a screen about ser
 
 Facts = dict[str, Any]
 Key = tuple[str, int, int | tuple[Any, ...], frozenset[str], dt.date]
-_LONGEST: dict[Key, int] = {}
+_LONGEST: dict[tuple[Key, bool], int] = {}
 _SHORTEST: dict[Key, int | None] = {}
 _CACHE_LIMIT = 50_000
 NO_VERDICT = 10_000  # the shortest path from a state that can only end on the service screen
@@ -81,16 +83,19 @@ def settle(rs: RuleSet, facts: Facts, day: dt.date, dont_know: frozenset[str],
 
 
 def _children(rs: RuleSet, q: Question, facts: Mapping[str, Any], dont_know: frozenset[str],
-              day: dt.date) -> list[tuple[Facts, frozenset[str]]]:
+              day: dt.date, known: bool = False) -> list[tuple[Facts, frozenset[str]]]:
     # As the flow answers: an answer to a question asked again voids what it contradicts.
-    settled = (settle(rs, f, day, d, q.facts) for f, d in answers(rs, q, facts, dont_know, day))
+    # `known`: without "I don't know" (the only answer that adds to dont_know).
+    settled = (settle(rs, f, day, d, q.facts) for f, d in answers(rs, q, facts, dont_know, day)
+               if not (known and d - dont_know))
     return [s for s in settled if s is not None]
 
 
 def longest(rs: RuleSet, facts: Mapping[str, Any], dont_know: frozenset[str],
-            day: dt.date) -> int:
-    """The most questions still to be asked from this state, the next one included."""
-    key = _key(rs, facts, dont_know, day)
+            day: dt.date, known: bool = False) -> int:
+    """The most questions still to be asked from this state, the next one included; `known`:
+    when no answer is "I don't know"."""
+    key = (_key(rs, facts, dont_know, day), known)
     found = _LONGEST.get(key)
     if found is not None:
         return found
@@ -99,12 +104,12 @@ def longest(rs: RuleSet, facts: Mapping[str, Any], dont_know: frozenset[str],
     if q is not None:
         bound = rs.snapshot(facts, day, dont_know).to_come
         scored = sorted(((rs.snapshot(f, day, d).to_come, i, f, d) for i, (f, d) in
-                         enumerate(_children(rs, q, facts, dont_know, day))),
+                         enumerate(_children(rs, q, facts, dont_know, day, known))),
                         key=lambda x: (-x[0], x[1]))
         for to_come, _, f, d in scored:
             if 1 + to_come <= best:
                 break  # sorted: no later branch can be longer
-            best = max(best, 1 + longest(rs, f, d, day))
+            best = max(best, 1 + longest(rs, f, d, day, known))
             if best >= bound:
                 break
     if len(_LONGEST) > _CACHE_LIMIT:
@@ -148,6 +153,12 @@ def interview_range(rs: RuleSet, day: dt.date) -> tuple[int, int]:
         if fewest < NO_VERDICT:
             return fewest, most
     return most, most
+
+
+def greeting_counts(rs: RuleSet, day: dt.date) -> tuple[int, int]:
+    """What the greeting says: the most questions an interview takes on `day` when every answer
+    is known, and with "I don't know" answers (the first question's "of at most")."""
+    return longest(rs, {}, frozenset(), day, known=True), longest(rs, {}, frozenset(), day)
 
 
 def before(rs: RuleSet, earlier: Sequence[str], facts: Mapping[str, Any],

@@ -5,7 +5,7 @@ escaped here, once."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rules import GroundOut, RuleSet, Verdict, today_in_moscow
 from rules.models import Question
@@ -109,18 +109,19 @@ def neutral_header(t: Tr) -> str:
     return b(t.gettext("Note"))
 
 
-def greeting(t: Tr, span: tuple[int, int]) -> str:
-    """`span`: the fewest and the most button questions an interview takes (progress.py)."""
-    low, high = span
+def greeting(t: Tr, counts: tuple[int, int]) -> str:
+    """`counts`: the most button questions an interview takes with every answer known, and
+    with "I don't know" answers (progress.greeting_counts)."""
+    known, most = counts
     lines = [
         neutral_header(t),
         "",
         esc(t.gettext("Here you can check whether a person can be called up for military service, "
                       "to reservists' assemblies or under the partial mobilization of 21 September "
                       "2022 (Decree No. 647), and which legal grounds protect them.")),
-        esc(t.ngettext("It takes {low} to {high} button question, depending on the answers.",
-                       "It takes {low} to {high} button questions, depending on the answers.",
-                       high).format(low=low, high=high)),
+        esc(t.gettext("Button questions: at most {known} if the answers are known, up to {most} "
+                      "with “I don't know”; an answer that settles the result ends them sooner."
+                      ).format(known=known, most=most)),
         "",
         esc(t.gettext("The answer is given for each of these separately; where the law is vague or "
                       "unpublished, it says so. It is not legal advice.")),
@@ -154,12 +155,27 @@ def question(t: Tr, q: Question, number: int, total: int, as_of: dt.date,
     return "\n".join(parts)
 
 
-def review(t: Tr, rows: Sequence[tuple[int, str, str]], as_of: dt.date, today: dt.date) -> str:
-    """rows: (number, question text, answer text)."""
+def number_ranges(numbers: Sequence[int]) -> str:
+    """1, 2, 3, 5 -> "1–3, 5"."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+
+
+def review(t: Tr, rows: Sequence[tuple[int, str, str]], as_of: dt.date, today: dt.date,
+           unknown: Sequence[int] = ()) -> str:
+    """rows: (number, question text, answer text); `unknown`: the numbers of the questions
+    answered "I don't know", on one line ("2–5, 9 → I don't know")."""
     parts = [neutral_header(t), b(t.gettext("Check your answers")), as_of_line(t, as_of, today),
              ""]
     for number, text, answer in rows:
         parts.append(f"{number}. {esc(text)}\n    → {b(answer)}")
+    if unknown:
+        parts.append(number_ranges(unknown) + " → " + b(t.gettext("I don't know")))
     parts += ["", esc(t.gettext("Press a numbered button to change that answer, or see the "
                                 "result."))]
     return "\n".join(parts)
@@ -220,16 +236,26 @@ def depends_on(t: Tr, keys: Sequence[str], most: int | None = None) -> str:
 # --- the verdict: one message --------------------------------------------------------------------
 
 
-def _deciding(v: Verdict | MechanismOut) -> list[GroundOut]:
+def _deciding(v: Verdict | MechanismOut,
+              blind: Mapping[str, frozenset[str]] | None = None) -> list[GroundOut]:
     """The one or two grounds that decide the outcome: the strongest applying ones; for an open
-    answer, the strongest possible ones."""
+    answer, the strongest possible ones, those the answers given bear on first. `blind`: each
+    ground's open facts when nothing is known; a ground open on exactly those was left open by
+    "I don't know" alone. When every open ground is, and there are more than two, none leads."""
     applying = [g for g in v.grounds if g.status == "applies"]
     if applying:
         top = applying[0].outcome
         return [g for g in applying if g.outcome == top][:2]
-    return [g for g in v.grounds if g.status == "possible"][:2]
+    possible = [g for g in v.grounds if g.status == "possible"]
+    if blind is None:
+        return possible[:2]
+    bearing = [g for g in possible if frozenset(g.needs) != blind.get(g.id, frozenset(g.needs))]
+    rest = [g for g in possible if g not in bearing]
+    return [*bearing, *rest][:2] if bearing or len(rest) <= 2 else []
 
 
+BLIND_LINE = N_("Every ground still open depends on an answer that was “I don't know”: see “All "
+                "grounds”.")
 DEPENDS_ON_MOST = 3  # facts named in the verdict's "It depends on"; the rest are counted
 
 
@@ -304,9 +330,10 @@ def mechanism_line(t: Tr, m: MechanismOut) -> str:
     return "".join(mechanism_parts(t, m))
 
 
-def verdict(t: Tr, v: Verdict) -> str:
+def verdict(t: Tr, v: Verdict, blind: Mapping[str, frozenset[str]] | None = None) -> str:
     """The verdict on one phone screen (at most VERDICT_LIMIT visible characters): the outcome,
-    the deciding grounds with their main citation, up to three next steps, the top caveat."""
+    the deciding grounds with their main citation, up to three next steps, the top caveat.
+    `blind`: see _deciding."""
     # One line per mechanism that concerns the person, the most pressing first (in bold); the rest
     # of the screen is about that one. Mobilization keeps its headline and its skipped grounds.
     shown = mechanisms(v)
@@ -326,7 +353,9 @@ def verdict(t: Tr, v: Verdict) -> str:
     if m.outcome in ("conditional", "undetermined") and m.missing:
         head.append(esc(depends_on(t, m.missing, most=DEPENDS_ON_MOST)))
     grounds: list[str] = []
-    deciding = _deciding(m)
+    deciding = _deciding(m, blind)
+    if not deciding and any(g.status == "possible" for g in m.grounds):
+        grounds.append(i(t.gettext(BLIND_LINE)))
     for g in deciding:
         line = f"• {b(g.title)}"
         if g.status == "possible":

@@ -16,6 +16,10 @@ MESSAGES: dict[str, str] = {
     "review_title": N_("Check your answers"),
     "review_hint": N_("Press a numbered button to change that answer, or see the result."),
     "none_of_these": N_("None of these"),
+    "blind": N_("Every ground still open depends on an answer that was “I don't know”: see “All "
+                "grounds”."),
+    "counts": N_("Button questions: at most {known} if the answers are known, up to {most} with "
+                 "“I don't know”; an answer that settles the result ends them sooner."),
     "tick_hint": N_("Tick everything that applies, then press “Done”."),
     # Neutral words: the greeting is the bot's and the page's (neither calls itself a bot).
     "greeting_what": N_("Here you can check whether a person can be called up for military service, "
@@ -94,9 +98,6 @@ MESSAGES: dict[str, str] = {
 
 # Messages with a number, by the bot's own msgids: the build resolves each for n = 0..MAX_N.
 PLURALS: dict[str, Callable[[Any, int], str]] = {
-    "range": lambda t, n: str(t.ngettext(
-        "It takes {low} to {high} button question, depending on the answers.",
-        "It takes {low} to {high} button questions, depending on the answers.", n)),
     "more_grounds": lambda t, n: str(t.ngettext(
         "{n} more ground applies: see “All grounds”.",
         "{n} more grounds apply: see “All grounds”.", n)),

@@ -300,11 +300,11 @@ function exemptModel(E, P, lang, asOf) {
   // --- screens: each returns {kind, body, rows} and what tests compare -------------------------
   var SCREENS = {
     greeting: function () {
-      var range = PROGRESS.range(S.asOf);
+      var counts = PROGRESS.counts(S.asOf);
       // A date other than today was chosen below: say so, or pressing the apply-date button shows nothing.
       return {kind: "greeting", dateForm: {label: m("offline_date_label"), apply: m("offline_date_apply"), today: m("offline_date_today")},
               rows: rows("greeting", [], {"@date": [[{slot: "date", value: S.asOf, min: EARLIEST, max: addYears(E.today(), 5)}]]}),
-              body: [S.asOf !== E.today() ? asOfLine() : null, para(m("greeting_what")), para(plural("range", range[1], {low: range[0], high: range[1]})),
+              body: [S.asOf !== E.today() ? asOfLine() : null, para(m("greeting_what")), para(m("counts", {known: counts[0], most: counts[1]})),
                      para(m("greeting_scope")), para(m("offline_what"), "i"), para(m("offline_private"), "i"),
                      para(m("offline_version", {version: P.version, date: fmtDate(P.ruleDate)}), "i small"), para(m("offline_newer"), "i small")]};
     },
@@ -340,22 +340,29 @@ function exemptModel(E, P, lang, asOf) {
                      q.kind === "checklist" ? para(m("tick_hint"), "i") : null, para(tq.help, "help")]};
     },
     review: function () {
-      var path = E.path(S.facts, S.asOf, S.dk), items = [], changes = [], given = [];
+      // "I don't know" on one line for all (render.review), with the numbers of their ✏️.
+      var path = E.path(S.facts, S.asOf, S.dk), items = [], changes = [], given = [], unknown = [];
       path.forEach(function (qid, n) {
         var q = E.question(qid), a;
-        if (q.facts.every(function (k) { return S.dk.indexOf(k) >= 0; })) a = navLabel("dont_know");
+        if (q.facts.every(function (k) { return S.dk.indexOf(k) >= 0; })) unknown.push(n + 1);
         else {
           a = answerLabel(qid) || "";
           if (q.kind === "checklist" && !a) a = m("none_of_these");
+          given.push(a);
+          items.push(h("li", {value: n + 1}, T().questions[qid].review || T().questions[qid].text, h("br"), "→ ", h("strong", {}, a)));
         }
-        given.push(a);
-        items.push(h("li", {}, T().questions[qid].review || T().questions[qid].text, h("br"), "→ ", h("strong", {}, a)));
         changes.push({label: "✏️ " + (n + 1), cls: "change", act: function () { go("ask", qid); S.edit = qid; }});
       });
+      var runs = [];
+      unknown.forEach(function (n) { var r = runs[runs.length - 1]; if (r && r[1] === n - 1) r[1] = n; else runs.push([n, n]); });
+      runs = runs.map(function (r) { return r[0] + (r[1] > r[0] ? "–" + r[1] : ""); }).join(", ") + " → ";
+      if (unknown.length) given.push(runs + navLabel("dont_know"));
       var lines = [];
       for (var i = 0; i < changes.length; i += 5) lines.push(changes.slice(i, i + 5));
       return {kind: "review", answers: given, rows: rows("review", [], {"@changes": lines}),
-              body: [h("h1", {}, m("review_title")), asOfLine(), h("ol", {}, items), para(m("review_hint"))]};
+              body: [h("h1", {}, m("review_title")), asOfLine(), h("ol", {}, items),
+                     unknown.length ? h("p", {}, runs, h("strong", {}, navLabel("dont_know"))) : null,
+                     para(m("review_hint"))]};
     },
     verdict: function () {
       if (S.facts.military_status === SERVING) return SCREENS.service();
@@ -371,19 +378,26 @@ function exemptModel(E, P, lang, asOf) {
       // The one or two grounds that decide it (render._deciding), each with its main citation.
       var applying = x.grounds.filter(is("applies")), deciding;
       if (applying.length) deciding = applying.filter(function (g) { return g.outcome === applying[0].outcome; }).slice(0, 2);
-      else deciding = x.grounds.filter(is("possible")).slice(0, 2);
+      else {  // those the answers given bear on first; none when "I don't know" alone left all open
+        var B = blind(), possible = x.grounds.filter(is("possible")), bearing = possible.filter(function (g) { return g.id in B && g.needs.slice().sort().join() !== B[g.id]; });
+        var rest = possible.filter(function (g) { return bearing.indexOf(g) < 0; });
+        deciding = bearing.length || rest.length < 3 ? bearing.concat(rest).slice(0, 2) : [];
+      }
+      var blindLine = !deciding.length && x.grounds.some(is("possible"));
       var why = deciding.map(function (g) {
         return h("li", {}, h("strong", {}, tx.grounds[g.id].title), g.status === "possible" ? " — " + m("may_apply") : null,
                  h("br"), citation(tx.grounds[g.id].cites[0]));
       });
-      var titles = deciding.map(function (g) { return tx.grounds[g.id].title; });
+      var titles = (blindLine ? [m("blind")] : []).concat(deciding.map(function (g) { return tx.grounds[g.id].title; }));
       // Then the rule it rests on, and each other mechanism's deciding ground (or rule) too.
       [x].concat(shown.slice(1)).forEach(function (o, n) {
         var g = n && o.grounds.filter(is("applies"))[0], b = g ? tx.grounds[g.id] : basisFor(o, tx);
         if (b) { titles.push(b.title); why.push(h("li", {}, h("strong", {}, b.title), h("br"), citation(b.cites[0]))); }
       });
       var more = applying.length - deciding.filter(is("applies")).length;
-      if (why.length) body.push(h("h2", {}, m(x.outcome !== "undetermined" ? "why" : "still_open")), h("ul", {"class": "grounds"}, why));
+      if (why.length || blindLine) body.push(h("h2", {}, m(x.outcome !== "undetermined" ? "why" : "still_open")));
+      if (blindLine) body.push(para(m("blind"), "i"));
+      if (why.length) body.push(h("ul", {"class": "grounds"}, why));
       if (more > 0) body.push(para(plural("more_grounds", more, {n: more}), "i"));
       if (x === v && v.skipped && (v.outcome === "not_subject" || v.outcome === "deferral")) body.push(para(m("settled"), "i"));
       if (x.steps.length) body.push(h("h2", {}, m("do_now")), h("ol", {"class": "steps"}, x.steps.slice(0, 3).map(function (id) { return h("li", {}, tx.steps[id]); })));
@@ -430,6 +444,17 @@ function exemptModel(E, P, lang, asOf) {
     }
   };
   function verdict() { return E.evaluate(S.facts, S.asOf, S.dk); }
+  // Each ground's open facts when nothing is known, per day (flow._blind).
+  var BLIND = {};
+  function blind() {
+    var b = BLIND[S.asOf], v;
+    if (!b) {
+      b = BLIND[S.asOf] = {};
+      v = E.evaluate({}, S.asOf);
+      [v].concat(Object.keys(v.mechanisms).map(function (k) { return v.mechanisms[k]; })).forEach(function (o) { o.grounds.forEach(function (g) { b[g.id] = g.needs.slice().sort().join(); }); });
+    }
+    return b;
+  }
   // The written documents that fit (flow.documents): a button each, which opens its print view.
   var PA = P.papers ? exemptPapers(P.papers) : null;
   function documentsScreen() {

@@ -1,14 +1,13 @@
 /* exempt-bot offline page: how many questions an interview can still take, as the bot counts them
  * (interview/progress.py): the longest path of the planner's tree of answers from a state (every
- * option, "I don't know", every set of ticks), pruned by the planner's bound, and the shortest path
- * to a verdict. The counts depend on the rule base only: one instance per engine keeps them. */
+ * option, "I don't know", every set of ticks), pruned by the planner's bound. The counts depend
+ * on the rule base only: one instance per engine keeps them. */
 function exemptProgress(E) {
   "use strict";
   if (E.progress) return E.progress;
   var SERVING = "serving_contract";
   var ALSO_UNKNOWN = {age: ["birth_year", "birth_month"], birth_year: ["birth_month"]};
-  var NO_VERDICT = 10000;  // the shortest path from a state that can only end on the service screen
-  var LONGEST = {}, SHORTEST = {}, SNAPSHOT = {};
+  var LONGEST = {}, SNAPSHOT = {};
 
   function key(f, dk, day) {
     return day + "|" + JSON.stringify(Object.keys(f).sort().map(function (k) { return [k, f[k]]; })) + "|" + dk.slice().sort().join(",");
@@ -36,8 +35,9 @@ function exemptProgress(E) {
       }
     }
   }
-  // Every state one press on question q leads to (progress.answers), settled (RuleSet.relevant).
-  function children(q, f, dk, day) {
+  // Every state one press on question q leads to (progress.answers), settled (RuleSet.relevant);
+  // known: not "I don't know".
+  function children(q, f, dk, day, known) {
     var out = [];
     if (q.kind === "checklist") {
       for (var n = 0; n <= q.facts.length; n++) {
@@ -57,7 +57,7 @@ function exemptProgress(E) {
         out.push([g, minus(dk, q.facts)]);
       });
     }
-    if (q.dontKnow) {
+    if (q.dontKnow && !known) {
       var unknown = q.facts.slice();
       q.facts.forEach(function (k) { (ALSO_UNKNOWN[k] || []).forEach(function (x) { if (unknown.indexOf(x) < 0) unknown.push(x); }); });
       var g = {};
@@ -73,52 +73,29 @@ function exemptProgress(E) {
     });
     return settled;
   }
-  // The most questions still to be asked from this state, the next one included.
-  function longest(f, dk, day) {
-    var k = key(f, dk, day);
+  // The most questions still to be asked from this state, the next one included (known: no
+  // answer is "I don't know").
+  function longest(f, dk, day, known) {
+    var k = key(f, dk, day) + (known ? "|k" : "");
     if (k in LONGEST) return LONGEST[k];
-    var snap = f.military_status === SERVING ? null : snapshot(f, dk, day, k), best = 0;
+    var snap = f.military_status === SERVING ? null : snapshot(f, dk, day), best = 0;
     if (snap && snap.next) {
       var bound = snap.to_come;
-      var scored = children(E.question(snap.next), f, dk, day).map(function (c, i) { return [snapshot(c[0], c[1], day).to_come, i, c]; });
+      var scored = children(E.question(snap.next), f, dk, day, known).map(function (c, i) { return [snapshot(c[0], c[1], day).to_come, i, c]; });
       scored.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
       for (var i = 0; i < scored.length; i++) {
         if (1 + scored[i][0] <= best) break;  // sorted: no later branch can be longer
-        best = Math.max(best, 1 + longest(scored[i][2][0], scored[i][2][1], day));
+        best = Math.max(best, 1 + longest(scored[i][2][0], scored[i][2][1], day, known));
         if (best >= bound) break;
       }
     }
     LONGEST[k] = best;
     return best;
   }
-  // The fewest questions from this state to a verdict, or NO_VERDICT when none is within depth.
-  function shortest(f, dk, day, depth) {
-    var k = key(f, dk, day);
-    if (k in SHORTEST && SHORTEST[k] <= depth) return SHORTEST[k];
-    if (f.military_status === SERVING) return NO_VERDICT;
-    var next = snapshot(f, dk, day, k).next, result;
-    if (!next) result = 0;
-    else if (depth === 0) return NO_VERDICT;
-    else {
-      result = NO_VERDICT;
-      children(E.question(next), f, dk, day).forEach(function (c) { result = Math.min(result, 1 + shortest(c[0], c[1], day, depth - 1)); });
-      if (result > depth) return NO_VERDICT;  // not known beyond depth: do not keep it
-    }
-    SHORTEST[k] = result;
-    return result;
-  }
   E.progress = {
-    /* The fewest and the most questions an interview to a verdict takes on asOf. */
-    range: function (asOf) {
-      var most = longest({}, [], asOf);
-      for (var depth = 1; depth <= most; depth++) {  // iterative deepening: the shortest paths are short
-        var fewest = shortest({}, [], asOf, depth);
-        if (fewest < NO_VERDICT) return [fewest, most];
-      }
-      return [most, most];
-    },
-    /* The "of at most M" on question qid: those answered before it and the longest the rest can
-     * take, from the state before it is answered (ticks on a checklist do not move it). */
+    /* The most questions an interview takes on asOf with every answer known, and with "I don't
+     * know" answers (progress.greeting_counts). */
+    counts: function (asOf) { return [longest({}, [], asOf, 1), longest({}, [], asOf)]; },
     // The answers to the questions `earlier` only (progress.before): what the interview knew
     // when the question after them was first asked.
     before: function (earlier, facts, dk) {
@@ -128,6 +105,8 @@ function exemptProgress(E) {
       for (var k in facts) if (keys.indexOf(k) >= 0) f[k] = facts[k];
       return [f, dk.filter(function (k) { return keys.indexOf(k) >= 0; })];
     },
+    /* The "of at most M" on question qid: those answered before it and the longest the rest can
+     * take, from the state before it is answered (ticks on a checklist do not move it). */
     totalBound: function (facts, dk, asOf, qid, answered) {
       var keys = E.question(qid).facts, before = {};
       for (var k in facts) if (keys.indexOf(k) < 0) before[k] = facts[k];

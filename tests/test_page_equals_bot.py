@@ -46,6 +46,7 @@ CHUNK = 500
 MAX_STEPS = 40
 # As-of dates across the rule base's history: the mobilization's first weeks, its aftermath, the
 # years since, and today.
+TODAY = rules.today_in_moscow()
 DATES = [dt.date(2022, 9, 22), dt.date(2022, 12, 30), dt.date(2024, 10, 1), dt.date(2026, 3, 1),
          rules.today_in_moscow()]
 QUESTION_SCREENS = (Screen.ANSWER, Screen.TOGGLE, Screen.DONT_KNOW, Screen.CHECK_DONE)
@@ -169,6 +170,9 @@ class Bot:
             kind = "review"
             answers = [html.unescape(a) for a in
                        re.findall(r"^ +→ <b>(.*?)</b>$", self.view.texts[0], flags=re.M)]
+            # "I don't know", on one line with the numbers of those questions.
+            answers += [f"{n} → {html.unescape(a)}" for n, a in
+                        re.findall(r"^(\d[\d–, ]*) → <b>(.*?)</b>$", self.view.texts[0], flags=re.M)]
         elif self.view.outcome == "serving":
             kind = "service"
         elif self.view.outcome is not None:
@@ -189,6 +193,10 @@ class Bot:
                         else html.unescape(bold.group(1)) if bold else None)
             why = [html.unescape(t) for t in
                    re.findall(r"^• <b>(.*?)</b>", self.view.texts[0], flags=re.M)]
+            # No ground leads when "I don't know" alone left every open one open: a line says so.
+            blind = tr(self.view_lang()).gettext(render.BLIND_LINE)
+            if html.escape(blind, quote=False) in self.view.texts[0]:
+                why.insert(0, blind)
         elif "to_result" in navs:
             kind = "detail"
         elif "start_questions" in navs:
@@ -258,6 +266,50 @@ def walk(js: JSEngine, seed: int) -> tuple[str, list[tuple[str, Screenful]],
             bot.press(buttons[choice])
     trail.append(("", bot.seen()))
     return f"seed {seed}: {lang}, as of {as_of}", trail, page_screens(js, lang, as_of, presses)
+
+
+def scripted(js: JSEngine, lang: str, as_of: dt.date, labels: list[str]
+             ) -> tuple[list[tuple[str, Screenful]], list[Screenful | str]]:
+    """The bot and the page, each pressing the buttons labelled so in turn."""
+    start = flow.new_state(RS, lang, as_of, 0, Screen.GREETING)
+    bot = Bot(start, flow.press(ENV, start))
+    trail: list[tuple[str, Screenful]] = []
+    presses: list[int | str] = []
+    for wanted in labels:
+        buttons = bot.buttons()
+        index = next((n for n, b in enumerate(buttons) if b.label == wanted), -1)
+        assert index >= 0, (trail[-1:], wanted, [b.label for b in buttons])
+        trail.append((wanted, bot.seen()))
+        presses.append(index)
+        bot.press(buttons[index])
+    trail.append(("", bot.seen()))
+    return trail, page_screens(js, lang, as_of, presses)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_i_dont_know_man_and_changes_from_the_review_are_the_same_on_the_page(
+        page: JSEngine, lang: str) -> None:
+    """The persona findings' new screens (P-10, P-11, P-20): "I don't know" to everything, the
+    review's one line for them and a verdict no ground leads; then a ✏️, its Back to the review,
+    a changed answer and Back again."""
+    t = tr(lang)
+    dont_know, back, result = t.gettext("I don't know"), t.gettext("◀ Back"), t.gettext(
+        "✅ See the result")
+    man = RS.answer_label(RS.question_by_id["sex"], {"sex": "male"}, TODAY, lang) or ""
+    to_review = [t.gettext("▶ Start"), man] + [dont_know] * 22
+    trail, _ = scripted(page, lang, TODAY, to_review)
+    assert trail[-1][1].kind == "review" and trail[-1][1].answers == [man, "2–23 → " + dont_know]
+    trail, _ = scripted(page, lang, TODAY, [*to_review, result])
+    assert trail[-1][1].why and trail[-1][1].why[0] == t.gettext(render.BLIND_LINE)
+    conscript = RS.answer_label(RS.question_by_id["military_status"],
+                                {"military_status": "not_in_reserve"}, TODAY, lang) or ""
+    changes = ["✏️ 22", back, "✏️ 3", back, "✏️ 1", back, "✏️ 2", conscript, back, back]
+    for walked in ([*to_review, result], [*to_review, *changes]):
+        trail, theirs = scripted(page, lang, TODAY, walked)
+        for n, (_pressed, mine) in enumerate(trail):
+            assert n < len(theirs) and theirs[n] == mine, (
+                [p for p, _ in trail[:n]], "bot:", mine, "page:",
+                theirs[n] if n < len(theirs) else "nothing")
 
 
 def test_the_page_offers_exactly_what_the_description_allows() -> None:
