@@ -121,10 +121,12 @@ def test_the_greeting_s_range_is_reached_at_both_ends(day: dt.date) -> None:
                     RS, c[0], c[1], day))
             asked += 1
         assert asked == want, (pick, day)
+    known, most = progress.greeting_counts(RS, day)
+    assert most == high
     for lang in LANGS:
         text = to_plain(start(lang, day).texts[0])
-        words = (f"It takes {low} to {high} button questions" if lang == "en"
-                 else f"Понадобится от {low} до {high} вопрос")
+        words = (f"at most {known} if the answers are known, up to {most} with" if lang == "en"
+                 else f"не больше {known}, если ответы известны, и до {most} с ответами")
         assert words in text
 
 

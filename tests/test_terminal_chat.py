@@ -28,7 +28,8 @@ def test_english_chat_reaches_a_verdict_and_quits_with_q() -> None:
     out = chat(ANSWERS + "v\nq\n", "--lang", "en", "--as-of", "2022-10-10")
     assert out.returncode == 0, out.stderr
     # The greeting comes first, as in Telegram.
-    assert re.search(r"It takes \d+ to \d+ button questions, depending on the answers", out.stdout)
+    assert re.search(r"Button questions: at most \d+ if the answers are known, up to \d+ with",
+                     out.stdout)
     assert "Who are you asking about?" in out.stdout
     assert "Check your answers" in out.stdout
     assert "Can be called up" in out.stdout
@@ -78,7 +79,7 @@ def test_the_greeting_pages_are_reached_and_lead_back() -> None:
     assert "Повестка на руках" in out.stdout
     assert "Где получить помощь" in out.stdout
     assert "Ваших ответов на сервере нет." in out.stdout
-    assert out.stdout.count("Понадобится от") == 5  # the greeting, then back to it four times
+    assert out.stdout.count("Вопросов с кнопками:") == 5  # the greeting, then back to it four times
     assert "О ком вы спрашиваете?" in out.stdout
     assert "Введите один из показанных" not in out.stdout
 
