@@ -340,7 +340,7 @@ function exemptModel(E, P, lang, asOf) {
                      q.kind === "checklist" ? para(m("tick_hint"), "i") : null, para(tq.help, "help")]};
     },
     review: function () {
-      // "I don't know" on one line for all (render.review), with the numbers of their ✏️.
+      // The unknown answers on one line for all (render.review), with the numbers of their ✏️.
       var path = E.path(S.facts, S.asOf, S.dk), items = [], changes = [], given = [], unknown = [];
       path.forEach(function (qid, n) {
         var q = E.question(qid), a;
@@ -378,7 +378,7 @@ function exemptModel(E, P, lang, asOf) {
       // The one or two grounds that decide it (render._deciding), each with its main citation.
       var applying = x.grounds.filter(is("applies")), deciding;
       if (applying.length) deciding = applying.filter(function (g) { return g.outcome === applying[0].outcome; }).slice(0, 2);
-      else {  // those the answers given bear on first; none when "I don't know" alone left all open
+      else {  // those the answers given bear on first; none when unknown answers alone left all open
         var B = blind(), possible = x.grounds.filter(is("possible")), bearing = possible.filter(function (g) { return g.id in B && g.needs.slice().sort().join() !== B[g.id]; });
         var rest = possible.filter(function (g) { return bearing.indexOf(g) < 0; });
         deciding = bearing.length || rest.length < 3 ? bearing.concat(rest).slice(0, 2) : [];

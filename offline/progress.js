@@ -36,7 +36,7 @@ function exemptProgress(E) {
     }
   }
   // Every state one press on question q leads to (progress.answers), settled (RuleSet.relevant);
-  // known: not "I don't know".
+  // known: no unknown answer.
   function children(q, f, dk, day, known) {
     var out = [];
     if (q.kind === "checklist") {
@@ -74,7 +74,7 @@ function exemptProgress(E) {
     return settled;
   }
   // The most questions still to be asked from this state, the next one included (known: no
-  // answer is "I don't know").
+  // answer is unknown).
   function longest(f, dk, day, known) {
     var k = key(f, dk, day) + (known ? "|k" : "");
     if (k in LONGEST) return LONGEST[k];
