@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from rules import GroundOut, RuleSet, Verdict, today_in_moscow
 from rules.models import Question
-from rules.verdict import CitationOut, MechanismOut
+from rules.verdict import CitationOut, DateOut, MechanismOut
 
 from .html_text import b, esc, i, link, pack, visible_length
 from .i18n import N_, Tr
@@ -64,6 +64,7 @@ OUTCOME_HEADLINE: dict[str, str] = {
     "not_subject": N_("By law, cannot be called up under this mobilization."),
     "deferral": N_("Entitled by law to a deferral (otsrochka)."),
     "conditional": N_("Protection is possible, but not by law."),
+    "on_conditions": N_("Protection by law is possible, on conditions."),
     "subject": N_("Can be called up: no known ground applies."),
     "undetermined": N_("We cannot tell yet: some facts are still unknown."),
 }
@@ -71,6 +72,8 @@ OUTCOME_HEADLINE: dict[str, str] = {
 OUTCOME_DETAIL: dict[str, str] = {
     "conditional": N_("It rests on an unpublished decision or an official statement, which a "
                       "commission may ignore."),
+    "on_conditions": N_("It rests on published law, but its conditions must be met and backed by "
+                        "documents; the bot cannot check them all."),
     "subject": N_("That is, if call-up under Decree No. 647 is under way or resumes."),
 }
 
@@ -78,6 +81,7 @@ OUTCOME_SHORT: dict[str, str] = {
     "not_subject": N_("not subject to call-up"),
     "deferral": N_("deferral"),
     "conditional": N_("not a published law"),
+    "on_conditions": N_("by law, on conditions"),
 }
 
 # A ground whose outcome word would mislead: the already serving are not "not subject to call-up"
@@ -87,8 +91,29 @@ GROUND_SHORT: dict[str, str] = {
 }
 
 
-def ground_short(t: Tr, ground_id: str, outcome: str) -> str:
-    return t.gettext(GROUND_SHORT.get(ground_id) or OUTCOME_SHORT[outcome])
+def ground_short(t: Tr, ground_id: str, key: str) -> str:
+    """A ground's outcome in a few words; `key`: ground_outcome's."""
+    return t.gettext(GROUND_SHORT.get(ground_id) or OUTCOME_SHORT[key])
+
+
+def ground_outcome(outcome: str, citations: Sequence[CitationOut]) -> str:
+    """The key of a ground's outcome words. The rule base's `conditional` covers two things: a
+    ground resting on an unpublished act or a statement ("not by law"), and a right under
+    published law whose conditions the bot cannot check (alternative service, the IT deferral):
+    a conditional ground whose every citation is a published act reads "on conditions" (finding
+    P-01 of 2026-12). offline/model.js says the same (groundOutcome)."""
+    if outcome == "conditional" and all(c.kind == "published" for c in citations):
+        return "on_conditions"
+    return outcome
+
+
+def outcome_key(m: Verdict | MechanismOut) -> str:
+    """The key of an answer's outcome words: "on_conditions" when it is conditional and a
+    conditional ground on published law applies (ground_outcome), else the outcome."""
+    if m.outcome == "conditional" and any(
+            ground_outcome(g.outcome, g.citations) == "on_conditions" for g in m.applying):
+        return "on_conditions"
+    return m.outcome
 
 
 SOURCE_KINDS: dict[str, str] = {
@@ -246,6 +271,7 @@ MECHANISM_OUTCOME: dict[str, str] = {
     "not_subject": N_("not subject"),
     "deferral": N_("deferral"),
     "conditional": N_("protection not by law"),
+    "on_conditions": N_("protection on conditions"),
     "subject": N_("can be called up"),
     "undetermined": N_("not clear yet"),
 }
@@ -289,7 +315,7 @@ def mechanism_parts(t: Tr, m: MechanismOut) -> tuple[str, str]:
     fixes one. The first part fits two lines of a phone (phone.py), so it can be the headline."""
     head = t.gettext("{mechanism}: {outcome}").format(
         mechanism=t.gettext(MECHANISM_NAMES.get(m.id, m.id)),
-        outcome=t.gettext(MECHANISM_OUTCOME[m.outcome]))
+        outcome=t.gettext(MECHANISM_OUTCOME[outcome_key(m)]))
     tail = ""
     applying = m.applying
     if applying and m.outcome in ("not_subject", "deferral", "conditional"):
@@ -304,6 +330,16 @@ def mechanism_line(t: Tr, m: MechanismOut) -> str:
     return "".join(mechanism_parts(t, m))
 
 
+def dates_of(m: Verdict | MechanismOut) -> tuple[DateOut, ...]:
+    """The dates the law fixes for this answer (mobilization has none)."""
+    return m.dates if isinstance(m, MechanismOut) else ()
+
+
+def date_line(t: Tr, d: DateOut) -> str:
+    """"31 March 2027: Last day to …" (plain text), as the What to do screen lists it."""
+    return f"{t.date(dt.date.fromisoformat(d.date))}: {d.text}"
+
+
 def verdict(t: Tr, v: Verdict) -> str:
     """The verdict on one phone screen (at most VERDICT_LIMIT visible characters): the outcome,
     the deciding grounds with their main citation, up to three next steps, the top caveat."""
@@ -315,9 +351,10 @@ def verdict(t: Tr, v: Verdict) -> str:
     head = [neutral_header(t), *(b(p[0]) + esc(p[1]) if n == 0 else esc(p[0] + p[1])
                                  for n, p in enumerate(parts))]
     if m is v:
-        head += ["", b(t.gettext(OUTCOME_HEADLINE[v.outcome]))]
-        if v.outcome in OUTCOME_DETAIL:
-            head.append(esc(t.gettext(OUTCOME_DETAIL[v.outcome])))
+        key = outcome_key(v)
+        head += ["", b(t.gettext(OUTCOME_HEADLINE[key]))]
+        if key in OUTCOME_DETAIL:
+            head.append(esc(t.gettext(OUTCOME_DETAIL[key])))
     elif v.outcome == "subject" and any(x.id == "mobilization" for x in shown):
         # Mobilization's "can be called up" under another line (a reservist today, under the
         # assemblies) holds only while its call-up runs or resumes: said below the lines, as
@@ -350,7 +387,9 @@ def verdict(t: Tr, v: Verdict) -> str:
             grounds.append(f"• {b(first[0].title)}\n   " + citation(t, first[0].citations[0]))
         elif x.basis is not None:
             grounds.append(f"• {b(x.basis.title)}\n   " + citation(t, x.basis.citations[0]))
-    steps = [s.text for s in m.steps[:3]]
+    # A date the law fixes (the last day to apply for alternative service) is the first step:
+    # the one thing that decides such a case must not be a press away (finding P-02 of 2026-12).
+    steps = [*(date_line(t, d) for d in dates_of(m)), *(s.text for s in m.steps)][:3]
     caveat = m.caveats[0].text if m.caveats else None
     foot = i(t.gettext("As of {date} · rules version {version}").format(
         date=t.date(dt.date.fromisoformat(v.as_of)), version=v.rules_version))
@@ -437,7 +476,7 @@ def _grounds_blocks(t: Tr, m: Verdict | MechanismOut, skipped: int) -> list[str]
 
 
 def _ground_block(t: Tr, g: GroundOut) -> str:
-    kind = ground_short(t, g.id, g.outcome)
+    kind = ground_short(t, g.id, ground_outcome(g.outcome, g.citations))
     lines = [f"{b(g.title)} — {esc(kind)}", esc(g.explanation)]
     if g.note:
         lines.append(i(g.note))
@@ -660,8 +699,8 @@ def group_grounds(t: Tr, rs: RuleSet) -> list[str]:
     for cg in rs.grounds:
         g = cg.ground
         cite = g.citations[0].label.get(t.lang)
-        blocks.append(f"• {b(g.title.get(t.lang))} — {esc(ground_short(t, g.id, g.outcome))}"
-                      f" — {esc(cite)}")
+        kind = ground_short(t, g.id, ground_outcome(g.outcome, cg.citations[t.lang]))
+        blocks.append(f"• {b(g.title.get(t.lang))} — {esc(kind)} — {esc(cite)}")
     blocks.append(i(t.gettext("Rules version {version}. Each ground's conditions, documents and "
                               "caveats are in the private check.").format(version=rs.version)))
     return pack(blocks, sep="\n")
