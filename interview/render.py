@@ -64,7 +64,6 @@ OUTCOME_HEADLINE: dict[str, str] = {
     "not_subject": N_("By law, cannot be called up under this mobilization."),
     "deferral": N_("Entitled by law to a deferral (otsrochka)."),
     "conditional": N_("Protection is possible, but not by law."),
-    "on_conditions": N_("Protection by law is possible, on conditions."),
     "subject": N_("Can be called up: no known ground applies."),
     "undetermined": N_("We cannot tell yet: some facts are still unknown."),
 }
@@ -72,8 +71,6 @@ OUTCOME_HEADLINE: dict[str, str] = {
 OUTCOME_DETAIL: dict[str, str] = {
     "conditional": N_("It rests on an unpublished decision or an official statement, which a "
                       "commission may ignore."),
-    "on_conditions": N_("It rests on published law, but its conditions must be met and backed by "
-                        "documents; the bot cannot check them all."),
     "subject": N_("That is, if call-up under Decree No. 647 is under way or resumes."),
 }
 
@@ -81,7 +78,7 @@ OUTCOME_SHORT: dict[str, str] = {
     "not_subject": N_("not subject to call-up"),
     "deferral": N_("deferral"),
     "conditional": N_("not a published law"),
-    "on_conditions": N_("by law, on conditions"),
+    "by_law": N_("by law, on conditions"),
 }
 
 # A ground whose outcome word would mislead: the already serving are not "not subject to call-up"
@@ -103,16 +100,16 @@ def ground_outcome(outcome: str, citations: Sequence[CitationOut]) -> str:
     a conditional ground whose every citation is a published act reads "on conditions" (finding
     P-01 of 2026-12). offline/model.js says the same (groundOutcome)."""
     if outcome == "conditional" and all(c.kind == "published" for c in citations):
-        return "on_conditions"
+        return "by_law"
     return outcome
 
 
 def outcome_key(m: Verdict | MechanismOut) -> str:
-    """The key of an answer's outcome words: "on_conditions" when it is conditional and a
+    """The key of an answer's outcome words: "by_law" when it is conditional and a
     conditional ground on published law applies (ground_outcome), else the outcome."""
     if m.outcome == "conditional" and any(
-            ground_outcome(g.outcome, g.citations) == "on_conditions" for g in m.applying):
-        return "on_conditions"
+            ground_outcome(g.outcome, g.citations) == "by_law" for g in m.applying):
+        return "by_law"
     return m.outcome
 
 
@@ -271,7 +268,7 @@ MECHANISM_OUTCOME: dict[str, str] = {
     "not_subject": N_("not subject"),
     "deferral": N_("deferral"),
     "conditional": N_("protection not by law"),
-    "on_conditions": N_("protection on conditions"),
+    "by_law": N_("protection on conditions"),
     "subject": N_("can be called up"),
     "undetermined": N_("not clear yet"),
 }
@@ -351,10 +348,11 @@ def verdict(t: Tr, v: Verdict) -> str:
     head = [neutral_header(t), *(b(p[0]) + esc(p[1]) if n == 0 else esc(p[0] + p[1])
                                  for n, p in enumerate(parts))]
     if m is v:
-        key = outcome_key(v)
-        head += ["", b(t.gettext(OUTCOME_HEADLINE[key]))]
-        if key in OUTCOME_DETAIL:
-            head.append(esc(t.gettext(OUTCOME_DETAIL[key])))
+        # (No mobilization ground is conditional on published acts only, so the headline needs no
+        # "by_law" words: tests/test_rules_personas_2026_12.py holds it so.)
+        head += ["", b(t.gettext(OUTCOME_HEADLINE[v.outcome]))]
+        if v.outcome in OUTCOME_DETAIL:
+            head.append(esc(t.gettext(OUTCOME_DETAIL[v.outcome])))
     elif v.outcome == "subject" and any(x.id == "mobilization" for x in shown):
         # Mobilization's "can be called up" under another line (a reservist today, under the
         # assemblies) holds only while its call-up runs or resumes: said below the lines, as

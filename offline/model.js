@@ -359,7 +359,7 @@ function exemptModel(E, P, lang, asOf) {
       var v = verdict(), tx = T(), shown = mechanisms(v), body = [];
       var x = shown[0] && shown[0].id !== "mobilization" ? shown[0] : v;
       var parts = shown.map(function (s) { return mechLine(s, tx); }), lines = parts.map(function (p) { return p.join(""); });
-      var headline = x === v ? tx.outcome[outKey(v, tx)] : parts[0][0];
+      var headline = x === v ? tx.outcome[v.outcome] : parts[0][0];
       if (parts[0]) body.push(h("p", {"class": "mechanisms"}, h("strong", {}, parts[0][0]), parts[0][1], lines.slice(1).map(function (l) { return [h("br"), l]; })));
       if (x === v) body.push(h("h1", {"class": "outcome " + v.outcome}, headline));
       if ((x.outcome === "conditional" || x.outcome === "undetermined") && x.missing.length) body.push(para(dependsOn(x.missing, 3)));
@@ -382,8 +382,8 @@ function exemptModel(E, P, lang, asOf) {
       if (more > 0) body.push(para(plural("more_grounds", more, {n: more}), "i"));
       if (x === v && v.skipped && (v.outcome === "not_subject" || v.outcome === "deferral")) body.push(para(m("settled"), "i"));
       // A date the law fixes comes first (render.verdict: date_line), then the steps.
-      var steps = (x.dates || []).map(function (d) { return fmtDate(d[1]) + ": " + tx.deadlines[d[0]]; }).concat(x.steps.map(function (id) { return tx.steps[id]; })).slice(0, 3);
-      if (steps.length) body.push(h("h2", {}, m("do_now")), h("ol", {"class": "steps"}, steps.map(function (s) { return h("li", {}, s); })));
+      var steps = x.dates.map(function (d) { return fmtDate(d[1]) + ": " + tx.deadlines[d[0]]; }).concat(x.steps.map(function (id) { return tx.steps[id]; })).slice(0, 3);
+      if (steps[0]) body.push(h("h2", {}, m("do_now")), h("ol", {"class": "steps"}, steps.map(function (s) { return h("li", {}, s); })));
       if (x.caveats.length) body.push(h("h2", {}, m("important")), para(tx.caveats[x.caveats[0]], "caveat"));
       body.push(para(m("as_of_version", {date: fmtDate(v.as_of), version: v.rules_version}), "i"));
       return {kind: "verdict", headline: headline, outcome: x.outcome, mechanisms: lines, why: titles, rows: rows("verdict", ["documents"]), body: body};
@@ -501,13 +501,9 @@ function exemptModel(E, P, lang, asOf) {
     return Object.keys(v.mechanisms).map(function (id) { return v.mechanisms[id]; }).filter(function (x) { return x.concerns; }).sort(function (a, b) { return rank(a) - rank(b); });
   }
   function is(status) { return function (g) { return g.status === status; }; }
-  // render.ground_outcome and outcome_key: conditional on published acts only reads "on conditions".
-  function groundOutcome(g, tx) {
-    return g.outcome === "conditional" && tx.grounds[g.id].cites.every(function (c) { return c.kind === "published"; }) ? "on_conditions" : g.outcome;
-  }
-  function outKey(x, tx) {
-    return x.outcome === "conditional" && x.grounds.some(function (g) { return g.status === "applies" && groundOutcome(g, tx) === "on_conditions"; }) ? "on_conditions" : x.outcome;
-  }
+  // render.ground_outcome and outcome_key: "by_law" when every cite is of that kind.
+  function onLaw(g, tx) { return g.outcome === "conditional" && tx.grounds[g.id].cites.every(function (c) { return c.kind === "published"; }); }
+  function outKey(x, tx) { return x.outcome === "conditional" && x.grounds.some(function (g) { return g.status === "applies" && onLaw(g, tx); }) ? "by_law" : x.outcome; }
   function mechLine(x, tx) {  // render.mechanism_line
     var g = x.grounds.filter(is("applies"))[0];
     return [fill(tx.mechanism[x.id], {outcome: tx.mechOutcome[outKey(x, tx)]}),
@@ -527,7 +523,7 @@ function exemptModel(E, P, lang, asOf) {
   }
   function groundBlock(g, tx) {
     var t = tx.grounds[g.id];
-    return h("div", {"class": "ground"}, h("h3", {}, t.title + " — " + (tx.groundShort[g.id] || tx.outcomeShort[groundOutcome(g, tx)])), para(t.explanation),
+    return h("div", {"class": "ground"}, h("h3", {}, t.title + " — " + (tx.groundShort[g.id] || tx.outcomeShort[onLaw(g, tx) ? "by_law" : g.outcome])), para(t.explanation),
              para(t.note, "i"), h("ul", {"class": "cites"}, t.cites.map(function (c) { return citeItem(c, true); })),
              g.status === "possible" && g.needs.length ? para(dependsOn(g.needs), "i") : null);
   }

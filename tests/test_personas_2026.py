@@ -102,8 +102,7 @@ async def test_a_conscientious_objector_sees_the_filing_deadline_and_gets_the_ap
     assert "Constitution Art. 59(3)" in verdict
     assert "Mobilization: not subject" in verdict
     todo = await detail(p, "What to do", "◀ Back to the result")
-    assert ("March 31, 2027: Last day to file a written application with the voenkomat for "
-            "alternative civilian service") in todo
+    assert "March 31, 2027: Last day to apply for alternative civilian service" in todo
     assert "autobiography" in todo
     safe(verdict + todo)
     await p.press("📝 Documents")

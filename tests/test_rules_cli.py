@@ -376,9 +376,7 @@ def test_evaluate_json_gives_every_mechanism_with_its_contract_fields(
         "alternative_service"]
     assert all(c["act"] and c["label"] for g in cons["grounds"] for c in g["citations"])
     assert cons["dates"] == [{"id": "alternative_service_deadline", "date": "2027-03-31",
-                              "text": "Last day to file a written application with the "
-                              "voenkomat for alternative civilian service (with an "
-                              "autobiography and a reference)"}]
+                              "text": "Last day to apply for alternative civilian service"}]
     assert data["mechanisms"]["assemblies"]["concerns"] is False
 
 
