@@ -385,9 +385,11 @@ def verdict(t: Tr, v: Verdict) -> str:
             grounds.append(f"• {b(first[0].title)}\n   " + citation(t, first[0].citations[0]))
         elif x.basis is not None:
             grounds.append(f"• {b(x.basis.title)}\n   " + citation(t, x.basis.citations[0]))
-    # A date the law fixes (the last day to apply for alternative service) is the first step:
-    # the one thing that decides such a case must not be a press away (finding P-02 of 2026-12).
-    steps = [*(date_line(t, d) for d in dates_of(m)), *(s.text for s in m.steps)][:3]
+    # A date the law fixes (the last day to apply for alternative service) is the first step once
+    # the answer is settled: the one thing that decides such a case must not be a press away
+    # (finding P-02 of 2026-12). While facts are open, the steps say what to look up first.
+    dated = [] if m.missing else [date_line(t, d) for d in dates_of(m)]
+    steps = [*dated, *(s.text for s in m.steps)][:3]
     caveat = m.caveats[0].text if m.caveats else None
     foot = i(t.gettext("As of {date} · rules version {version}").format(
         date=t.date(dt.date.fromisoformat(v.as_of)), version=v.rules_version))

@@ -382,7 +382,7 @@ function exemptModel(E, P, lang, asOf) {
       if (more > 0) body.push(para(plural("more_grounds", more, {n: more}), "i"));
       if (x === v && v.skipped && (v.outcome === "not_subject" || v.outcome === "deferral")) body.push(para(m("settled"), "i"));
       // A date the law fixes comes first (render.verdict: date_line), then the steps.
-      var steps = (x.dates || []).map(function (d) { return fmtDate(d[1]) + ": " + tx.deadlines[d[0]]; }).concat(x.steps.map(function (id) { return tx.steps[id]; })).slice(0, 3);
+      var steps = (x.missing.length ? [] : x.dates || []).map(function (d) { return fmtDate(d[1]) + ": " + tx.deadlines[d[0]]; }).concat(x.steps.map(function (id) { return tx.steps[id]; })).slice(0, 3);
       if (steps[0]) body.push(h("h2", {}, m("do_now")), h("ol", {"class": "steps"}, steps.map(function (s) { return h("li", {}, s); })));
       if (x.caveats.length) body.push(h("h2", {}, m("important")), para(tx.caveats[x.caveats[0]], "caveat"));
       body.push(para(m("as_of_version", {date: fmtDate(v.as_of), version: v.rules_version}), "i"));
