@@ -362,6 +362,11 @@ function exemptModel(E, P, lang, asOf) {
       var headline = x === v ? tx.outcome[v.outcome] : parts[0][0];
       if (parts[0]) body.push(h("p", {"class": "mechanisms"}, h("strong", {}, parts[0][0]), parts[0][1], lines.slice(1).map(function (l) { return [h("br"), l]; })));
       if (x === v) body.push(h("h1", {"class": "outcome " + v.outcome}, headline));
+      // The sentence under the headline (render.OUTCOME_DETAIL); mobilization's "can be called
+      // up" under another call-up's line gets its "if it resumes" too.
+      var note = x === v || (v.outcome === "subject" && shown.some(function (s) { return s.id === "mobilization"; }))
+        ? T().m["outcome_detail_" + v.outcome] || null : null;
+      if (note) body.push(para(note));
       if ((x.outcome === "conditional" || x.outcome === "undetermined") && x.missing.length) body.push(para(dependsOn(x.missing, 3)));
       // The one or two grounds that decide it (render._deciding), each with its main citation.
       var applying = x.grounds.filter(is("applies")), deciding;
@@ -384,7 +389,7 @@ function exemptModel(E, P, lang, asOf) {
       if (x.steps.length) body.push(h("h2", {}, m("do_now")), h("ol", {"class": "steps"}, x.steps.slice(0, 3).map(function (id) { return h("li", {}, tx.steps[id]); })));
       if (x.caveats.length) body.push(h("h2", {}, m("important")), para(tx.caveats[x.caveats[0]], "caveat"));
       body.push(para(m("as_of_version", {date: fmtDate(v.as_of), version: v.rules_version}), "i"));
-      return {kind: "verdict", headline: headline, outcome: x.outcome, mechanisms: lines, why: titles, rows: rows("verdict", ["documents"]), body: body};
+      return {kind: "verdict", headline: headline, note: note, outcome: x.outcome, mechanisms: lines, why: titles, rows: rows("verdict", ["documents"]), body: body};
     },
     detail: function (which) {
       if (which === "documents") return documentsScreen();
