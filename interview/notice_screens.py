@@ -223,7 +223,7 @@ def _answer(t: Tr, rows_of: RowsOf, state: State, a: Answers, out: NoticeOut) ->
         "get_help_page": _page(state, Page.GET_HELP),
         "start_questions": dataclasses.replace(here, screen=int(Screen.RESTART), question=0,
                                                option=0),
-        "back": a.state(state, date=0, second=False),
+        "notice_back": a.state(state, date=0, second=False),
         "another_notice": start(state),
         "lang": here,
     }, flags={"law_shown" if a.second else "dates_shown"}))

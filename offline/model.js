@@ -246,7 +246,7 @@ function exemptModel(E, P, lang, asOf) {
       })));
     });
     body.push(para(m("notice_footer"), "i"));
-    keep.back = noticeSet({ago: null, page: 0, second: false});
+    keep.notice_back = noticeSet({ago: null, page: 0, second: false});
     keep.another_notice = noticeStart;
     keep.notice_law = keep.notice_dates = noticeSet({second: !n.second});
     return {kind: "notice_answer", mechanism: out.mechanism, headline: out.title, why: shownLines, rows: rows("notice_answer", [n.second ? "law_shown" : "dates_shown"], {}, keep), body: body};
