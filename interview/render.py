@@ -603,11 +603,12 @@ def help_screen(t: Tr, rs: RuleSet) -> str:
     return _fit(blocks)
 
 
-def guide_screen(t: Tr, rs: RuleSet, guide_id: str, as_of: dt.date) -> str | None:
-    """A guide from the rule base (guides.yaml), sections in force on `as_of`; None when the rule
-    base has no such guide."""
+def guide_screen(t: Tr, rs: RuleSet, guide_id: str, as_of: dt.date,
+                 mechanism: str = "unknown") -> str | None:
+    """A guide from the rule base (guides.yaml), sections in force on `as_of` for the call-up
+    `mechanism`; None when the rule base has no such guide."""
     try:
-        guide = rs.guide(guide_id, as_of)
+        guide = rs.guide(guide_id, as_of, mechanism)
     except KeyError:
         return None
     lang = t.lang
@@ -676,8 +677,17 @@ def called_up_text(t: Tr, rs: RuleSet, as_of: dt.date) -> str:
     ])
 
 
-def summons_text(t: Tr, rs: RuleSet, as_of: dt.date) -> str:
-    guide = guide_screen(t, rs, "summons", as_of)
+def summons_mechanism(v: Verdict) -> str:
+    """The call-up a summons in hand most likely is, seen from a verdict: its most pressing
+    mechanism ("unknown" when none concerns the person)."""
+    shown = mechanisms(v)
+    return shown[0].id if shown else "unknown"
+
+
+def summons_text(t: Tr, rs: RuleSet, as_of: dt.date, mechanism: str = "unknown") -> str:
+    """A summons in hand: the guide's sections for the call-up `mechanism` (a notice
+    mechanism's id, or the verdict's, see summons_mechanism)."""
+    guide = guide_screen(t, rs, "summons", as_of, mechanism)
     if guide is not None:
         return guide
     return "\n".join([
@@ -707,7 +717,7 @@ def group_grounds(t: Tr, rs: RuleSet) -> list[str]:
 
 
 def page(t: Tr, which: str, rs: RuleSet, *, version: str, handles: Sequence[str],
-         as_of: dt.date | None = None) -> str:
+         as_of: dt.date | None = None, mechanism: str = "unknown") -> str:
     if which == "help":
         return "\n".join([
             neutral_header(t), "",
@@ -774,5 +784,5 @@ def page(t: Tr, which: str, rs: RuleSet, *, version: str, handles: Sequence[str]
     if which == "get_help":
         return help_screen(t, rs)
     if which == "summons":
-        return summons_text(t, rs, day)
+        return summons_text(t, rs, day, mechanism)
     return "\n".join([neutral_header(t), "", esc(t.gettext("Choose a language:"))])
