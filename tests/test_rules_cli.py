@@ -378,7 +378,7 @@ def test_evaluate_json_gives_every_mechanism_with_its_contract_fields(
     assert cons["dates"] == [{"id": "alternative_service_deadline", "date": "2027-03-31",
                               "text": "Last day to apply for alternative civilian service. "
                               "The nearest dispatch's deadline has passed: without a deferral "
-                              "he can be sent on it; talk to a lawyer"}]
+                              "he can be sent on it; talk to a lawyer."}]
     assert data["mechanisms"]["assemblies"]["concerns"] is False
 
 
