@@ -8,7 +8,7 @@ Reports, per bot: CPU time per update (process user + system) under a surge, lat
 light load, replies a second under the surge (Telegram's ~30/s overall limit is the rate limiter's,
 so wall time is the limiter's), and RSS growth over many distinct people.
 
-Run: python -m bench.bot_bench [--surge 300] [--memory-people 10000]
+Run: python -m bench.bot_bench [--surge 300] [--memory-people 10000] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -115,9 +115,8 @@ class Run:
             self.proc.kill()
 
 
-def measure(api: BotAPIStandIn, name: str, surge: int, memory_people: int) -> Result:
-    res = Result()
-    # Light load: one person at a time.
+def light_and_surge(api: BotAPIStandIn, name: str, surge: int, res: Result) -> float:
+    """Latency one person at a time (kept in `res`), then a surge; the surge's CPU ms per update."""
     run = Run(api, name, rate=25)
     try:
         lat: list[float] = []
@@ -142,10 +141,13 @@ def measure(api: BotAPIStandIn, name: str, surge: int, memory_people: int) -> Re
             run.press(user, chat)
         run.wait_replies(before + 2 * surge)
         res.replies_per_s = 2 * surge / (time.perf_counter() - t0)
-        res.cpu_ms_per_update = (cpu_seconds(run.proc.pid) - cpu0) * 1000 / (2 * surge)
+        return (cpu_seconds(run.proc.pid) - cpu0) * 1000 / (2 * surge)
     finally:
         run.stop()
-    # Memory: many distinct people, the rate limit raised so the run is CPU-bound.
+
+
+def memory(api: BotAPIStandIn, name: str, memory_people: int, res: Result) -> None:
+    """RSS growth over many distinct people, the rate limit raised so the run is CPU-bound."""
     run = Run(api, name, rate=2000)
     try:
         warm = [run.person() for _ in range(200)]
@@ -169,25 +171,33 @@ def measure(api: BotAPIStandIn, name: str, surge: int, memory_people: int) -> Re
         res.errors = sum(1 for c in api.calls(run.token) if c.error_code)
     finally:
         run.stop()
-    return res
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--surge", type=int, default=300)
     ap.add_argument("--memory-people", type=int, default=10_000)
+    ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
     bots = {t: BotInfo(id=int(t.split(":")[0]), username=f"bench{i}_bot", first_name="Bench")
             for i, t in enumerate(TOKENS.values())}
-    results: dict[str, Result] = {}
+    results = {name: Result() for name in TOKENS}
+    cpu: dict[str, list[float]] = {name: [] for name in TOKENS}
     with BotAPIStandIn(tokens=bots) as api:
+        # The bots take turns, round after round, and each keeps its median: this VM's speed
+        # drifts by a fifth within minutes, so one run of each compares different machines.
+        for rnd in range(args.rounds):
+            for name in TOKENS:
+                print(f"round {rnd + 1}: {name} …", file=sys.stderr, flush=True)
+                cpu[name].append(light_and_surge(api, name, args.surge, results[name]))
         for name in TOKENS:
-            print(f"measuring {name} …", file=sys.stderr, flush=True)
-            results[name] = measure(api, name, args.surge, args.memory_people)
+            results[name].cpu_ms_per_update = statistics.median(cpu[name])
+            print(f"memory: {name} …", file=sys.stderr, flush=True)
+            memory(api, name, args.memory_people, results[name])
     cheap = results["echo, cheapest"].cpu_ms_per_update
     same = results["echo, exempt-bot's options"]
-    print(f"{args.surge} people in the surge (2 updates each), {args.memory_people} distinct "
-          "people for memory")
+    print(f"{args.surge} people in the surge (2 updates each), median of {args.rounds} alternating "
+          f"rounds; {args.memory_people} distinct people for memory")
     print("| bot | CPU per update | × cheapest echo | latency p50 / p99 | replies/s in the surge "
           "| RSS growth | API errors |")
     print("|---|---|---|---|---|---|---|")
@@ -196,6 +206,9 @@ def main() -> None:
               f"| {r.p50_ms:.1f} / {r.p99_ms:.1f} ms | {r.replies_per_s:.1f} "
               f"| {r.rss_growth_mb:+.1f} MB (from {r.rss_start_mb:.0f}) | {r.errors} |")
     bot = results["exempt-bot"]
+    for name in TOKENS:
+        print(f"{name}: CPU per update by round " + ", ".join(f"{x:.2f}" for x in cpu[name])
+              + " ms", file=sys.stderr)
     print(f"\nCPU ratio to the cheapest echo: {bot.cpu_ms_per_update / cheap:.2f} (target ≤ 1.25); "
           f"memory growth vs the echo with the same options: "
           f"{bot.rss_growth_mb - same.rss_growth_mb:+.1f} MB (target ≤ +2 MB)")

@@ -314,7 +314,10 @@ def page(env: Env, state: State, which: Page, new_message: bool = False, part: i
     if which == Page.OFFLINE:  # the handler sends the document in the person's language
         return View([], new_message=True, offline=True)
     t = tr(state.lang)
-    state = _bare(state, Screen.PAGE)
+    # A summons page opened from a notice carries the notice's purpose (1-based) in `question`,
+    # so the guide fits that call-up; every other page carries none.
+    purpose = state.question if which == Page.SUMMONS else 0
+    state = _with(state, Screen.PAGE, question=purpose, facts={}, dont_know=frozenset())
     if which == Page.CALLED_UP:  # on one phone screen, the details one press away
         parts = render.called_up_pages(t, env.rules, state.as_of)
         part = min(part, len(parts) - 1)
@@ -322,8 +325,9 @@ def page(env: Env, state: State, which: Page, new_message: bool = False, part: i
     else:
         part = 0
         text = render.page(t, PAGE_NAMES[which], env.rules, version=env.version,
-                           handles=env.handles, as_of=state.as_of)
-    here = _bare(state, Screen.PAGE, int(which) + PAGE_PART * part)
+                           handles=env.handles, as_of=state.as_of,
+                           mechanism=notice_screens.purpose_mechanism(env.rules, purpose))
+    here = _with(state, Screen.PAGE, question=purpose, option=int(which) + PAGE_PART * part)
     if which == Page.LANGUAGE:
         greet = _bare(state, Screen.GREETING)
         buttons = rows_of(t, "language", {"lang_ru": greet, "lang_en": greet})
@@ -486,8 +490,9 @@ def detail(env: Env, state: State) -> View:
         return documents(env, state)
     if which == Detail.HELP:
         texts = [render.help_screen(t, rs)]
-    elif which == Detail.SUMMONS:
-        texts = [render.summons_text(t, rs, state.as_of)]
+    elif which == Detail.SUMMONS:  # the guide for the call-up the verdict puts first
+        v = rs.evaluate(state.facts, state.as_of, state.lang, state.dont_know)
+        texts = [render.summons_text(t, rs, state.as_of, render.summons_mechanism(v))]
     elif which == Detail.SERVICE:
         texts = render.called_up_pages(t, rs, state.as_of)[1:] or [
             render.called_up_text(t, rs, state.as_of)]

@@ -219,19 +219,29 @@ def _answer(t: Tr, rows_of: RowsOf, state: State, a: Answers, out: NoticeOut) ->
     return View(["\n".join(text)], rows_of(t, "notice_answer", {
         "notice_law": other,
         "notice_dates": other,
-        "summons_page": _page(state, Page.SUMMONS),
+        "summons_page": _page(state, Page.SUMMONS, a.purpose),
         "get_help_page": _page(state, Page.GET_HELP),
         "start_questions": dataclasses.replace(here, screen=int(Screen.RESTART), question=0,
                                                option=0),
-        "back": a.state(state, date=0, second=False),
+        "notice_back": a.state(state, date=0, second=False),
         "another_notice": start(state),
         "lang": here,
     }, flags={"law_shown" if a.second else "dates_shown"}))
 
 
-def _page(state: State, which: Page) -> State:
-    return dataclasses.replace(state, screen=int(Screen.PAGE), question=0,
+def _page(state: State, which: Page, purpose: int = 0) -> State:
+    """A page below the notice; the summons guide keeps the purpose answered (flow.page)."""
+    return dataclasses.replace(state, screen=int(Screen.PAGE), question=purpose,
                                option=int(which) + NEW_MESSAGE, facts={}, dont_know=frozenset())
+
+
+def purpose_mechanism(rs: RuleSet, purpose: int) -> str:
+    """The call-up of the notice purpose at 1-based place `purpose`; "unknown" for 0 or one
+    this rule base does not have."""
+    book = rs.notices
+    if book is None or not 0 < purpose <= len(book.data.purposes):
+        return "unknown"
+    return book.data.purposes[purpose - 1].mechanism
 
 
 # Headings translated where shown (the loop above passes them through gettext).

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 
 from rules import GroundOut, RuleSet, Verdict, today_in_moscow
 from rules.models import Question
-from rules.verdict import CitationOut, MechanismOut
+from rules.verdict import CitationOut, DateOut, MechanismOut
 
 from .html_text import b, esc, i, link, pack, visible_length
 from .i18n import N_, Tr
@@ -78,6 +78,7 @@ OUTCOME_SHORT: dict[str, str] = {
     "not_subject": N_("not subject to call-up"),
     "deferral": N_("deferral"),
     "conditional": N_("not a published law"),
+    "by_law": N_("by law, on conditions"),
 }
 
 # A ground whose outcome word would mislead: the already serving are not "not subject to call-up"
@@ -87,8 +88,29 @@ GROUND_SHORT: dict[str, str] = {
 }
 
 
-def ground_short(t: Tr, ground_id: str, outcome: str) -> str:
-    return t.gettext(GROUND_SHORT.get(ground_id) or OUTCOME_SHORT[outcome])
+def ground_short(t: Tr, ground_id: str, key: str) -> str:
+    """A ground's outcome in a few words; `key`: ground_outcome's."""
+    return t.gettext(GROUND_SHORT.get(ground_id) or OUTCOME_SHORT[key])
+
+
+def ground_outcome(outcome: str, citations: Sequence[CitationOut]) -> str:
+    """The key of a ground's outcome words. The rule base's `conditional` covers two things: a
+    ground resting on an unpublished act or a statement ("not by law"), and a right under
+    published law whose conditions the bot cannot check (alternative service, the IT deferral):
+    a conditional ground whose every citation is a published act reads "on conditions" (finding
+    P-01 of 2026-12). offline/model.js says the same (groundOutcome)."""
+    if outcome == "conditional" and all(c.kind == "published" for c in citations):
+        return "by_law"
+    return outcome
+
+
+def outcome_key(m: Verdict | MechanismOut) -> str:
+    """The key of an answer's outcome words: "by_law" when it is conditional and a
+    conditional ground on published law applies (ground_outcome), else the outcome."""
+    if m.outcome == "conditional" and any(
+            ground_outcome(g.outcome, g.citations) == "by_law" for g in m.applying):
+        return "by_law"
+    return m.outcome
 
 
 SOURCE_KINDS: dict[str, str] = {
@@ -272,6 +294,7 @@ MECHANISM_OUTCOME: dict[str, str] = {
     "not_subject": N_("not subject"),
     "deferral": N_("deferral"),
     "conditional": N_("protection not by law"),
+    "by_law": N_("protection on conditions"),
     "subject": N_("can be called up"),
     "undetermined": N_("not clear yet"),
 }
@@ -315,7 +338,7 @@ def mechanism_parts(t: Tr, m: MechanismOut) -> tuple[str, str]:
     fixes one. The first part fits two lines of a phone (phone.py), so it can be the headline."""
     head = t.gettext("{mechanism}: {outcome}").format(
         mechanism=t.gettext(MECHANISM_NAMES.get(m.id, m.id)),
-        outcome=t.gettext(MECHANISM_OUTCOME[m.outcome]))
+        outcome=t.gettext(MECHANISM_OUTCOME[outcome_key(m)]))
     tail = ""
     applying = m.applying
     if applying and m.outcome in ("not_subject", "deferral", "conditional"):
@@ -330,6 +353,16 @@ def mechanism_line(t: Tr, m: MechanismOut) -> str:
     return "".join(mechanism_parts(t, m))
 
 
+def dates_of(m: Verdict | MechanismOut) -> tuple[DateOut, ...]:
+    """The dates the law fixes for this answer (mobilization has none)."""
+    return m.dates if isinstance(m, MechanismOut) else ()
+
+
+def date_line(t: Tr, d: DateOut) -> str:
+    """"31 March 2027: Last day to …" (plain text), as the What to do screen lists it."""
+    return f"{t.date(dt.date.fromisoformat(d.date))}: {d.text}"
+
+
 def verdict(t: Tr, v: Verdict, blind: Mapping[str, frozenset[str]] | None = None) -> str:
     """The verdict on one phone screen (at most VERDICT_LIMIT visible characters): the outcome,
     the deciding grounds with their main citation, up to three next steps, the top caveat.
@@ -342,6 +375,8 @@ def verdict(t: Tr, v: Verdict, blind: Mapping[str, frozenset[str]] | None = None
     head = [neutral_header(t), *(b(p[0]) + esc(p[1]) if n == 0 else esc(p[0] + p[1])
                                  for n, p in enumerate(parts))]
     if m is v:
+        # (No mobilization ground is conditional on published acts only, so the headline needs no
+        # "by_law" words: tests/test_rules_personas_2026_12.py holds it so.)
         head += ["", b(t.gettext(OUTCOME_HEADLINE[v.outcome]))]
         if v.outcome in OUTCOME_DETAIL:
             head.append(esc(t.gettext(OUTCOME_DETAIL[v.outcome])))
@@ -379,7 +414,11 @@ def verdict(t: Tr, v: Verdict, blind: Mapping[str, frozenset[str]] | None = None
             grounds.append(f"• {b(first[0].title)}\n   " + citation(t, first[0].citations[0]))
         elif x.basis is not None:
             grounds.append(f"• {b(x.basis.title)}\n   " + citation(t, x.basis.citations[0]))
-    steps = [s.text for s in m.steps[:3]]
+    # A date the law fixes (the last day to apply for alternative service) is the first step once
+    # the answer is settled: the one thing that decides such a case must not be a press away
+    # (finding P-02 of 2026-12). While facts are open, the steps say what to look up first.
+    dated = [] if m.missing else [date_line(t, d) for d in dates_of(m)]
+    steps = [*dated, *(s.text for s in m.steps)][:3]
     caveat = m.caveats[0].text if m.caveats else None
     foot = i(t.gettext("As of {date} · rules version {version}").format(
         date=t.date(dt.date.fromisoformat(v.as_of)), version=v.rules_version))
@@ -466,7 +505,7 @@ def _grounds_blocks(t: Tr, m: Verdict | MechanismOut, skipped: int) -> list[str]
 
 
 def _ground_block(t: Tr, g: GroundOut) -> str:
-    kind = ground_short(t, g.id, g.outcome)
+    kind = ground_short(t, g.id, ground_outcome(g.outcome, g.citations))
     lines = [f"{b(g.title)} — {esc(kind)}", esc(g.explanation)]
     if g.note:
         lines.append(i(g.note))
@@ -593,11 +632,12 @@ def help_screen(t: Tr, rs: RuleSet) -> str:
     return _fit(blocks)
 
 
-def guide_screen(t: Tr, rs: RuleSet, guide_id: str, as_of: dt.date) -> str | None:
-    """A guide from the rule base (guides.yaml), sections in force on `as_of`; None when the rule
-    base has no such guide."""
+def guide_screen(t: Tr, rs: RuleSet, guide_id: str, as_of: dt.date,
+                 mechanism: str = "unknown") -> str | None:
+    """A guide from the rule base (guides.yaml), sections in force on `as_of` for the call-up
+    `mechanism`; None when the rule base has no such guide."""
     try:
-        guide = rs.guide(guide_id, as_of)
+        guide = rs.guide(guide_id, as_of, mechanism)
     except KeyError:
         return None
     lang = t.lang
@@ -666,8 +706,17 @@ def called_up_text(t: Tr, rs: RuleSet, as_of: dt.date) -> str:
     ])
 
 
-def summons_text(t: Tr, rs: RuleSet, as_of: dt.date) -> str:
-    guide = guide_screen(t, rs, "summons", as_of)
+def summons_mechanism(v: Verdict) -> str:
+    """The call-up a summons in hand most likely is, seen from a verdict: its most pressing
+    mechanism ("unknown" when none concerns the person)."""
+    shown = mechanisms(v)
+    return shown[0].id if shown else "unknown"
+
+
+def summons_text(t: Tr, rs: RuleSet, as_of: dt.date, mechanism: str = "unknown") -> str:
+    """A summons in hand: the guide's sections for the call-up `mechanism` (a notice
+    mechanism's id, or the verdict's, see summons_mechanism)."""
+    guide = guide_screen(t, rs, "summons", as_of, mechanism)
     if guide is not None:
         return guide
     return "\n".join([
@@ -689,15 +738,15 @@ def group_grounds(t: Tr, rs: RuleSet) -> list[str]:
     for cg in rs.grounds:
         g = cg.ground
         cite = g.citations[0].label.get(t.lang)
-        blocks.append(f"• {b(g.title.get(t.lang))} — {esc(ground_short(t, g.id, g.outcome))}"
-                      f" — {esc(cite)}")
+        kind = ground_short(t, g.id, ground_outcome(g.outcome, cg.citations[t.lang]))
+        blocks.append(f"• {b(g.title.get(t.lang))} — {esc(kind)} — {esc(cite)}")
     blocks.append(i(t.gettext("Rules version {version}. Each ground's conditions, documents and "
                               "caveats are in the private check.").format(version=rs.version)))
     return pack(blocks, sep="\n")
 
 
 def page(t: Tr, which: str, rs: RuleSet, *, version: str, handles: Sequence[str],
-         as_of: dt.date | None = None) -> str:
+         as_of: dt.date | None = None, mechanism: str = "unknown") -> str:
     if which == "help":
         return "\n".join([
             neutral_header(t), "",
@@ -764,5 +813,5 @@ def page(t: Tr, which: str, rs: RuleSet, *, version: str, handles: Sequence[str]
     if which == "get_help":
         return help_screen(t, rs)
     if which == "summons":
-        return summons_text(t, rs, day)
+        return summons_text(t, rs, day, mechanism)
     return "\n".join([neutral_header(t), "", esc(t.gettext("Choose a language:"))])

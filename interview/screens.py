@@ -99,6 +99,8 @@ NAV: dict[str, Nav] = {
     "dont_know_date": Nav(N_("I don't know the date"), answer=True),
     "notice_law": Nav(N_("What the law requires"), "w", when="dates_shown"),
     "notice_dates": Nav(N_("◀ The dates"), "w", when="law_shown"),
+    # Back from the dates to the date question; on the law view "◀ The dates" is the one back.
+    "notice_back": Nav(N_("◀ Back"), "b", when="dates_shown"),
     "another_notice": Nav(N_("↺ Another notice"), "n"),
     # Out-of-date buttons and the deleted conversation.
     "start_again": Nav(N_("Start again")),
@@ -129,7 +131,7 @@ SCREENS: dict[str, tuple[tuple[str, ...], ...]] = {
     "notice_date": (("@days",), ("earlier", "later"), ("dont_know_date",), ("back", "restart"),
                     ("lang",)),
     "notice_answer": (("notice_law", "notice_dates"), ("summons_page", "get_help_page"),
-                      ("start_questions",), ("back", "another_notice"), ("lang",)),
+                      ("start_questions",), ("notice_back", "another_notice"), ("lang",)),
 }
 
 # Slots that only one channel fills.

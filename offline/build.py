@@ -128,6 +128,7 @@ def _guides(rs: RuleSet, t: Tr) -> dict[str, Any]:
                 "cites": [_cite(c) for c in s.citations.get(t.lang, ())],
                 "from": sec.from_.isoformat() if sec.from_ else None,
                 "until": sec.until.isoformat() if sec.until else None,
+                **({"mechanisms": sec.mechanisms} if sec.mechanisms else {}),  # none: any call-up
             })
         out[gid] = {"title": guide.title.get(t.lang), "sections": sections,
                     "more": t.gettext("more")}

@@ -66,15 +66,15 @@ function exemptEngine(C) {
     return "{" + Object.keys(v).map(function (k) { return pyString(k) + ": " + pyRepr(v[k]); }).join(", ") + "}";
   }
   function pyNumber(x) {
-    if (Number.isInteger(x)) return Math.abs(x) < 1e21 || typeof BigInt !== "function" ? String(x) : BigInt(x).toString();
+    if (isInt(x)) return Math.abs(x) < 1e21 || typeof BigInt !== "function" ? String(x) : BigInt(x).toString();
     if (!isFinite(x)) return isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf";
     var e = x.toExponential().split("e"), digits = e[0].replace("-", "").replace(".", ""), exp = +e[1];
     var sign = x < 0 ? "-" : "";
     if (exp >= -5 && exp < 16) {
       var s;
-      if (exp < 0) s = "0." + "0".repeat(-exp - 1) + digits;
+      if (exp < 0) s = "0." + zeros(-exp - 1) + digits;
       else if (digits.length > exp + 1) s = digits.slice(0, exp + 1) + "." + digits.slice(exp + 1);
-      else s = digits + "0".repeat(exp + 1 - digits.length) + ".0";
+      else s = digits + zeros(exp + 1 - digits.length) + ".0";
       return sign + s;
     }
     var mant = digits.length > 1 ? digits[0] + "." + digits.slice(1) : digits;
@@ -101,6 +101,8 @@ function exemptEngine(C) {
     FACTS[s[0]] = {key: s[0], kind: s[1], values: s[2], minimum: s[3], maximum: s[4]};
     FACT_KEYS.push(s[0]);
   });
+  function isInt(x) { return typeof x === "number" && isFinite(x) && Math.floor(x) === x; }  // ES5
+  function zeros(n) { return new Array(n + 1).join("0"); }  // ES5 "0".repeat(n)
   function has(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
   function FactsError(keys, message) {
     var e = new Error(message);
@@ -115,7 +117,7 @@ function exemptEngine(C) {
       return v;
     }
     if (spec.kind === "int") {
-      if (typeof v !== "number" || !Number.isInteger(v)) throw FactsError([key], key + ": expected an integer, got " + pyRepr(v));
+      if (typeof v !== "number" || !isInt(v)) throw FactsError([key], key + ": expected an integer, got " + pyRepr(v));
       if (v < spec.minimum || v > spec.maximum) throw FactsError([key], key + ": " + pyNumber(v) + " is outside " + spec.minimum + ".." + spec.maximum);
       return v;
     }

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from interview.i18n import N_  # the marker Babel extracts by (babel.cfg, -k N_)
+from interview.render import OUTCOME_DETAIL
 
 MESSAGES: dict[str, str] = {
     # The bot's own screens (interview/render.py, interview/flow.py).
@@ -50,6 +51,8 @@ MESSAGES: dict[str, str] = {
     "worth_checking": N_("Worth checking"),
     "help_title": N_("Where to get help"),
     "checked_on": N_("Checked on {date}"),
+    # The sentence under a headline (render.OUTCOME_DETAIL): "outcome_detail_subject" etc.
+    **{f"outcome_detail_{outcome}": msgid for outcome, msgid in OUTCOME_DETAIL.items()},
     # "What is this notice?" (interview/notice_screens.py).
     "notice_title": N_("What is this notice?"),
     "notice_where": N_("Where did it come from?"),

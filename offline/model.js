@@ -250,7 +250,7 @@ function exemptModel(E, P, lang, asOf) {
       })));
     });
     body.push(para(m("notice_footer"), "i"));
-    keep.back = noticeSet({ago: null, page: 0, second: false});
+    keep.notice_back = noticeSet({ago: null, page: 0, second: false});
     keep.another_notice = noticeStart;
     keep.notice_law = keep.notice_dates = noticeSet({second: !n.second});
     return {kind: "notice_answer", mechanism: out.mechanism, headline: out.title, why: shownLines, rows: rows("notice_answer", [n.second ? "law_shown" : "dates_shown"], {}, keep), body: body};
@@ -374,6 +374,11 @@ function exemptModel(E, P, lang, asOf) {
       var headline = x === v ? tx.outcome[v.outcome] : parts[0][0];
       if (parts[0]) body.push(h("p", {"class": "mechanisms"}, h("strong", {}, parts[0][0]), parts[0][1], lines.slice(1).map(function (l) { return [h("br"), l]; })));
       if (x === v) body.push(h("h1", {"class": "outcome " + v.outcome}, headline));
+      // The sentence under the headline (render.OUTCOME_DETAIL); mobilization's "can be called
+      // up" under another call-up's line gets its "if it resumes" too.
+      var note = x === v || (v.outcome === "subject" && shown.some(function (s) { return s.id === "mobilization"; }))
+        ? T().m["outcome_detail_" + v.outcome] || null : null;
+      if (note) body.push(para(note));
       if ((x.outcome === "conditional" || x.outcome === "undetermined") && x.missing.length) body.push(para(dependsOn(x.missing, 3)));
       // The one or two grounds that decide it (render._deciding), each with its main citation.
       var applying = x.grounds.filter(is("applies")), deciding;
@@ -400,14 +405,16 @@ function exemptModel(E, P, lang, asOf) {
       if (why.length) body.push(h("ul", {"class": "grounds"}, why));
       if (more > 0) body.push(para(plural("more_grounds", more, {n: more}), "i"));
       if (x === v && v.skipped && (v.outcome === "not_subject" || v.outcome === "deferral")) body.push(para(m("settled"), "i"));
-      if (x.steps.length) body.push(h("h2", {}, m("do_now")), h("ol", {"class": "steps"}, x.steps.slice(0, 3).map(function (id) { return h("li", {}, tx.steps[id]); })));
+      // A date the law fixes comes first (render.verdict: date_line), then the steps.
+      var steps = (x.missing.length ? [] : x.dates || []).map(function (d) { return fmtDate(d[1]) + ": " + tx.deadlines[d[0]]; }).concat(x.steps.map(function (id) { return tx.steps[id]; })).slice(0, 3);
+      if (steps[0]) body.push(h("h2", {}, m("do_now")), h("ol", {"class": "steps"}, steps.map(function (s) { return h("li", {}, s); })));
       if (x.caveats.length) body.push(h("h2", {}, m("important")), para(tx.caveats[x.caveats[0]], "caveat"));
       body.push(para(m("as_of_version", {date: fmtDate(v.as_of), version: v.rules_version}), "i"));
-      return {kind: "verdict", headline: headline, outcome: x.outcome, mechanisms: lines, why: titles, rows: rows("verdict", ["documents"]), body: body};
+      return {kind: "verdict", headline: headline, note: note, outcome: x.outcome, mechanisms: lines, why: titles, rows: rows("verdict", ["documents"]), body: body};
     },
     detail: function (which) {
       if (which === "documents") return documentsScreen();
-      var body = which === "help" ? helpBody() : which === "summons" ? guideBody("summons") :
+      var body = which === "help" ? helpBody() : which === "summons" ? guideBody("summons", undefined, undefined, summonsMechanism()) :
                  which === "service" ? guideBody("already_serving", 1, Infinity) : DETAILS[which](verdict(), T());
       var guide = which === "summons" || which === "service";  // where to get help is one press away
       return {kind: "detail", detail: which, rows: rows("detail", guide ? ["guide"] : which === "todo" ? ["documents"] : []), body: body};
@@ -438,7 +445,7 @@ function exemptModel(E, P, lang, asOf) {
         if (S.part > 0) flags.push("previous_part");
         if (S.part + 1 < count) flags.push("read_on");
         return {kind: "page", page: name, part: S.part, rows: rows("guide", flags),
-                body: count > 1 ? guideBody(id, S.part, S.part + 1) : guideBody(id)};
+                body: count > 1 ? guideBody(id, S.part, S.part + 1) : guideBody(id, undefined, undefined, noticeMechanism())};
       }
       return {kind: "page", page: name, rows: rows("page"), body: body};
     }
@@ -490,9 +497,12 @@ function exemptModel(E, P, lang, asOf) {
   }
   // Guide `id`, its sections in force on the day checked; with `first` and `end`, only the
   // parts from `first` up to `end` (not included).
-  function guideBody(id, first, end) {
+  // and for the call-up `mech` ("unknown": none in view; rules/guides.py).
+  function guideBody(id, first, end, mech) {
+    mech = mech || "unknown";
     var g = T().guides[id], shown = g.sections.filter(function (s) {
-      return !((s.from && s.from > S.asOf) || (s.until && s.until < S.asOf));
+      return !((s.from && s.from > S.asOf) || (s.until && s.until < S.asOf)) &&
+        (!s.mechanisms || s.mechanisms.indexOf(mech) >= 0);
     });
     var lo = 0, hi = shown.length;
     if (first !== undefined) {
@@ -510,6 +520,13 @@ function exemptModel(E, P, lang, asOf) {
       if (s.cites.length) body.push(h("ul", {"class": "cites"}, s.cites.map(function (c) { return citeItem(c, false); })));
     });
     return body;
+  }
+  // The call-up a summons guide is for (render.summons_mechanism; notice_screens.purpose_mechanism).
+  function summonsMechanism() { var shown = mechanisms(verdict()); return shown.length ? shown[0].id : "unknown"; }
+  function noticeMechanism() {
+    var n = S.from && S.from.screen === "notice" && S.notice, found = "unknown";
+    if (n && n.purpose) N.purposes.forEach(function (p) { if (p[0] === n.purpose) found = p[1]; });
+    return found;
   }
   function dependsOn(keys, most) {  // render.depends_on: clauses joined by commas and a final "and"
     var clauses = keys.map(function (k) { return T().factNames[k] || k; });
@@ -529,9 +546,12 @@ function exemptModel(E, P, lang, asOf) {
     return Object.keys(v.mechanisms).map(function (id) { return v.mechanisms[id]; }).filter(function (x) { return x.concerns; }).sort(function (a, b) { return rank(a) - rank(b); });
   }
   function is(status) { return function (g) { return g.status === status; }; }
+  // render.ground_outcome and outcome_key: "by_law" when every cite is of that kind.
+  function onLaw(g, tx) { return g.outcome === "conditional" && tx.grounds[g.id].cites.every(function (c) { return c.kind === "published"; }); }
+  function outKey(x, tx) { return x.outcome === "conditional" && x.grounds.some(function (g) { return g.status === "applies" && onLaw(g, tx); }) ? "by_law" : x.outcome; }
   function mechLine(x, tx) {  // render.mechanism_line
     var g = x.grounds.filter(is("applies"))[0];
-    return [fill(tx.mechanism[x.id], {outcome: tx.mechOutcome[x.outcome]}),
+    return [fill(tx.mechanism[x.id], {outcome: tx.mechOutcome[outKey(x, tx)]}),
       (g && ORDER.indexOf(x.outcome) > 1 ? " — " + tx.grounds[g.id].title.split(": ")[0] : "") + (x.until ? m("until", {date: fmtDate(x.until)}) : "")];
   }
   function basisFor(x, tx) {  // the rule a "subject" answer rests on: the verdict's, or a mechanism's
@@ -548,7 +568,7 @@ function exemptModel(E, P, lang, asOf) {
   }
   function groundBlock(g, tx) {
     var t = tx.grounds[g.id];
-    return h("div", {"class": "ground"}, h("h3", {}, t.title + " — " + (tx.groundShort[g.id] || tx.outcomeShort[g.outcome])), para(t.explanation),
+    return h("div", {"class": "ground"}, h("h3", {}, t.title + " — " + (tx.groundShort[g.id] || tx.outcomeShort[onLaw(g, tx) ? "by_law" : g.outcome])), para(t.explanation),
              para(t.note, "i"), h("ul", {"class": "cites"}, t.cites.map(function (c) { return citeItem(c, true); })),
              g.status === "possible" && g.needs.length ? para(dependsOn(g.needs), "i") : null);
   }

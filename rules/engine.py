@@ -752,6 +752,7 @@ class RuleSet:
             raise NoticeError("this rule base has no notices")
         return self.notices.notice(answers, as_of, lang)
 
-    def guide(self, id: str, as_of: dt.date) -> GuideOut:
-        """A guide's sections in force on `as_of` (KeyError for an unknown id)."""
-        return self.guides[id].on(as_of)
+    def guide(self, id: str, as_of: dt.date, mechanism: str = "unknown") -> GuideOut:
+        """A guide's sections in force on `as_of` for the call-up `mechanism` (a notice
+        mechanism's id; "unknown" when none is in view); KeyError for an unknown id."""
+        return self.guides[id].on(as_of, mechanism)

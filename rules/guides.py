@@ -21,6 +21,7 @@ MARKUP_ALLOWANCE = 60
 PER_SECTION_ALLOWANCE = 30
 PER_ITEM_ALLOWANCE = 3
 PER_CITATION_ALLOWANCE = 44  # the front end adds the kind of source ("official statement, not law")
+UNKNOWN = "unknown"  # a guide opened with no call-up in view: the sections for any summons
 
 
 def utf16_len(text: str) -> int:
@@ -61,9 +62,10 @@ class CompiledSection:
     section: GuideSection
     citations: dict[str, tuple[CitationOut, ...]]
 
-    def on(self, day: dt.date) -> bool:
+    def on(self, day: dt.date, mechanism: str = UNKNOWN) -> bool:
         s = self.section
-        return (s.from_ is None or s.from_ <= day) and (s.until is None or day <= s.until)
+        return ((s.from_ is None or s.from_ <= day) and (s.until is None or day <= s.until)
+                and (s.mechanisms is None or mechanism in s.mechanisms))
 
     def out(self) -> GuideSectionOut:
         return GuideSectionOut.build(
@@ -78,11 +80,19 @@ class CompiledGuide:
     title: LText
     sections: tuple[CompiledSection, ...]
 
-    def on(self, day: dt.date) -> GuideOut:
+    def on(self, day: dt.date, mechanism: str = UNKNOWN) -> GuideOut:
+        """The sections in force on `day` for the call-up `mechanism` ("unknown": none in view)."""
         return GuideOut.build(
             id=self.id, as_of=day.isoformat(), title=self.title,
-            sections=tuple(s.out() for s in self.sections if s.on(day)),
+            sections=tuple(s.out() for s in self.sections if s.on(day, mechanism)),
         )
+
+    def mechanisms(self) -> list[str]:
+        """Every call-up some section is for, "unknown" always among them."""
+        out = {UNKNOWN}
+        for s in self.sections:
+            out.update(s.section.mechanisms or ())
+        return sorted(out)
 
     def boundary_days(self) -> list[dt.date]:
         """One day inside every distinct combination of sections in force."""
@@ -91,8 +101,9 @@ class CompiledGuide:
 
     def longest(self) -> tuple[str, dt.date, int]:
         """The language and day on which this guide is longest, and that length."""
-        return max(((lang, day, self.on(day).visible_length(lang))
-                    for day in self.boundary_days() for lang in LANGS), key=lambda t: t[2])
+        return max(((lang, day, self.on(day, mech).visible_length(lang))
+                    for day in self.boundary_days() for mech in self.mechanisms()
+                    for lang in LANGS), key=lambda t: t[2])
 
 
 __all__ = ["TELEGRAM_MESSAGE_LIMIT", "CompiledGuide", "GuideOut", "GuideSectionOut", "utf16_len"]

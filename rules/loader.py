@@ -64,6 +64,9 @@ TESTS_DIR = "tests"
 NOT_PLAIN = "not a plain file: symbolic links and special files are not followed"
 # Front ends link to these guides from the greeting and the verdict.
 REQUIRED_GUIDES = ("already_serving", "summons")
+# The call-ups a guide section may be for: the mechanisms of the verdict and of notices.yaml,
+# "unknown" being a guide opened with none in view.
+GUIDE_MECHANISMS = ("registration", "conscription", "assemblies", "mobilization", "unknown")
 
 
 def rules_version(root: Path) -> str:
@@ -491,6 +494,9 @@ def _build_guides(doc: YamlDoc, guides_file: GuidesFile, citations_out: Any,
             sloc = (*loc, "sections", j)
             if section.from_ and section.until and section.from_ > section.until:
                 errs.add(doc, (*sloc, "until"), "ends before it starts")
+            for mech in section.mechanisms or ():
+                if mech not in GUIDE_MECHANISMS:
+                    errs.add(doc, (*sloc, "mechanisms"), f"unknown call-up {mech!r}")
             sections.append(CompiledSection(
                 section=section, citations=citations_out(doc, (*sloc, "citations"), section.citations)))
         compiled = CompiledGuide(id=guide.id, title=guide.title, sections=tuple(sections))

@@ -365,6 +365,9 @@ class GuideSection(Strict):
     citations: list[Citation] = Field(default_factory=list)
     from_: dt.date | None = Field(default=None, alias="from")
     until: dt.date | None = None
+    # The call-ups the section is for (null: any): the ids of notices.yaml `mechanisms`, where
+    # "unknown" stands for a guide opened without a call-up in view (from the greeting).
+    mechanisms: list[Id] | None = None
 
 
 class Guide(Strict):

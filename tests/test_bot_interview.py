@@ -63,7 +63,7 @@ async def test_a_man_of_thirty_in_the_reserve_gets_a_cited_verdict_in_english(
     await p.press("✅ See the result")
     shown = p.text()
     # Both the assemblies and mobilization can call him; the assemblies, held today, first.
-    assert "\nReservists' assemblies: can be called up\nMobilization: can be called up\n" in shown
+    assert "\nTraining assemblies: can be called up\nMobilization: can be called up\n" in shown
     assert "31-FZ Art. 17 p.2" in shown  # what makes a reservist subject to call-up
     assert f"rules version {RS.version}" in shown
     assert p.buttons()[:4] == ["All grounds", "What to do", "Caveats", "Get help"]

@@ -31,7 +31,7 @@ from interview import flow, render, screens
 from interview.html_text import to_plain
 from interview.i18n import tr
 from interview.papers import plain_text
-from interview.state_codec import State
+from interview.state_codec import State, code_value
 from interview.views import Button, Screen, View
 from offline.build import model_script
 from tests.jsengine import JSEngine
@@ -60,7 +60,7 @@ function probe(v) {
   });
   return {kind: v.kind, question: v.question || null, progress: v.progress || null,
           answers: v.answers || null,
-          mechanisms: v.mechanisms || null,
+          mechanisms: v.mechanisms || null, note: v.note || null,
           headline: v.kind === "paper" ? v.body[0].k[0] : v.headline || null,
           why: v.kind === "paper" ? [v.text] : v.why || null,
           buttons: buttons};
@@ -104,6 +104,7 @@ class Screenful:
     labels: list[str]
     answers: list[str] | None = None  # the review's, in order
     mechanisms: list[str] | None = None  # the verdict's opening lines, one per mechanism
+    note: str | None = None  # the verdict's sentence under its headline (render.OUTCOME_DETAIL)
 
 
 # --- the bot --------------------------------------------------------------------------------------
@@ -152,7 +153,7 @@ class Bot:
         texts = [to_plain(t) for t in self.view.texts]
         asking = next((b.state for b in self.buttons()
                        if b.state and b.state.screen in QUESTION_SCREENS), None)
-        question = progress = headline = why = answers = None
+        question = progress = headline = why = answers = note = None
         mechanisms: list[str] | None = None
         if self.state.screen == Screen.NOTICE:  # "What is this notice?" (notice_screens.py)
             kind = ("notice_answer" if "another_notice" in navs else
@@ -197,6 +198,8 @@ class Bot:
             blind = tr(self.view_lang()).gettext(render.BLIND_LINE)
             if html.escape(blind, quote=False) in self.view.texts[0]:
                 why.insert(0, blind)
+            notes = {tr(self.view_lang()).gettext(n) for n in render.OUTCOME_DETAIL.values()}
+            note = next((line for line in shown if line in notes), None)
         elif "to_result" in navs:
             kind = "detail"
         elif "start_questions" in navs:
@@ -206,7 +209,7 @@ class Bot:
         else:
             kind = "other"
         return Screenful(kind, question, progress, headline, why,
-                         [b.label for b in self.buttons()], answers, mechanisms)
+                         [b.label for b in self.buttons()], answers, mechanisms, note)
 
 
 # --- the page -------------------------------------------------------------------------------------
@@ -220,8 +223,8 @@ def page_screens(js: JSEngine, lang: str, as_of: dt.date, presses: list[int | st
     raw = js.call("replay", lang, as_of.isoformat(), presses, everyone)
     return [r["error"] if "error" in r else Screenful(
         r["kind"], r["question"], r["progress"], r["headline"], r["why"],
-        [label for bid, label in r["buttons"] if shared(bid)], r["answers"], r["mechanisms"])
-        for r in raw]
+        [label for bid, label in r["buttons"] if shared(bid)], r["answers"], r["mechanisms"],
+        r["note"]) for r in raw]
 
 
 # --- the walk -------------------------------------------------------------------------------------
@@ -378,3 +381,70 @@ def test_the_page_never_calls_itself_a_bot(page: JSEngine) -> None:
             words = words.replace(json.dumps(text, ensure_ascii=False)[1:-1], "")
         assert not re.search(r"\bbots?\b|\bбот", words, flags=re.I), (lang, words)
         assert texts["offline_date_bad"] in words
+
+
+# --- directed walks: verdicts the random walks seldom reach -----------------------------------------
+
+
+def directed(js: JSEngine, lang: str, as_of: dt.date, wanted: dict[str, object]
+             ) -> tuple[Screenful, Screenful | str]:
+    """Answer every question as `wanted` says ("no" where it says nothing, else the first
+    answer; every checklist item it sets true ticked), then see the result: the bot's verdict
+    and the page's."""
+    start = flow.new_state(RS, lang, as_of, 0, Screen.GREETING)
+    bot = Bot(start, flow.press(ENV, start))
+    presses: list[int | str] = []
+
+    def pick(buttons: list[Button]) -> int:
+        navs = [b.nav for b in buttons]
+        for nav in ("start", "start_questions", "see_result"):
+            if nav in navs:
+                return navs.index(nav)
+        states = [b.state for b in buttons]
+        toggles = [n for n, s in enumerate(states) if s and s.screen == Screen.TOGGLE
+                   and wanted.get(flow.FACT_KEYS[s.option]) is True
+                   and bot.state.facts_dict().get(flow.FACT_KEYS[s.option]) is not True]
+        if toggles:
+            return toggles[0]
+        done = [n for n, s in enumerate(states) if s and s.screen == Screen.CHECK_DONE]
+        if done:
+            return done[0]
+        answers = [(n, s) for n, s in enumerate(states) if s and s.screen == Screen.ANSWER]
+        key = flow.FACT_KEYS[answers[0][1].question - 1]
+        values = [code_value(key, s.option) for _, s in answers]
+        want = wanted.get(key, False if False in values else values[0])
+        return next((n for (n, _), v in zip(answers, values, strict=True)
+                     if v == want and type(v) is type(want)), answers[0][0])
+
+    for _ in range(MAX_STEPS):
+        if bot.seen().kind == "verdict":
+            break
+        choice = pick(bot.buttons())
+        presses.append(choice)
+        bot.press(bot.buttons()[choice])
+    mine = bot.seen()
+    assert mine.kind == "verdict", (wanted, mine)
+    return mine, page_screens(js, lang, as_of, presses)[-1]
+
+
+RESERVIST_28 = {"sex": "male", "citizen": True, "military_status": "reserve", "rank": "soldier",
+                "fitness": "A", "conviction": False, "student": False, "children_under_16": 0,
+                "reserved_by_employer": False, "sector": "other", "abroad": False}
+
+
+@pytest.mark.parametrize(("as_of", "wanted", "outcome"), [
+    # Today a reservist's assemblies lead; mobilization's "can be called up" needs its "if".
+    (rules.today_in_moscow(), RESERVIST_28, "subject"),
+    # In October 2022 mobilization leads: its headline and the sentence under it.
+    (dt.date(2022, 10, 10), RESERVIST_28, "subject"),
+    (dt.date(2022, 10, 10), {**RESERVIST_28, "sector": "it", "accredited_employer": True,
+      "higher_education": True, "on_employer_list": True},
+     "conditional"),
+])
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_the_sentence_under_the_headline_is_the_same_on_the_page(
+        page: JSEngine, lang: str, as_of: dt.date, wanted: dict[str, object],
+        outcome: str) -> None:
+    mine, theirs = directed(page, lang, as_of, wanted)
+    assert mine.note == tr(lang).gettext(render.OUTCOME_DETAIL[outcome]), mine
+    assert theirs == mine

@@ -162,7 +162,7 @@ async def test_a_reservist_of_28_called_to_training_assemblies_reads_the_notice_
     asked = await answer_until_review(p, RS, answers, "ru")
     assert "abroad" not in asked  # living abroad does not take a man out of the reserve
     verdict = await finish(p, "ru")
-    assert "Военные и специальные сборы: могут призвать" in verdict
+    assert "Военные сборы: могут призвать" in verdict
     assert "ст. 54 Закона № 53-ФЗ" in verdict
     # Below the assemblies' line, mobilization's "can be called up" says when it holds: the
     # call-up ended in October 2022 (finding P-04), as the headline says it when it leads.
@@ -194,7 +194,7 @@ async def test_a_reservist_of_45_father_of_three_is_told_the_directive_is_no_law
     assert "Mobilization: protection not by law — Three children under 16\n" in verdict
     assert "General Staff directive of 04.10.2022" in verdict
     assert "a commission may ignore" in verdict
-    assert "Reservists' assemblies: not subject" in verdict
+    assert "Training assemblies: not subject" in verdict
     assert "53-FZ Art. 55" in verdict
     assert f"As of {as_of:%B} {as_of.day}, {as_of.year}" in verdict
     grounds = await detail(p, "All grounds", "◀ Back to the result")

@@ -376,7 +376,9 @@ def test_evaluate_json_gives_every_mechanism_with_its_contract_fields(
         "alternative_service"]
     assert all(c["act"] and c["label"] for g in cons["grounds"] for c in g["citations"])
     assert cons["dates"] == [{"id": "alternative_service_deadline", "date": "2027-03-31",
-                              "text": "Last day to apply for alternative civilian service"}]
+                              "text": "Last day to apply for alternative civilian service. "
+                              "The nearest dispatch's deadline has passed: without a deferral "
+                              "he can be sent on it; talk to a lawyer."}]
     assert data["mechanisms"]["assemblies"]["concerns"] is False
 
 

@@ -358,7 +358,7 @@ def test_every_verdict_carries_the_global_caveats(
     rs: RuleSet, outcome_changes: dict[str, Any]
 ) -> None:
     shown = caveat_ids(rs.evaluate(complete(**outcome_changes), D))
-    for cid in ("not_legal_advice", "scope", "vague_decree", "violations"):
+    for cid in ("not_legal_advice", "scope_2022", "vague_decree", "violations"):
         assert cid in shown
 
 

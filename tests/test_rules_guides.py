@@ -68,8 +68,8 @@ def test_discharge_guide_names_decree_647_point_5_and_every_complaint_route() ->
 
 def test_submissions_are_in_writing_and_nobody_is_sent_to_the_voenkomat_to_ask() -> None:
     for gid in RS.guides:
-        for day in DAYS:
-            for section in RS.guide(gid, day).sections:
+        for day, mech in ((d, m) for d in DAYS for m in RS.guides[gid].mechanisms()):
+            for section in RS.guide(gid, day, mech).sections:
                 for item in section.items:
                     ru, en = item.ru.lower(), item.en.lower()
                     if "заявлени" in ru and "подайте" in ru:

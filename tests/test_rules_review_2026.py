@@ -122,3 +122,17 @@ def test_the_list_of_acts_fits_one_telegram_message() -> None:
         shown = to_plain(text)
         for act_id, act in RS.acts.items():
             assert act.short.get(lang) in shown, (lang, act_id)
+
+
+def test_a_valid_reason_not_to_appear_is_what_53_fz_art_7_lists() -> None:
+    """53-FZ Art. 7 p.2 lists illness or injury with loss of working capacity, a close relative's
+    grave condition or funeral, force majeure; anything else (a business trip) counts only if the
+    commission or a court accepts it, so the step must not offer it as a valid reason."""
+    step = next(s for s in RS.steps if s.id == "assemblies_valid_reason")
+    for lang, art, trip, only_if in (("ru", "ст. 7 Закона № 53-ФЗ", "командировк", "могут не"),
+                                     ("en", "53-FZ Art. 7", "business trip", "only if")):
+        text = step.texts[lang].text
+        assert art in text
+        listed = text[text.index(art):text.index(")")]  # the reasons the law lists
+        assert trip not in listed, text
+        assert only_if in text[text.index(trip):], text  # named only as what may be refused

@@ -335,7 +335,7 @@ async def test_a_man_who_answers_i_dont_know_everywhere_is_told_what_to_look_up_
     assert "I don't know" in review
     verdict = await finish(p, "en")
     assert verdict.split("\n")[1:4] == ["Conscription: not clear yet",
-                                         "Reservists' assemblies: not clear yet",
+                                         "Training assemblies: not clear yet",
                                          "Mobilization: not clear yet"], verdict
     assert "It depends on" in verdict and " and " in verdict
     assert "certificate of study" in verdict  # the papers that answer it, not a visit
