@@ -163,10 +163,9 @@ function exemptModel(E, P, lang, asOf) {
   // review, the review (a checklist's ticks count as "Done").
   function back(shown) {
     if (shown && S.edit === shown) {
-      var keys = E.question(shown).facts, f = others([]);
-      if (E.question(shown).kind === "checklist" && !keys.every(function (k) { return S.dk.indexOf(k) >= 0; }))
-        keys.forEach(function (k) { if (!(k in f)) f[k] = false; });
-      return settle(f, S.dk.slice(), keys);
+      var q = E.question(shown), f = others([]);
+      if (q.kind === "checklist" && without(q.facts, S.dk).length) q.facts.forEach(function (k) { if (!(k in f)) f[k] = false; });
+      return settle(f, S.dk, q.facts);
     }
     var path = E.path(S.facts, S.asOf, S.dk), cut = shown && path.indexOf(shown) >= 0 ? path.indexOf(shown) : path.length;
     if (cut === 0) return go("greeting");
@@ -353,9 +352,10 @@ function exemptModel(E, P, lang, asOf) {
         }
         changes.push({label: "✏️ " + (n + 1), cls: "change", act: function () { go("ask", qid); S.edit = qid; }});
       });
-      var runs = [];
-      unknown.forEach(function (n) { var r = runs[runs.length - 1]; if (r && r[1] === n - 1) r[1] = n; else runs.push([n, n]); });
-      runs = runs.map(function (r) { return r[0] + (r[1] > r[0] ? "–" + r[1] : ""); }).join(", ") + " → ";
+      var runs = unknown.filter(function (n, i) { return unknown[i - 1] !== n - 1; }).map(function (n) {
+        for (var e = n; unknown.indexOf(e + 1) >= 0; e++);
+        return e > n ? n + "–" + e : n;
+      }).join(", ") + " → ";
       if (unknown.length) given.push(runs + navLabel("dont_know"));
       var lines = [];
       for (var i = 0; i < changes.length; i += 5) lines.push(changes.slice(i, i + 5));
@@ -384,9 +384,8 @@ function exemptModel(E, P, lang, asOf) {
       var applying = x.grounds.filter(is("applies")), deciding;
       if (applying.length) deciding = applying.filter(function (g) { return g.outcome === applying[0].outcome; }).slice(0, 2);
       else {  // those the answers given bear on first; none when unknown answers alone left all open
-        var B = blind(), possible = x.grounds.filter(is("possible")), bearing = possible.filter(function (g) { return g.id in B && g.needs.slice().sort().join() !== B[g.id]; });
-        var rest = possible.filter(function (g) { return bearing.indexOf(g) < 0; });
-        deciding = bearing.length || rest.length < 3 ? bearing.concat(rest).slice(0, 2) : [];
+        var B = blind(), all = x.grounds.filter(is("possible")), bearing = all.filter(function (g) { return g.id in B && g.needs.slice().sort().join() !== B[g.id]; });
+        deciding = bearing.length || all.length < 3 ? bearing.concat(without(all, bearing)).slice(0, 2) : [];
       }
       var blindLine = !deciding.length && x.grounds.some(is("possible"));
       var why = deciding.map(function (g) {
@@ -454,12 +453,8 @@ function exemptModel(E, P, lang, asOf) {
   // Each ground's open facts when nothing is known, per day (flow._blind).
   var BLIND = {};
   function blind() {
-    var b = BLIND[S.asOf], v;
-    if (!b) {
-      b = BLIND[S.asOf] = {};
-      v = E.evaluate({}, S.asOf);
-      [v].concat(Object.keys(v.mechanisms).map(function (k) { return v.mechanisms[k]; })).forEach(function (o) { o.grounds.forEach(function (g) { b[g.id] = g.needs.slice().sort().join(); }); });
-    }
+    var b = BLIND[S.asOf], v = b || E.evaluate({}, S.asOf);
+    if (!b) for (var k in (b = BLIND[S.asOf] = {}, v.mechanisms)) v.mechanisms[k].grounds.forEach(function (g) { b[g.id] = g.needs.slice().sort().join(); });
     return b;
   }
   // The written documents that fit (flow.documents): a button each, which opens its print view.
