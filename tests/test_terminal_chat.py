@@ -135,11 +135,12 @@ def test_what_is_this_notice_computes_the_dates_from_the_day_typed_as_a_number()
 
 
 def test_a_summons_posted_the_day_before_412_fz_has_no_30_day_limit_in_russian() -> None:
-    # 3: register; 1: clarifying data; "-": older days; 1: 20 days before 20.01.2026 = 31.12.2025
-    out = chat("n\n3\n1\n-\n1\nq\n", "--lang", "ru", "--as-of", "2026-01-20")
+    # 3: register; 2: medical or draft commission (conscription, the only call-up 412-FZ's
+    # 30-day limit concerns); "-": older days; 1: 20 days before 20.01.2026 = 31.12.2025
+    out = chat("n\n3\n2\n-\n1\nq\n", "--lang", "ru", "--as-of", "2026-01-20")
     assert out.returncode == 0, out.stderr
     text = out.stdout
-    assert "Воинский учёт" in text
+    assert "Призыв на срочную службу" in text
     assert "Размещена или вручена 31.12.2025, за 20 дней до 20.01.2026." in text
     assert "Считается врученной не позднее 07.01.2026" in text
     assert "в пределах 30 дней" not in text
