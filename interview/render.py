@@ -142,7 +142,8 @@ def greeting(t: Tr, counts: tuple[int, int]) -> str:
                       "to reservists' assemblies or under the partial mobilization of 21 September "
                       "2022 (Decree No. 647), and which legal grounds protect them.")),
         esc(t.gettext("Button questions: at most {known} if the answers are known, up to {most} "
-                      "with “I don't know”; often fewer.").format(known=known, most=most)),
+                      "with “I don't know”; an answer that settles it ends them sooner.").format(
+                          known=known, most=most)),
         "",
         esc(t.gettext("The answer is given for each of these separately; where the law is vague or "
                       "unpublished, it says so. It is not legal advice.")),

@@ -20,7 +20,7 @@ MESSAGES: dict[str, str] = {
     "blind": N_("Every ground still open depends on an answer that was “I don't know”: see “All "
                 "grounds”."),
     "counts": N_("Button questions: at most {known} if the answers are known, up to {most} with "
-                 "“I don't know”; often fewer."),
+                 "“I don't know”; an answer that settles it ends them sooner."),
     "tick_hint": N_("Tick everything that applies, then press “Done”."),
     # Neutral words: the greeting is the bot's and the page's (neither calls itself a bot).
     "greeting_what": N_("Here you can check whether a person can be called up for military service, "

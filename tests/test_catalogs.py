@@ -68,7 +68,7 @@ def test_russian_placeholders_match_the_english() -> None:
 def test_the_russian_greeting_needs_no_plural_form(n: int) -> None:
     t = tr("ru")
     text = t.gettext("Button questions: at most {known} if the answers are known, up to {most} "
-                     "with “I don't know”; often fewer.")
+                     "with “I don't know”; an answer that settles it ends them sooner.")
     assert text.format(known=n, most=n + 3).startswith(
         f"Вопросов с кнопками: не больше {n}, если ответы известны, и до {n + 3} с ответами")
 
