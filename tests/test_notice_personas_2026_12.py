@@ -11,6 +11,7 @@ from typing import Any
 import rules
 from interview import flow
 from interview import notice_screens as ns
+from interview.state_codec import State
 from interview.views import Detail, Screen, View
 
 RS = rules.load()
@@ -31,7 +32,7 @@ RESERVIST: dict[str, Any] = {
 }
 
 
-def base(lang: str, as_of: dt.date = TODAY) -> flow.State:
+def base(lang: str, as_of: dt.date = TODAY) -> State:
     return flow.new_state(RS, lang, as_of, 1, Screen.GREETING)
 
 
