@@ -179,8 +179,8 @@ def test_113_fz_art_11_the_objector_s_first_step_is_his_filing_deadline(lang: st
 @pytest.mark.parametrize(("lang", "passed", "window"), [
     ("en", "The nearest dispatch's deadline has passed: without a deferral he can be sent on it",
      "before 1 October for dispatch 1 April–15 July of the next year"),
-    ("ru", "Срок на ближайшую отправку уже прошёл: без отсрочки на неё могут отправить",
-     "до 1 октября — для отправки 1 апреля — 15 июля следующего года"),
+    ("ru", "Для ближайшей отправки срок уже прошёл: без отсрочки могут отправить служить",
+     "до 1 октября — для отправки с 1 апреля по 15 июля следующего года"),
 ])
 def test_113_fz_art_11_an_application_filed_now_misses_the_nearest_dispatch(
         lang: str, passed: str, window: str) -> None:
@@ -260,7 +260,7 @@ def test_127_fz_register_a_reservist_abroad_checks_the_register_before_a_trip_to
 @pytest.mark.parametrize(("lang", "words"), [
     ("en", "three or more children under 16, though the law, as reported, says minors "
            "(under 18)"),
-    ("ru", "трёх и более детей младше 16, а закон, по сообщениям, — несовершеннолетних (до 18)"),
+    ("ru", "трёх и более детей младше 16 лет, а закон, по сообщениям, — несовершеннолетних (до 18)"),
 ])
 def test_53_fz_art_55_three_or_more_minor_children_means_under_18(lang: str, words: str) -> None:
     """53-FZ Art. 55 as reported (LF §14, [P]): three or more *minor* children exempt from
