@@ -8,6 +8,7 @@ buttons carry the answers; see flow._upgrade).
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import re
 import shutil
@@ -62,6 +63,16 @@ def warm(rs: RuleSet) -> None:
     progress.greeting_counts(rs, rules.today_in_moscow())
 
 
+def settle_heap() -> None:
+    """Move what lives as long as the process (the rule base, its compiled code, the pages, the
+    catalogs) out of the garbage collector's scans, which would otherwise walk all of it on
+    every full collection while updates come in. After a reload, the rule base it replaced is
+    collected first (unfrozen, its cycles would stay)."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
 async def reload(holder: RulesHolder) -> ReloadResult:
     """Re-read the rule base from its path, validate, test, then swap it in."""
     async with holder.lock:
@@ -70,13 +81,16 @@ async def reload(holder: RulesHolder) -> ReloadResult:
 
 async def _reload_locked(holder: RulesHolder) -> ReloadResult:
     old = holder.current
+    old_version = old.version
     try:
         new = await asyncio.to_thread(_load, holder.path)
     except rules.RuleBaseErrors as exc:
         return ReloadResult(False, old.version, errors=[str(e) for e in exc.errors])
     holder.current = new  # one assignment: handlers that started keep the old object
     added, removed, changed = diff(old, new)
-    return ReloadResult(True, old.version, new.version, len(new.grounds), len(new.tests),
+    del old
+    settle_heap()  # a full collection, once per reload: the old rule base goes
+    return ReloadResult(True, old_version, new.version, len(new.grounds), len(new.tests),
                         added, removed, changed)
 
 

@@ -4,13 +4,15 @@ RULES_PATH is never followed; a reload that fails after the check puts the old f
 
 from __future__ import annotations
 
+import gc
+import weakref
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 import rules
-from bot.reload import check_upload, install_and_reload
+from bot.reload import check_upload, install_and_reload, reload, settle_heap
 from bot.runtime import RulesHolder
 from rules.textcheck import MESSAGE_MAX
 from tests.bot_harness import Person, bot_env, running_bot, settle
@@ -265,3 +267,19 @@ async def test_texts_at_the_limits_fit_one_message(api: BotAPIStandIn, rules_cop
         shown = p.text()
         assert "Q" * (room // 2) in shown
         assert 3000 - labels < visible_length(shown) <= MESSAGE_MAX
+
+
+async def test_a_reload_lets_the_replaced_rule_base_go(rules_copy: Path) -> None:
+    """The served heap is kept out of the garbage collector's scans (settle_heap, at start); a
+    reload must still free the rule base it replaced, cycles and all."""
+    holder = RulesHolder(rules.load(rules_copy), rules_copy)
+    settle_heap()
+    try:
+        replaced = weakref.ref(holder.current)
+        assert gc.get_freeze_count() > 0
+        result = await reload(holder)
+        assert result.ok
+        assert replaced() is None
+        assert gc.get_freeze_count() > 0  # and the new one is settled in its place
+    finally:
+        gc.unfreeze()  # the rest of this test process collects as usual
