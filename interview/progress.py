@@ -33,6 +33,7 @@ Key = tuple[str, int, int | tuple[Any, ...], frozenset[str], dt.date]
 _LONGEST: dict[tuple[Key, bool], int] = {}
 _SHORTEST: dict[Key, int | None] = {}
 _CACHE_LIMIT = 50_000
+_GREETING: dict[tuple[str, dt.date], tuple[int, int]] = {}  # (rules version, day)
 NO_VERDICT = 10_000  # the shortest path from a state that can only end on the service screen
 
 
@@ -158,7 +159,16 @@ def interview_range(rs: RuleSet, day: dt.date) -> tuple[int, int]:
 def greeting_counts(rs: RuleSet, day: dt.date) -> tuple[int, int]:
     """What the greeting says: the most questions an interview takes on `day` when every answer
     is known, and with "I don't know" answers (the first question's "of at most")."""
-    return longest(rs, {}, frozenset(), day, known=True), longest(rs, {}, frozenset(), day)
+    # Kept apart from the tree's cache, which is emptied when full: exploring the whole tree
+    # again costs seconds, and every greeting asks for it.
+    key = (rs.version, day)
+    found = _GREETING.get(key)
+    if found is None:
+        if len(_GREETING) > 64:
+            _GREETING.clear()
+        found = _GREETING[key] = (longest(rs, {}, frozenset(), day, known=True),
+                                  longest(rs, {}, frozenset(), day))
+    return found
 
 
 def before(rs: RuleSet, earlier: Sequence[str], facts: Mapping[str, Any],
