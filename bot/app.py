@@ -41,7 +41,7 @@ from .group_languages import GroupLanguages
 from .offline_file import offline_command
 from .offline_pages import OfflinePages
 from .ratelimit import ChatRateLimiter
-from .reload import settle_heap, warm
+from .reload import freeze_served, warm
 from .runtime import RulesHolder, Runtime, Shared, Stats
 
 log = logging.getLogger(__name__)
@@ -226,7 +226,7 @@ async def post_init(app: Application) -> None:  # type: ignore[type-arg]
         except TelegramError as exc:
             log.warning("could not set an admin's command menu: %s", exc.message)
             rt.admin_menus_pending.add(admin_id)
-    settle_heap()  # what was built to serve lives as long as the process
+    freeze_served()  # what was built to serve lives as long as the process
 
 def description_text(t: Any) -> str:
     return str(t.gettext(

@@ -69,6 +69,13 @@ def settle_heap() -> None:
     every full collection while updates come in. After a reload, the rule base it replaced is
     collected first (unfrozen, its cycles would stay)."""
     gc.unfreeze()
+    freeze_served()
+
+
+def freeze_served() -> None:
+    """At start: collect what start-up left behind, then freeze the rest. What an earlier start
+    in this process froze stays frozen (nothing of it is to be freed), so this walks only what
+    is new, not the whole heap."""
     gc.collect()
     gc.freeze()
 

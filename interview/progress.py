@@ -30,7 +30,7 @@ SERVING = "serving_contract"  # already serving or mobilized: a screen about ser
 
 Facts = dict[str, Any]
 Key = tuple[str, int, int | tuple[Any, ...], frozenset[str], dt.date]
-_LONGEST: dict[tuple[Key, bool], int] = {}
+_LONGEST: dict[Key, int] = {}
 _SHORTEST: dict[Key, int | None] = {}
 _CACHE_LIMIT = 50_000
 _GREETING: dict[tuple[str, dt.date], tuple[int, int]] = {}  # (rules version, day)
@@ -93,10 +93,9 @@ def _children(rs: RuleSet, q: Question, facts: Mapping[str, Any], dont_know: fro
 
 
 def longest(rs: RuleSet, facts: Mapping[str, Any], dont_know: frozenset[str],
-            day: dt.date, known: bool = False) -> int:
-    """The most questions still to be asked from this state, the next one included; `known`:
-    when no answer is "I don't know"."""
-    key = (_key(rs, facts, dont_know, day), known)
+            day: dt.date) -> int:
+    """The most questions still to be asked from this state, the next one included."""
+    key = _key(rs, facts, dont_know, day)
     found = _LONGEST.get(key)
     if found is not None:
         return found
@@ -104,18 +103,55 @@ def longest(rs: RuleSet, facts: Mapping[str, Any], dont_know: frozenset[str],
     best = 0
     if q is not None:
         bound = rs.snapshot(facts, day, dont_know).to_come
-        scored = sorted(((rs.snapshot(f, day, d).to_come, i, f, d) for i, (f, d) in
-                         enumerate(_children(rs, q, facts, dont_know, day, known))),
-                        key=lambda x: (-x[0], x[1]))
-        for to_come, _, f, d in scored:
+        for to_come, f, d in _ranked(rs, _children(rs, q, facts, dont_know, day), day):
             if 1 + to_come <= best:
                 break  # sorted: no later branch can be longer
-            best = max(best, 1 + longest(rs, f, d, day, known))
+            best = max(best, 1 + longest(rs, f, d, day))
             if best >= bound:
                 break
     if len(_LONGEST) > _CACHE_LIMIT:
         _LONGEST.clear()
     _LONGEST[key] = best
+    return best
+
+
+def _ranked(rs: RuleSet, children: list[tuple[Facts, frozenset[str]]],
+            day: dt.date) -> list[tuple[int, Facts, frozenset[str]]]:
+    """The children, those with the most questions possibly to come first (stable)."""
+    scored = [(rs.snapshot(f, day, d).to_come, f, d) for f, d in children]
+    return sorted(scored, key=lambda x: -x[0])
+
+
+def longest_known(rs: RuleSet, day: dt.date) -> list[tuple[Facts, frozenset[str]]]:
+    """The states along a longest interview from the greeting when no answer is "I don't
+    know" (its length: how many questions it asks). One search with the longest found so far
+    as the bar every branch must be able to beat, and each state entered only at a depth
+    greater than before: about a fifth of the states the per-state maximum above visits, which
+    the bound prunes little here (it counts what "I don't know" would bring up)."""
+    best: list[tuple[Facts, frozenset[str]]] = []
+    deepest: dict[Key, int] = {}
+    path: list[tuple[Facts, frozenset[str]]] = []
+
+    def search(facts: Facts, dont_know: frozenset[str]) -> None:
+        nonlocal best
+        q = next_question(rs, facts, dont_know, day)
+        if q is None:
+            if len(path) > len(best):
+                best = list(path)
+            return
+        for to_come, f, d in _ranked(rs, _children(rs, q, facts, dont_know, day, True), day):
+            depth = len(path) + 1
+            if depth + to_come <= len(best):
+                break  # sorted: no later branch can be longer
+            key = _key(rs, f, d, day)
+            if deepest.get(key, -1) >= depth:
+                continue  # entered before at least as deep: nothing longer from here
+            deepest[key] = depth
+            path.append((f, d))
+            search(f, d)
+            path.pop()
+
+    search({}, frozenset())
     return best
 
 
@@ -166,8 +202,7 @@ def greeting_counts(rs: RuleSet, day: dt.date) -> tuple[int, int]:
     if found is None:
         if len(_GREETING) > 64:
             _GREETING.clear()
-        found = _GREETING[key] = (longest(rs, {}, frozenset(), day, known=True),
-                                  longest(rs, {}, frozenset(), day))
+        found = _GREETING[key] = (len(longest_known(rs, day)), longest(rs, {}, frozenset(), day))
     return found
 
 

@@ -123,6 +123,18 @@ def test_the_greeting_s_range_is_reached_at_both_ends(day: dt.date) -> None:
         assert asked == want, (pick, day)
     known, most = progress.greeting_counts(RS, day)
     assert most == high
+    # The longest interview without "I don't know": each step one press a person can make.
+    facts, dont_know = {}, frozenset()
+    steps = progress.longest_known(RS, day)
+    for step in steps:
+        q = progress.next_question(RS, facts, dont_know, day)
+        assert q is not None
+        presses = [RS.relevant(f, day, d) for f, d in progress.answers(RS, q, facts, dont_know, day)
+                   if not d]
+        assert step in presses
+        facts, dont_know = step
+    assert progress.next_question(RS, facts, dont_know, day) is None
+    assert len(steps) == known < most
     for lang in LANGS:
         text = to_plain(start(lang, day).texts[0])
         words = (f"at most {known} if the answers are known, up to {most} with" if lang == "en"

@@ -270,7 +270,7 @@ async def test_texts_at_the_limits_fit_one_message(api: BotAPIStandIn, rules_cop
 
 
 async def test_a_reload_lets_the_replaced_rule_base_go(rules_copy: Path) -> None:
-    """The served heap is kept out of the garbage collector's scans (settle_heap, at start); a
+    """The served heap is kept out of the garbage collector's scans (freeze_served, at start); a
     reload must still free the rule base it replaced, cycles and all."""
     holder = RulesHolder(rules.load(rules_copy), rules_copy)
     settle_heap()
