@@ -10,12 +10,12 @@ import pytest
 import rules
 from bot.app import ForgetfulApplication
 from rules import RuleSet
-from tests.bot_harness import Person, answer_until_review, settle
+from tests.bot_harness import Person, answer_until_review, bundled_rules, settle
 from tests.botapi import BotAPIStandIn, TelegramClient
 
 pytestmark = pytest.mark.asyncio
 
-RS = rules.load()
+RS = bundled_rules()  # loaded once per process, shared by the modules
 TODAY = rules.today_in_moscow()
 
 

@@ -23,12 +23,12 @@ import rules
 from interview import papers
 from interview.pdf import render_pdf
 from rules.models import DOCUMENT_KINDS
-from tests.bot_harness import Person, answer_until_review, bot_env, running_bot, settle
+from tests.bot_harness import Person, answer_until_review, bot_env, bundled_rules, running_bot, settle
 from tests.botapi import BotAPIStandIn, TelegramClient
 from tests.test_bot_interview import label, persona
 from tests.test_verdict_screen import finish
 
-RS = rules.load()
+RS = bundled_rules()  # loaded once per process, shared by the modules
 OCT_10 = dt.date(2022, 10, 10)
 MAX_BYTES = 60 * 1024
 # A reservist in October 2022: category G, four children; everything else plain.

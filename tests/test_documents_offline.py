@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import rules
 from interview import papers
 from offline.build import shipped_js
 from offline.papers_data import documents_data, titles
 from rules import FactsError
 from rules.jscompile import js_literal as json_literal
+from tests.bot_harness import bundled_rules
 from tests.jsengine import JSEngine
 from tests.test_offline_engine import make_cases
 
-RS = rules.load()
+RS = bundled_rules()  # loaded once per process, shared by the modules
 # For each case: the verdict as the page computes it, then every document that fits, built.
 DRIVER = """
 function documentsOf(cases, texts) {

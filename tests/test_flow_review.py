@@ -17,12 +17,12 @@ from interview import flow, progress, render
 from interview.html_text import to_plain
 from interview.i18n import tr
 from interview.views import Button, Screen, View
-from tests.bot_harness import answer_until_review, question_shown
+from tests.bot_harness import answer_until_review, bundled_rules, question_shown
 from tests.botapi import BotAPIStandIn
 from tests.test_bot_interview import label, persona
 from tests.test_verdict_screen import finish, person
 
-RS = rules.load()
+RS = bundled_rules()  # loaded once per process, shared by the modules
 ENV = flow.Env(RS)
 TODAY = rules.today_in_moscow()
 PROGRESS = re.compile(r"(?:Question|Вопрос) (\d+) (?:of at most|· всего не больше) (\d+)")

@@ -11,13 +11,13 @@ import pytest
 import rules
 from interview import render
 from interview.i18n import tr
-from tests.bot_harness import answer_until_review, question_shown
+from tests.bot_harness import answer_until_review, bundled_rules, question_shown
 from tests.botapi import BotAPIStandIn, utf16_len
 from tests.test_bot_interview import label, persona
 from tests.test_verdict_screen import detail, finish, person
 from tests.test_verdict_screen import section as mechanism_section
 
-RS = rules.load()
+RS = bundled_rules()  # loaded once per process, shared by the modules
 TODAY = rules.today_in_moscow()
 
 

@@ -20,12 +20,12 @@ from interview.i18n import tr
 from interview.state_codec import InvalidState, StateCodec
 from interview.views import Button, Page, Screen, View
 from rules.textcheck import BUTTON_MAX
-from tests.bot_harness import answer_until_review, question_shown
+from tests.bot_harness import answer_until_review, bundled_rules, question_shown
 from tests.botapi import BotAPIStandIn, utf16_len
 from tests.test_bot_interview import label, persona
 from tests.test_verdict_screen import finish, person
 
-RS = rules.load()
+RS = bundled_rules()  # loaded once per process, shared by the modules
 TODAY = rules.today_in_moscow()
 DAYS = (TODAY, dt.date(2022, 10, 10), dt.date(2024, 6, 1))
 ENV = flow.Env(RS)

@@ -8,13 +8,13 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-import rules
 from interview import flow
 from interview import notice_screens as ns
 from interview.state_codec import State
 from interview.views import Detail, Screen, View
+from tests.bot_harness import bundled_rules
 
-RS = rules.load()
+RS = bundled_rules()  # loaded once per process, shared by the modules
 ENV = flow.Env(RS)
 TODAY = dt.date(2026, 12, 4)
 # notices.yaml, 1-based: sources paper 1, electronic 3; purposes medical 2, training 4,

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-import rules
 from interview import flow
 from interview import notice_screens as ns
 from interview.html_text import visible_length
 from interview.views import Screen
+from tests.bot_harness import bundled_rules
 
-RS = rules.load()
+RS = bundled_rules()  # loaded once per process, shared by the modules
 ENV = flow.Env(RS)
 
 

@@ -9,18 +9,18 @@ from pathlib import Path
 
 import pytest
 
-import rules
 from interview import screens
 from interview.i18n import tr
 from offline import cli
 from offline.build import BUDGET, SCRIPTS, build_html, compiled_rules, page_data, shipped_js
 from offline.messages import MESSAGES
+from tests.bot_harness import bundled_rules
 from tests.test_rules_packaging import bdist_wheel_available, built_files
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS = [ROOT / "offline" / name for name in ("engine.js", "notice.js", "model.js", "ui.js",
                                               "page.css")]
-RS = rules.load()
+RS = bundled_rules()  # loaded once per process, shared by the modules
 
 
 def rule_base_texts() -> set[str]:

@@ -14,13 +14,13 @@ import rules
 from bot.offline_file import CAPTION
 from interview.i18n import tr
 from offline.build import BUDGET, DEFAULT_NAME
-from tests.bot_harness import Person, bot_env, running_bot
+from tests.bot_harness import Person, bot_env, bundled_rules, running_bot
 from tests.botapi import BotAPIStandIn, TelegramClient
 from tests.botapi.server import MessageRecord
 
 pytestmark = pytest.mark.asyncio
 
-RS = rules.load()
+RS = bundled_rules()  # loaded once per process, shared by the modules
 ADMIN_ID = 900_000_007
 
 

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-import rules
 from offline.build import build_html, compiled_rules, page_data, shipped_js
 from offline.pack import pack
 from rules.jscompile import engine_data, js_literal
+from tests.bot_harness import bundled_rules
 from tests.jsengine import JSEngine
 
-RS = rules.load()
+RS = bundled_rules()  # loaded once per process, shared by the modules
 
 AWKWARD: list[Any] = [
     {"a": "~", "b": "~~x", "c": ["~1", "~1", "~1"], "d": "~1"},  # strings like references

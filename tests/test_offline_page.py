@@ -26,10 +26,11 @@ from interview import papers, render, screens
 from interview.i18n import tr
 from offline.build import BUDGET, DEFAULT_NAME
 from offline.messages import MESSAGES
+from tests.bot_harness import bundled_rules
 from tests.browser import chromium
 
 ROOT = Path(__file__).resolve().parent.parent
-RS = rules.load()
+RS = bundled_rules()  # loaded once per process, shared by the modules
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]
 PHONE: Any = {"width": 360, "height": 740}  # a small phone, as Playwright's ViewportSize

@@ -34,9 +34,10 @@ from interview.papers import plain_text
 from interview.state_codec import State, code_value
 from interview.views import Button, Screen, View
 from offline.build import model_script
+from tests.bot_harness import bundled_rules
 from tests.jsengine import JSEngine
 
-RS = rules.load()
+RS = bundled_rules()  # loaded once per process, shared by the modules
 ENV = flow.Env(RS, "test", ())
 # 2,000 walks (about 44,000 screens) take ~90 s of CPU, since the question counts explore the
 # planner's tree on both sides (interview/progress.py, offline/progress.js): they run in chunks of

@@ -11,9 +11,8 @@ import re
 
 import pytest
 
-import rules
 from interview.terminal import run_chat
-from tests.bot_harness import Person, answer_until_review, question_shown
+from tests.bot_harness import Person, answer_until_review, bundled_rules, question_shown
 from tests.botapi import BotAPIStandIn, TelegramClient, utf16_len
 from tests.test_bot_interview import label, persona
 from tests.test_offline_page import Browser, browser, click, page_file  # noqa: F401 (fixtures)
@@ -24,7 +23,7 @@ from tests.test_verdict_screen import (
     safe,
 )
 
-RS = rules.load()
+RS = bundled_rules()  # loaded once per process, shared by the modules
 OCT_10 = dt.date(2022, 10, 10)
 # The person asked about spoken of as a man ("him", "кроме него"): wrong when it is a woman.
 AS_A_MAN = {"en": re.compile(r"\b(he|him|his)\b", re.I),

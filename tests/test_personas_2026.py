@@ -13,12 +13,12 @@ import pytest
 from pypdf import PdfReader
 
 import rules
-from tests.bot_harness import Person, answer_until_review, settle
+from tests.bot_harness import Person, answer_until_review, bundled_rules, settle
 from tests.botapi import BotAPIStandIn, TelegramClient, utf16_len
 from tests.test_bot_interview import label, persona
 from tests.test_verdict_screen import assert_only_asked_grounds, detail, finish, safe
 
-RS = rules.load()
+RS = bundled_rules()  # loaded once per process, shared by the modules
 DEC_4 = dt.date(2026, 12, 4)  # "today" for these people: pinned with /check, so dates are fixed
 OCT_10 = dt.date(2022, 10, 10)
 

@@ -13,8 +13,9 @@ import pytest
 import rules
 from rules.guides import TELEGRAM_MESSAGE_LIMIT, GuideOut, utf16_len
 from rules.models import LANGS
+from tests.bot_harness import bundled_rules
 
-RS = rules.load()
+RS = bundled_rules()  # loaded once per process, shared by the modules
 DAYS = [dt.date(2022, 9, 21), dt.date(2022, 10, 10), dt.date(2023, 8, 1), dt.date(2024, 11, 1),
         dt.date(2026, 11, 29), dt.date(2028, 6, 1)]
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-import rules
 from rules.notice import NoticeBook, NoticeError, next_listed
+from tests.bot_harness import bundled_rules
 from tests.test_rules_loader import line_of, load_error, mutate
 
-RS = rules.load()
+RS = bundled_rules()  # loaded once per process, shared by the modules
 
 
 def _book() -> NoticeBook:

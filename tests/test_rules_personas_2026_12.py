@@ -12,18 +12,18 @@ from typing import Any
 
 import pytest
 
-import rules
 from interview import flow, render
 from interview.html_text import to_plain
 from interview.i18n import tr
 from interview.state_codec import State
 from interview.views import Screen
 from offline.build import model_script
+from tests.bot_harness import bundled_rules
 from tests.jsengine import JSEngine
 from tests.test_bot_interview import label
 from tests.test_page_equals_bot import REPLAY, Bot, Screenful, page_screens
 
-RS = rules.load()
+RS = bundled_rules()  # loaded once per process, shared by the modules
 ENV = flow.Env(RS, "test", ())
 DEC_4 = dt.date(2026, 12, 4)
 

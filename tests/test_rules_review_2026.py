@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 import rules
+from tests.bot_harness import bundled_rules
 
-RS = rules.load()
+RS = bundled_rules()  # loaded once per process, shared by the modules
 FATHER_ONLY = {"raises_children_alone", "wife_pregnant_22w", "disabled_child"}
 DAYS = [dt.date(2022, 9, 21), dt.date(2022, 10, 10), dt.date(2022, 11, 20), dt.date(2024, 6, 1),
         dt.date(2026, 11, 29), dt.date(2028, 3, 1)]

@@ -11,14 +11,14 @@ import pytest
 import rules
 from interview import render
 from interview.i18n import tr
-from tests.bot_harness import answer_until_review
+from tests.bot_harness import answer_until_review, bundled_rules
 from tests.botapi import BotAPIStandIn
 from tests.test_bot_interview import label, persona
 from tests.test_verdict_screen import detail, finish, person, safe
 
 pytestmark = pytest.mark.asyncio
 
-RS = rules.load()
+RS = bundled_rules()  # loaded once per process, shared by the modules
 TODAY = rules.today_in_moscow()
 NAMES = {lang: {k: tr(lang).gettext(v) for k, v in render.MECHANISM_NAMES.items()}
          for lang in ("ru", "en")}

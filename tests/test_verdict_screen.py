@@ -16,13 +16,20 @@ import rules
 from interview import render
 from interview.i18n import tr
 from rules import RuleSet
-from tests.bot_harness import TOO_FAST_TEXTS, Person, answer_until_review, handled, question_shown
+from tests.bot_harness import (
+    TOO_FAST_TEXTS,
+    Person,
+    answer_until_review,
+    bundled_rules,
+    handled,
+    question_shown,
+)
 from tests.botapi import BotAPIStandIn, Call, MessageRecord, TelegramClient, utf16_len
 from tests.test_bot_interview import label, persona
 
 pytestmark = pytest.mark.asyncio
 
-RS = rules.load()
+RS = bundled_rules()  # loaded once per process, shared by the modules
 TODAY = rules.today_in_moscow()
 LIMIT = 2000
 VERDICT_MARKS = {"en": ("All grounds", "What to do"), "ru": ("Все основания", "Что делать")}

@@ -11,8 +11,9 @@ from bench.rules_bench import random_facts
 from interview import phone, render
 from interview.html_text import esc, visible_length
 from interview.i18n import tr
+from tests.bot_harness import bundled_rules
 
-RS = rules.load()
+RS = bundled_rules()  # loaded once per process, shared by the modules
 DAYS = [dt.date(2022, 9, 20), dt.date(2022, 10, 10), dt.date(2022, 11, 15), dt.date(2024, 3, 1),
         rules.today_in_moscow(), dt.date(2028, 2, 1)]
 
