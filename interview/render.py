@@ -52,7 +52,7 @@ FACT_NAMES: dict[str, str] = {
                             "neither)"),
     "student_first_time": N_("whether this level of education is obtained for the first time"),
     "conscientious_objector": N_("whether service conflicts with the person's beliefs"),
-    "abroad": N_("whether the person lives abroad, off the register"),
+    "abroad": N_("whether the person lives abroad and is off the register"),
     "reserve_contract": N_("whether there is a mobilization-reserve contract"),
     "academic_degree": N_("whether the person holds an academic degree"),
     "relative_died_in_service": N_("whether the father or a brother died in service"),
