@@ -398,6 +398,14 @@ def verdict(t: Tr, v: Verdict, blind: Mapping[str, frozenset[str]] | None = None
         grounds.append(line + "\n   " + citation(t, g.citations[0]))
     if m.basis is not None:
         grounds.append(f"• {b(m.basis.title)}\n   " + citation(t, m.basis.citations[0]))
+    # Each other mechanism's line rests on a ground (or a rule) too: its title and citation.
+    for x in shown[1:]:
+        first = [g for g in x.grounds if g.status == "applies"][:1]
+        if first:
+            grounds.append(f"• {b(first[0].title)}\n   " + citation(t, first[0].citations[0]))
+        elif x.basis is not None:
+            grounds.append(f"• {b(x.basis.title)}\n   " + citation(t, x.basis.citations[0]))
+    # After every bullet, as on the page: between two, they read as about the second (P-21).
     more = len([g for g in m.grounds if g.status == "applies"]) - len(
         [g for g in deciding if g.status == "applies"])
     if more > 0:
@@ -407,13 +415,6 @@ def verdict(t: Tr, v: Verdict, blind: Mapping[str, frozenset[str]] | None = None
     if m is v and v.skipped and v.outcome in ("not_subject", "deferral"):
         grounds.append(i(t.gettext("Other grounds were not checked because this one settles "
                                    "the answer.")))
-    # Each other mechanism's line rests on a ground (or a rule) too: its title and citation.
-    for x in shown[1:]:
-        first = [g for g in x.grounds if g.status == "applies"][:1]
-        if first:
-            grounds.append(f"• {b(first[0].title)}\n   " + citation(t, first[0].citations[0]))
-        elif x.basis is not None:
-            grounds.append(f"• {b(x.basis.title)}\n   " + citation(t, x.basis.citations[0]))
     # A date the law fixes (the last day to apply for alternative service) is the first step once
     # the answer is settled: the one thing that decides such a case must not be a press away
     # (finding P-02 of 2026-12). While facts are open, the steps say what to look up first.

@@ -138,3 +138,25 @@ def test_long_detail_screens_come_in_pages_that_each_fit_one_message_and_lose_no
                 for item in items:
                     assert esc(item).split("\n")[0] in whole
     assert paged  # the random answers do produce long screens
+
+
+def test_the_italic_lines_about_more_or_unchecked_grounds_come_after_every_bullet() -> None:
+    """'N more grounds apply' and 'Other grounds were not checked' are about the leading call-up:
+    put between its bullet and another call-up's, they read as about the second (P-21)."""
+    rng = random.Random(21)
+    seen = 0
+    for n in range(1500):
+        day = DAYS[n % len(DAYS)]
+        facts = rules.validate_facts(random_facts(rng, day), day)
+        for lang in ("ru", "en"):
+            t = tr(lang)
+            text = render.verdict(t, RS.evaluate(facts, day, lang, frozenset()))
+            heads = (f"<b>{t.gettext('Why')}</b>", f"<b>{t.gettext('What is still open')}</b>")
+            why = next((block.split("\n") for block in text.split("\n\n")
+                        if block.startswith(heads)), [])
+            italic = [k for k, line in enumerate(why) if line.startswith("<i>")]
+            bullets = [k for k, line in enumerate(why) if line.startswith("• ")]
+            if italic and len(bullets) > 1:
+                seen += 1
+                assert max(bullets) < min(italic), text
+    assert seen > 50  # the case occurs: a leading ground with others, and another call-up's line
