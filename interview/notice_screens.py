@@ -1,5 +1,7 @@
-""""What is this notice?": three button questions (where it came from, what it calls to, the day
-it was posted or handed over) and the answer from the rule base (rules/notice.py).
+""""What is this notice?": three button questions (where it came from, what it is for, the day
+it was posted or handed over) and the answer from the rule base (rules/notice.py). The questions
+do not say "you": many ask about a son's or a husband's summons (finding P-16); the answer's
+rule-base lines may, and a line above them says whom "you" means there.
 
 The answers travel in the button's state like every other answer, in two fields and nothing
 else (facts stay empty):
@@ -42,6 +44,9 @@ DAYS_PER_ROW = 4
 SLOT = 8  # question = source * SLOT + purpose
 
 TITLE = N_("What is this notice?")
+# The rule base's lines say "you" (to report, the bans): the person it is addressed to, who may
+# not be the one asking (offline/model.js shows the same line).
+YOU_LINE = N_("“You” below means the person the summons is addressed to.")
 
 
 class RowsOf(Protocol):
@@ -112,7 +117,7 @@ def press(rs: RuleSet, state: State, rows_of: RowsOf) -> View | None:
                        back=dataclasses.replace(state, screen=int(Screen.GREETING), question=0,
                                                 option=0))
     if not a.purpose:
-        return _choose(t, rows_of, state, N_("What does it call you to?"),
+        return _choose(t, rows_of, state, N_("What is it for?"),
                        [(p.label.get(t.lang), a.state(state, purpose=n))
                         for n, p in enumerate(purposes, start=1)],
                        back=a.state(state, source=0), hint=N_(
@@ -169,9 +174,9 @@ def _date_question(t: Tr, rows_of: RowsOf, state: State, a: Answers) -> View:
     if page + 1 < _pages():
         flags.add("earlier")
     text = [*_header(t, state), "", b(t.gettext(
-        "On what day was it posted in the register or handed over to you?")), "",
+        "On what day was it posted in the register or handed over?")), "",
         i(t.gettext("For an electronic summons: the day it appeared in the register or on "
-                    "Gosuslugi. For a paper one: the day you signed for it. The last {n} "
+                    "Gosuslugi. For a paper one: the day it was signed for. The last {n} "
                     "days are offered.").format(n=MAX_DAYS_AGO + 1))]
     return View(["\n".join(text)], rows_of(t, "notice_date", {
         "earlier": a.state(state, date=PICKER + page + 1),
@@ -207,6 +212,7 @@ def _answer(t: Tr, rows_of: RowsOf, state: State, a: Answers, out: NoticeOut) ->
     text += ["", b(out.title)]
     if not a.second:  # the second screen is read after the first: the summary once
         text.append(esc(out.summary))
+    text.append(i(t.gettext(YOU_LINE)))
     if a.second:
         blocks = [("What the law requires", out.requirements), ("Caveats", out.caveats)]
     else:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rules import RuleSet
-from rules.documents import DocumentBook, Fit, deadline_date, fit, fitting
+from rules.documents import DocumentBook, Fit, deadline_date, fit, fitting, wording
 from rules.verdict import CitationOut, Verdict
 
 BODY_LANG = "ru"  # the official language: every document is written in it
@@ -87,6 +87,9 @@ def ground_line(book: DocumentBook, gid: str, title: str,
     """How a document states a ground (Russian): its fact, or its title, then its citations."""
     entry = book.grounds.get(gid)
     fact = entry.fact if entry is not None else title.rstrip(".") + "."
+    if entry is not None and entry.omit:
+        left = {(ref.act, ref.article) for ref in entry.omit}
+        citations = tuple(c for c in citations if (c.act, c.article) not in left)
     cited = _cited(citations)
     return f"{fact.rstrip('.')} ({cited})." if cited else fact
 
@@ -113,6 +116,7 @@ def build(rs: RuleSet, verdict: Verdict, kind: str, lang: str) -> Paper | None:
 def paper_of(book: DocumentBook, found: Fit, due: dt.date | None, lang: str) -> Paper:
     compiled = found.document
     doc = compiled.doc
+    words = wording(found)
     form = book.form
     attachments: list[str] = list(doc.attachments)
     for g in found.grounds:
@@ -121,13 +125,14 @@ def paper_of(book: DocumentBook, found: Fit, due: dt.date | None, lang: str) -> 
     deadline = doc.deadline.text.replace("{date}", shown_due) if doc.deadline else None
     return Paper(
         kind=doc.kind, code=compiled.code, file=doc.file, title=doc.title.get(lang),
-        caption=doc.explanation.get(lang).replace("{date}", shown_due),
-        to=tuple(doc.to), sender=tuple(form.sender), heading=doc.heading, subject=doc.subject,
+        caption=(doc.explanation.get(lang).replace("{filing}", form.filing.get(lang))
+                 .replace("{date}", shown_due)),
+        to=tuple(doc.to), sender=tuple(form.sender), heading=doc.heading, subject=words.subject,
         intro=tuple(doc.intro), grounds_heading=form.grounds_heading,
-        grounds_intro=doc.grounds_intro if found.grounds else None,
+        grounds_intro=words.grounds_intro if found.grounds else None,
         grounds=tuple(ground_line(book, g.id, g.title, g.citations) for g in found.grounds),
-        basis_heading=form.basis_heading, basis=basis_line(compiled.citations[BODY_LANG]),
-        requests_heading=form.requests_heading, requests=tuple(doc.requests),
+        basis_heading=form.basis_heading, basis=basis_line(words.citations[BODY_LANG]),
+        requests_heading=form.requests_heading, requests=words.requests,
         deadline_heading=form.deadline_heading, deadline=deadline,
         attachments_heading=form.attachments_heading, attachments=tuple(attachments),
         date_line=form.date_line, signature_line=form.signature_line,

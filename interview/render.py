@@ -536,15 +536,17 @@ def todo_screen(t: Tr, v: Verdict) -> list[str]:
 
 
 def documents_screen(t: Tr, titles: list[str]) -> str:
-    """The documents that fit: what they are and what stays blank (never asked here)."""
+    """The documents that fit: what they are, what stays blank (never asked here) and who signs
+    them (the person they are for, who may not be the one asking: finding P-16)."""
     head = neutral_header(t) + "\n" + b(t.gettext("Documents"))
     if not titles:
         return head + "\n\n" + esc(t.gettext(
             "No written document fits these answers: a request needs a ground the law gives."))
     return head + "\n\n" + esc(t.gettext(
         "Requests and complaints built from your answers, in Russian, as PDF files. Each leaves "
-        "blank lines for your name, date of birth, address and passport: fill them in by hand. "
-        "They are never asked here, and nothing is kept. Choose one:"))
+        "blank lines for the name, date of birth, address and passport: fill them in by hand. "
+        "They are never asked here, and nothing is kept. The person you asked about signs them "
+        "personally, not a relative on their behalf. Choose one:"))
 
 
 def paper_text(t: Tr, paper: Paper) -> str:

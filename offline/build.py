@@ -33,7 +33,7 @@ from rules.verdict import CitationOut
 
 from .messages import MAX_N, MESSAGES, PLURALS
 from .pack import pack
-from .papers_data import documents_data, titles
+from .papers_data import documents_data, page_texts
 
 DEFAULT_NAME = "spravka.html"  # neutral: nothing on a lock screen or in a downloads list
 # 350 KB until the verdict showed all three mechanisms (issue 14 item 2: ~5 KB of texts and code
@@ -46,6 +46,8 @@ DEFAULT_NAME = "spravka.html"  # neutral: nothing on a lock screen or in a downl
 # The persona walk-through's fixes (December 2026) added 10.8 KB, mostly law: the summons guide
 # per call-up, the dated notice lines, the objector's deadline, the review's checklist texts, the
 # sentence under the headline: 350,140 bytes, still 59.6 KB under the unpacked page; ~2 KB spare.
+# A document's words per outcome and the neutral summons questions (+2.9 KB), the filing
+# instructions written once (-2.4 KB): 350,668 bytes; ~1.5 KB spare.
 BUDGET = 344 * 1024
 SAMPLE_DAY = dt.date(2001, 11, 22)  # a date whose parts are unambiguous in every format
 # The hand-written scripts after the data and the compiled rule base, in the order they load.
@@ -238,7 +240,8 @@ def texts(rs: RuleSet, lang: str, handles: Sequence[str] = ()) -> dict[str, Any]
         "guides": _guides(rs, t),
         "guideParts": _guide_parts(rs, t),
         # The written documents' titles and captions (their bodies are Russian: PAGE.papers).
-        "papers": titles(rs, lang),
+        # and how to file them, which a caption says as {filing} (documents.yaml, form).
+        **page_texts(rs, lang),
     }
 
 

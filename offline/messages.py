@@ -56,12 +56,12 @@ MESSAGES: dict[str, str] = {
     # "What is this notice?" (interview/notice_screens.py).
     "notice_title": N_("What is this notice?"),
     "notice_where": N_("Where did it come from?"),
-    "notice_what": N_("What does it call you to?"),
+    "notice_what": N_("What is it for?"),
     "notice_purpose_hint": N_("The purpose is printed on the summons, next to the date and "
                               "time to report."),
-    "notice_when": N_("On what day was it posted in the register or handed over to you?"),
+    "notice_when": N_("On what day was it posted in the register or handed over?"),
     "notice_when_hint": N_("For an electronic summons: the day it appeared in the register or "
-                           "on Gosuslugi. For a paper one: the day you signed for it. The last "
+                           "on Gosuslugi. For a paper one: the day it was signed for. The last "
                            "{n} days are offered."),
     "notice_today": N_("Today, {date}"),
     "notice_yesterday": N_("Yesterday, {date}"),
@@ -70,15 +70,17 @@ MESSAGES: dict[str, str] = {
     "notice_dates": N_("Dates"),
     "notice_law": N_("What the law requires"),
     "notice_caveats": N_("Caveats"),
+    "notice_you": N_("“You” below means the person the summons is addressed to."),
     "notice_footer": N_("Not legal advice. Nothing you answered is stored."),
     # The written documents (interview/render.py documents_screen); the page prints them.
     "documents_title": N_("Documents"),
     "documents_none": N_("No written document fits these answers: a request needs a ground the "
                          "law gives."),
     "documents_intro": N_("Requests and complaints built from your answers, in Russian, to print "
-                          "or save as PDF. Each leaves blank lines for your name, date of birth, "
+                          "or save as PDF. Each leaves blank lines for the name, date of birth, "
                           "address and passport: fill them in by hand. They are never asked here, "
-                          "and nothing is kept. Choose one:"),
+                          "and nothing is kept. The person you asked about signs them personally, "
+                          "not a relative on their behalf. Choose one:"),
     # The page's own.
     "offline_what": N_("This page works without the internet: the questions and the rules are "
                        "inside this file."),

@@ -235,6 +235,7 @@ function exemptModel(E, P, lang, asOf) {
     else body.push(para(plural("notice_posted", n.ago, {date: N.shown(posted), n: n.ago, as_of: N.shown(S.asOf)})));
     body.push(h("h2", {}, out.title));
     if (!n.second) body.push(para(out.summary));
+    body.push(para(m("notice_you"), "i"));  // whom the lines' "you" means (notice_screens.YOU_LINE)
     var shownLines = [];
     (n.second ? [["notice_law", out.requirements], ["notice_caveats", out.caveats]] : [["notice_dates", out.dates]]).forEach(function (block) {
       if (!block[1].length) return;
@@ -424,7 +425,7 @@ function exemptModel(E, P, lang, asOf) {
     },
     notice: function () { return noticeScreen(); },
     paper: function (kind) {  // one document as a sheet to print (the bot sends it as a PDF)
-      var p = PA.build(kind, verdict(), T().papers);
+      var p = PA.build(kind, verdict(), T());
       if (p === null) return documentsScreen();
       var text = PA.plainText(p);
       return {kind: "paper", paper: kind, text: text, file: p.file, rows: rows("paper"),

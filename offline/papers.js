@@ -38,26 +38,33 @@ function exemptPapers(D) {
       chosen = chosen.filter(function (g) { return g.outcome !== "conditional"; });
     return chosen;
   }
+  function wording(doc, grounds) {  // documents.wording: one outcome's own words, else the general
+    var outcomes = [];
+    grounds.forEach(function (g) { if (outcomes.indexOf(g.outcome) < 0) outcomes.push(g.outcome); });
+    var w = outcomes.length === 1 ? doc.wording[outcomes[0]] : undefined;
+    return w || {subject: doc.subject, groundsIntro: doc.groundsIntro, requests: doc.requests, basis: doc.basis};
+  }
   function shown(isoDay) { var p = isoDay.split("-"); return p[2] + "." + p[1] + "." + p[0]; }
   function offered(v) {
     return D.docs.filter(function (doc) { return fit(doc, v) !== null; }).map(function (doc) { return doc.kind; });
   }
-  function build(kind, v, texts) {  // papers.paper_of; texts: this language's titles and captions
+  function build(kind, v, tx) {  // papers.paper_of; tx: this language's texts (captions in tx.papers)
     var doc = D.docs.filter(function (d) { return d.kind === kind; })[0];
     var grounds = doc ? fit(doc, v) : null;
     if (!doc || grounds === null) return null;
-    var form = D.form, attachments = doc.attachments.slice();
+    var form = D.form, attachments = doc.attachments.slice(), words = wording(doc, grounds);
     grounds.forEach(function (g) {
       (D.grounds[g.id].attachments).forEach(function (a) { if (attachments.indexOf(a) < 0) attachments.push(a); });
     });
     var date = deadline(doc, v), due = date ? shown(date) : "";
     return {
-      kind: doc.kind, file: doc.file, title: texts[kind].title, caption: texts[kind].explanation.split("{date}").join(due),
-      to: doc.to, sender: form.sender, heading: doc.heading, subject: doc.subject, intro: doc.intro,
-      grounds_heading: form.grounds_heading, grounds_intro: grounds.length ? doc.groundsIntro : null,
+      kind: doc.kind, file: doc.file, title: tx.papers[kind].title,
+      caption: tx.papers[kind].explanation.split("{filing}").join(tx.filing).split("{date}").join(due),
+      to: doc.to, sender: form.sender, heading: doc.heading, subject: words.subject, intro: doc.intro,
+      grounds_heading: form.grounds_heading, grounds_intro: grounds.length ? words.groundsIntro : null,
       grounds: grounds.map(function (g) { return D.grounds[g.id].line; }),
-      basis_heading: form.basis_heading, basis: doc.basis, requests_heading: form.requests_heading,
-      requests: doc.requests, deadline_heading: form.deadline_heading,
+      basis_heading: form.basis_heading, basis: words.basis, requests_heading: form.requests_heading,
+      requests: words.requests, deadline_heading: form.deadline_heading,
       deadline: doc.deadline ? doc.deadline.text.split("{date}").join(due) : null,
       attachments_heading: form.attachments_heading, attachments: attachments, date_line: form.date_line,
       signature_line: form.signature_line, signature_hint: form.signature_hint, receipt: form.receipt

@@ -33,11 +33,22 @@ def documents_data(rs: RuleSet) -> dict[str, Any] | None:
             "groundsIntro": d.grounds_intro, "requests": d.requests, "attachments": d.attachments,
             "deadline": d.deadline.model_dump() if d.deadline else None,
             "basis": papers.basis_line(c.citations[lang]),
+            "wording": {outcome: {"subject": w.subject, "groundsIntro": w.grounds_intro,
+                                  "requests": w.requests,
+                                  "basis": papers.basis_line(c.wording_citations[outcome][lang])}
+                        for outcome, w in d.wording.items()},
         })
-    return {"form": book.form.model_dump(), "grounds": grounds, "docs": docs}
+    return {"form": book.form.model_dump(exclude={"filing"}), "grounds": grounds, "docs": docs}
 
 
 def titles(rs: RuleSet, lang: str) -> dict[str, dict[str, str]]:
     """Each kind's title and caption in `lang`."""
     return {kind: {"title": c.doc.title.get(lang), "explanation": c.doc.explanation.get(lang)}
             for kind, c in (rs.documents.documents.items() if rs.documents else ())}
+
+
+def page_texts(rs: RuleSet, lang: str) -> dict[str, Any]:
+    """What the page's texts in `lang` carry for the documents: titles and captions (`papers`),
+    and how to file them, which a caption says as {filing} (`filing`)."""
+    return {"papers": titles(rs, lang),
+            "filing": rs.documents.form.filing.get(lang) if rs.documents else ""}

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from .models import DOCUMENT_KINDS, Document, DocumentForm, DocumentGround
+from .models import DOCUMENT_KINDS, Document, DocumentForm, DocumentGround, LText
 from .verdict import CitationOut, GroundOut, Verdict
 from .yamlload import Loc
 
@@ -23,6 +23,9 @@ class CompiledDocument:
     doc: Document
     code: int  # 1 + its position in DOCUMENT_KINDS: what a button carries
     citations: Mapping[str, tuple[CitationOut, ...]]  # by language
+    # doc.wording's citations: by outcome, then by language
+    wording_citations: Mapping[str, Mapping[str, tuple[CitationOut, ...]]] = field(
+        default_factory=dict)
 
     @property
     def kind(self) -> str:
@@ -47,6 +50,29 @@ class Fit:
 
     document: CompiledDocument
     grounds: tuple[GroundOut, ...]
+
+
+@dataclass(frozen=True)
+class Wording:
+    """What a fitting document asks and on which articles, for the grounds it states."""
+
+    subject: str
+    grounds_intro: str | None
+    requests: tuple[str, ...]
+    citations: Mapping[str, tuple[CitationOut, ...]]  # by language
+
+
+def wording(found: Fit) -> Wording:
+    """The document's own words for the one outcome its grounds lead to, else its general ones
+    (a mix of deferral and exemption grounds, or no grounds)."""
+    compiled = found.document
+    doc = compiled.doc
+    outcomes = {g.outcome for g in found.grounds}
+    if len(outcomes) == 1 and (key := next(iter(outcomes))) in doc.wording:
+        w = doc.wording[key]
+        return Wording(w.subject, w.grounds_intro, tuple(w.requests),
+                       compiled.wording_citations[key])
+    return Wording(doc.subject, doc.grounds_intro, tuple(doc.requests), compiled.citations)
 
 
 def scope_verdict(verdict: Verdict, scope: str) -> tuple[str, tuple[GroundOut, ...]] | None:
@@ -118,10 +144,19 @@ def ru_texts(doc: Document) -> Iterator[tuple[Loc, str]]:
             yield (key,), text
     if doc.deadline is not None:
         yield ("deadline", "text"), doc.deadline.text
+    for outcome, w in doc.wording.items():
+        yield ("wording", outcome, "subject"), w.subject
+        if w.grounds_intro is not None:
+            yield ("wording", outcome, "grounds_intro"), w.grounds_intro
+        for i, text in enumerate(w.requests):
+            yield ("wording", outcome, "requests", i), text
 
 
 def form_texts(form: DocumentForm) -> Iterator[tuple[Loc, str]]:
+    """The form's Russian-only texts (`filing` is in both languages, checked as such)."""
     for name, value in form:
+        if isinstance(value, LText):
+            continue
         if isinstance(value, list):
             for i, text in enumerate(value):
                 yield ("form", name, i), text

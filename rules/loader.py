@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -431,7 +431,8 @@ def _build(root: Path, docs: dict[str, YamlDoc], parsed: dict[str, Any],
 
     # Written documents
     documents = _build_documents(
-        docs["documents.yaml"], parsed["documents.yaml"], seen,
+        docs["documents.yaml"], parsed["documents.yaml"],
+        {g.id: g.citations for g in grounds_file.grounds},
         {g.deadline.id for g in grounds_file.grounds if g.deadline}, citations_out, errs)
 
     # Tests refer to grounds and facts
@@ -517,14 +518,20 @@ CAPTION_LIMIT = 1024
 SAMPLE_DATE = "30.09.2027"  # as wide as any deadline prints
 
 
-def _build_documents(doc: YamlDoc, file: DocumentsFile, ground_ids: set[str],
+def _build_documents(doc: YamlDoc, file: DocumentsFile, ground_citations: Mapping[str, list[Any]],
                      deadline_ids: set[str], citations_out: Any,
                      errs: _Collector) -> DocumentBook:
     """The templates, checked: kinds and files once each, every kind of the contract present,
     grounds that exist, Russian texts without stray {fields}, captions that fit Telegram."""
-    for gid in file.grounds:
-        if gid not in ground_ids:
+    for gid, entry in file.grounds.items():
+        if gid not in ground_citations:
             errs.add(doc, ("grounds", gid), f"unknown ground {gid!r} (not in grounds.yaml)")
+            continue
+        cited = {(c.act, c.article) for c in ground_citations[gid]}
+        for j, ref in enumerate(entry.omit):
+            if (ref.act, ref.article) not in cited:
+                errs.add(doc, ("grounds", gid, "omit", j),
+                         f"{ref.act} Art. {ref.article} is not among the ground's citations")
     for loc, text in form_texts(file.form):
         _check_ru(doc, loc, text, None, errs)
     compiled: dict[str, CompiledDocument] = {}
@@ -558,15 +565,21 @@ def _build_documents(doc: YamlDoc, file: DocumentsFile, ground_ids: set[str],
                 errs.add(doc, (*dloc, "explanation", lang),
                          "{date} is only given to a document whose deadline names a date")
                 continue
-            shown = explanation.replace("{date}", SAMPLE_DATE)
+            shown = (explanation.replace("{filing}", file.form.filing.get(lang))
+                     .replace("{date}", SAMPLE_DATE))
             length = visible_length(d.title.get(lang)) + 2 + visible_length(shown)
             if length > CAPTION_LIMIT:
                 errs.add(doc, (*dloc, "explanation", lang),
                          f"title and explanation take {length} characters, more than the "
                          f"{CAPTION_LIMIT} of a Telegram caption")
+        if d.wording and d.grounds is None:
+            errs.add(doc, (*dloc, "wording"), "`wording` by outcome needs `grounds`")
         compiled[d.kind] = CompiledDocument(
             doc=d, code=DOCUMENT_KINDS.index(d.kind) + 1,
-            citations=citations_out(doc, (*dloc, "citations"), d.citations))
+            citations=citations_out(doc, (*dloc, "citations"), d.citations),
+            wording_citations={outcome: citations_out(doc, (*dloc, "wording", outcome, "citations"),
+                                                      w.citations)
+                               for outcome, w in d.wording.items()})
     for kind in DOCUMENT_KINDS:
         if kind not in compiled:
             errs.add(doc, ("documents",), f"document kind {kind!r} is missing (front ends offer it)")

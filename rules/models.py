@@ -440,13 +440,34 @@ class DocumentForm(Strict):
     signature_hint: RuText
     default_attachment: RuText
     receipt: list[RuText] = Field(min_length=1)
+    # How to file the printed copies, in the person's language: most captions say it as {filing}.
+    filing: LText
+
+
+class ArticleRef(Strict):
+    act: ActId
+    article: str
 
 
 class DocumentGround(Strict):
-    """A ground as a document states it: the fact in the first person, and what proves it."""
+    """A ground as a document states it: the fact in the first person, and what proves it.
+    `omit`: articles of the verdict's citations that are no ground in a document (the AGS filing
+    deadlines of 113-FZ Art. 11 are under "Срок:" there, not a reason for the request)."""
 
     fact: RuText
     attachments: list[RuText] = Field(default_factory=list)
+    omit: list[ArticleRef] = Field(default_factory=list)
+
+
+class DocumentWording(Strict):
+    """A document's words when every ground it states leads to one outcome: a request that
+    states only deferral grounds asks for a deferral and cites the deferral article, not
+    "отсрочку (освобождение)" and both (finding P-15)."""
+
+    subject: RuText
+    grounds_intro: RuText | None = None
+    requests: list[RuText] = Field(min_length=1)
+    citations: list[Citation] = Field(min_length=1)
 
 
 class DocumentDeadline(Strict):
@@ -476,6 +497,8 @@ class Document(Strict):
     attachments: list[RuText] = Field(default_factory=list)
     deadline: DocumentDeadline | None = None
     citations: list[Citation] = Field(min_length=1)
+    # By the one outcome all its stated grounds lead to; the words above serve a mix (or none).
+    wording: dict[GroundOutcome, DocumentWording] = Field(default_factory=dict)
 
     @property
     def scopes(self) -> tuple[Scope, ...]:

@@ -26,8 +26,9 @@ FORMAT_FIELDS: dict[tuple[str, str], dict[str, object]] = {
     **{("BandLabels", name): {"lo": 100, "hi": 100}
        for name in ("under", "range", "exact", "over")},
     ("NoticeItem", "text"): {"date": "31.12.2026"},  # a date line names its date
-    # A document's caption may name its deadline's date (the loader checks it has one).
-    ("Document", "explanation"): {"date": "30.09.2027"},
+    # A document's caption may name its deadline's date (the loader checks it has one) and
+    # the form's filing instructions (the loader measures the caption with them in).
+    ("Document", "explanation"): {"date": "30.09.2027", "filing": "…"},
 }
 
 # Button labels must fit one line of a full-width inline button on a 360-px-wide phone (Telegram

@@ -29,7 +29,7 @@ async def test_an_e_summons_to_the_medical_board_a_week_old_is_conscription_with
     await p.press("What is this notice?")
     assert "Where did it come from?" in p.text()
     await p.press("In the register or on Gosuslugi")
-    assert "What does it call you to?" in p.text()
+    assert "What is it for?" in p.text()
     await p.press("Medical or conscription board")
     assert "On what day was it posted" in p.text()
     posted = TODAY - dt.timedelta(days=7)
@@ -67,7 +67,7 @@ async def test_a_paper_special_assembly_summons_in_russian_without_a_date(
     shown = p.text()
     assert "Военные и специальные сборы" in shown
     assert "День размещения или вручения неизвестен." in shown
-    assert "Вручена в день, когда вы расписались в её получении." in shown
+    assert "Вручена в день, когда в её получении расписались." in shown
     await p.press("Что требует закон")
     law = p.text()
     assert "контрактом о пребывании в мобилизационном людском резерве" in law
@@ -88,11 +88,11 @@ async def test_back_and_another_notice_walk_the_questions_backwards(
     await p.press(f"Today, {TODAY.strftime('%d.%m')}")
     shown = p.text()
     assert "Mobilization (Decree 647)" in shown
-    assert f"Served on {d(TODAY)} if that day you received the registered letter" in shown
+    assert f"Served on {d(TODAY)} if that day the registered letter was received" in shown
     await p.press("◀ Back")
     assert "On what day was it posted" in p.text()
     await p.press("◀ Back")
-    assert "What does it call you to?" in p.text()
+    assert "What is it for?" in p.text()
     await p.press("◀ Back")
     assert "Where did it come from?" in p.text()
     await p.press("◀ Back")

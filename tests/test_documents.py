@@ -139,6 +139,62 @@ def test_alternative_service_states_the_deadline_the_verdict_computes() -> None:
     assert "alternative-service" not in kinds(CONSCRIPT, TODAY)  # no objection stated
 
 
+def test_a_request_on_deferral_grounds_asks_for_a_deferral_only_under_art_24() -> None:
+    """53-FZ Art. 24 gives deferrals, Art. 23 exemptions: a student or a man of category G asks
+    for a deferral, without "(освобождение)" and Art. 23 making the request look unsure (P-15)."""
+    student = {**CONSCRIPT, "fitness": "A", "student": "full_time",
+               "student_programme": "accredited", "student_first_time": True}
+    for facts in (CONSCRIPT, student):
+        paper = built("conscription-deferral", facts, as_of=TODAY)
+        words = " ".join((paper.subject, paper.grounds_intro or "", *paper.requests, paper.basis))
+        assert "освобожд" not in words, words
+        assert paper.subject == "о предоставлении отсрочки от призыва на военную службу"
+        assert paper.requests[0].startswith("Предоставить мне отсрочку от призыва")
+        assert paper.basis == "ст. 24 Закона № 53-ФЗ."
+        assert "Предоставить мне отсрочку" in pdf_text(render_pdf(paper))
+
+
+def test_a_request_on_exemption_grounds_asks_for_an_exemption_under_art_23() -> None:
+    unfit = {**CONSCRIPT, "fitness": "D"}
+    paper = built("conscription-deferral", unfit, as_of=TODAY)
+    assert paper.subject == "об освобождении от призыва на военную службу"
+    assert "отсрочк" not in " ".join((paper.subject, *paper.requests, paper.basis))
+    assert paper.basis == "ст. 23 Закона № 53-ФЗ."
+    assert "подп. «а» п. 1 ст. 23 Закона № 53-ФЗ" in paper.grounds[0]
+
+
+def test_a_request_on_both_kinds_of_ground_asks_for_an_exemption_or_else_a_deferral() -> None:
+    both = {**CONSCRIPT, "fitness": "A", "academic_degree": True, "student": "full_time",
+            "student_programme": "accredited", "student_first_time": True}
+    v = verdict(both, TODAY)
+    outcomes = {g.outcome for g in v.mechanisms["conscription"].grounds if g.status == "applies"}
+    assert {"deferral", "not_subject"} <= outcomes, outcomes
+    paper = built("conscription-deferral", both, as_of=TODAY)
+    assert "отсрочки или освобождения" in paper.subject
+    assert paper.requests[0].startswith("Освободить меня от призыва")
+    assert "предоставить мне отсрочку" in paper.requests[0]
+    assert "ст. 23" in paper.basis and "ст. 24" in paper.basis
+
+
+def test_the_application_for_alternative_service_states_no_deadline_rule_as_a_ground() -> None:
+    """113-FZ Art. 11 sets when to file: it is under "Срок:", not among the reasons (P-15); and the
+    filing window is worded as on "What to do" and the notice: dispatch of the next year."""
+    paper = built("alternative-service", OBJECTOR, as_of=TODAY)
+    assert not any("ст. 11" in g for g in paper.grounds), paper.grounds
+    assert any("ч. 3 ст. 59 Конституции РФ" in g for g in paper.grounds)
+    window = "до 1 октября — для отправки с 1 апреля по 15 июля следующего года"
+    assert paper.deadline is not None and window in paper.deadline
+    todo = RS.ground_by_id["alternative_service"].ground.todo
+    assert todo is not None and window in todo.ru
+
+
+def test_a_document_that_omits_an_article_its_ground_does_not_cite_is_refused(
+        rules_copy: Path) -> None:
+    message = _broken(rules_copy, '{act: 113-FZ, article: "11"}', '{act: 113-FZ, article: "12"}')
+    assert re.search(r"documents\.yaml:\d+: grounds\.alternative_service\.omit\[0\]", message), message
+    assert "113-FZ Art. 12 is not among the ground's citations" in message
+
+
 # --- what each PDF says ----------------------------------------------------------------------------
 
 

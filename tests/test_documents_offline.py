@@ -8,7 +8,7 @@ from typing import Any
 
 from interview import papers
 from offline.build import shipped_js
-from offline.papers_data import documents_data, titles
+from offline.papers_data import documents_data, page_texts
 from rules import FactsError
 from rules.jscompile import js_literal as json_literal
 from tests.bot_harness import bundled_rules
@@ -53,7 +53,7 @@ def test_the_page_offers_and_words_every_document_as_the_bot_does() -> None:
         js.load(shipped_js("papers.js"))  # as the page carries it
         js.load("var P = exemptPapers(" + json_literal(documents_data(RS)) + ");")
         js.load(DRIVER)
-        got = js.call("documentsOf", cases, titles(RS, "en"))
+        got = js.call("documentsOf", cases, page_texts(RS, "en"))
     kinds: set[str] = set()
     for case, js in zip(cases, got, strict=True):
         want = python_documents(case, "en")

@@ -82,6 +82,8 @@ async def test_a_scared_student_of_19_with_an_e_summons_reads_its_dates_then_get
     assert "Заявление об отсрочке или освобождении от призыва" in p.buttons()
     text = await pdf_of(api, p, "Заявление об отсрочке или освобождении от призыва")
     assert "очной форме" in text and "подп. «а» п. 2 ст. 24 Закона № 53-ФЗ" in text
+    # A deferral ground: the request asks for a deferral, not "отсрочку (освобождение)" (P-15).
+    assert "Предоставить мне отсрочку от призыва" in text and "освобожд" not in text
 
 
 @pytest.mark.asyncio

@@ -109,10 +109,10 @@ def test_an_unknown_mechanism_is_an_error_with_file_line_and_field(tmp_path: Pat
 
 
 def test_a_date_line_without_its_date_is_an_error(tmp_path: Path) -> None:
-    old = 'en: "Served on {date}, the day you signed for it."'
-    root, text = mutate(tmp_path, "notices.yaml", old, 'en: "Served the day you signed."')
+    old = 'en: "Served on {date}, the day it was signed for."'
+    root, text = mutate(tmp_path, "notices.yaml", old, 'en: "Served the day it was signed."')
     err = load_error(root)
-    assert f"notices.yaml:{line_of(text, 'Served the day you signed.')}: dates[0].text.en:" in err
+    assert f"notices.yaml:{line_of(text, 'Served the day it was signed.')}: dates[0].text.en:" in err
     assert "must name the date" in err
 
 
