@@ -16,8 +16,7 @@ if TYPE_CHECKING:  # the heavy imports wait until the start's signal handlers ar
 
     from .config import Settings
 
-# What a shell reports for a process ended by SIGINT (128 + 2).
-INTERRUPTED = 130
+INTERRUPTED = start_signals.INTERRUPTED
 
 
 def _date(text: str) -> dt.date:
@@ -120,7 +119,11 @@ def main(argv: list[str] | None = None) -> int:
     start_signals.install()
     try:
         return _main(argv)
-    except KeyboardInterrupt:  # SIGINT before the bot serves: nothing to finish, no traceback
+    except BaseException:
+        # SIGINT before the bot serves: nothing to finish, no traceback, even when a library
+        # turned the KeyboardInterrupt into an error of its own.
+        if not start_signals.interrupted():
+            raise
         print("interrupted", file=sys.stderr)
         return INTERRUPTED
 
