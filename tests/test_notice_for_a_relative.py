@@ -33,7 +33,7 @@ YOU = {"en": re.compile(r"\b(you|your|yours|my)\b", re.I),
        "ru": re.compile(r"(?<![а-яё])(вы|вам|вас|вами|ваш[а-яё]*|мо[йяеёи][а-яё]*)(?![а-яё])",
                         re.I)}
 YOU_LINE = {"en": "“You” below means the person the summons is addressed to.",
-            "ru": "«Вы» ниже — тот, кому адресована повестка."}
+            "ru": "Ниже «вы» — это тот, кому адресована повестка."}
 SIGNS = {"en": "The person you asked about signs them personally, not a relative on their behalf.",
          "ru": "Подписывает их сам человек, о котором вы спрашивали, — не родственник за него."}
 LANGS = ("en", "ru")
