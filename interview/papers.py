@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rules import RuleSet
-from rules.documents import DocumentBook, Fit, deadline_date, fit, fitting, wording
+from rules.documents import DocumentBook, Fit, caption, deadline_date, fit, fitting, wording
 from rules.verdict import CitationOut, Verdict
 
 BODY_LANG = "ru"  # the official language: every document is written in it
@@ -125,8 +125,7 @@ def paper_of(book: DocumentBook, found: Fit, due: dt.date | None, lang: str) -> 
     deadline = doc.deadline.text.replace("{date}", shown_due) if doc.deadline else None
     return Paper(
         kind=doc.kind, code=compiled.code, file=doc.file, title=doc.title.get(lang),
-        caption=(doc.explanation.get(lang).replace("{filing}", form.filing.get(lang))
-                 .replace("{date}", shown_due)),
+        caption=caption(doc, form, lang, shown_due),
         to=tuple(doc.to), sender=tuple(form.sender), heading=doc.heading, subject=words.subject,
         intro=tuple(doc.intro), grounds_heading=form.grounds_heading,
         grounds_intro=words.grounds_intro if found.grounds else None,

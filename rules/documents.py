@@ -75,6 +75,13 @@ def wording(found: Fit) -> Wording:
     return Wording(doc.subject, doc.grounds_intro, tuple(doc.requests), compiled.citations)
 
 
+def caption(doc: Document, form: DocumentForm, lang: str, date: str) -> str:
+    """The document's caption in `lang`: its explanation with the form's filing instructions and
+    the deadline's `date` in (what a person reads, and what the loader measures)."""
+    return (doc.explanation.get(lang).replace("{filing}", form.filing.get(lang))
+            .replace("{date}", date))
+
+
 def scope_verdict(verdict: Verdict, scope: str) -> tuple[str, tuple[GroundOut, ...]] | None:
     """(outcome, grounds) of the part of the verdict a scope reads; None when it has none (a
     mechanism the rule base does not give, or one that cannot concern the person)."""

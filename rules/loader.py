@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from .age import RANKS, SEXES
 from .compiled import CompiledGround, CompiledText
 from .conditions import Compiled, ConditionError, compile_condition
-from .documents import CompiledDocument, DocumentBook, form_texts, ru_texts
+from .documents import CompiledDocument, DocumentBook, caption, form_texts, ru_texts
 from .engine import RuleSet, weakest
 from .facts import BIRTH_KEYS, FACTS, FactsError, check_value
 from .guides import TELEGRAM_MESSAGE_LIMIT, CompiledGuide, CompiledSection
@@ -565,8 +565,7 @@ def _build_documents(doc: YamlDoc, file: DocumentsFile, ground_citations: Mappin
                 errs.add(doc, (*dloc, "explanation", lang),
                          "{date} is only given to a document whose deadline names a date")
                 continue
-            shown = (explanation.replace("{filing}", file.form.filing.get(lang))
-                     .replace("{date}", SAMPLE_DATE))
+            shown = caption(d, file.form, lang, SAMPLE_DATE)
             length = visible_length(d.title.get(lang)) + 2 + visible_length(shown)
             if length > CAPTION_LIMIT:
                 errs.add(doc, (*dloc, "explanation", lang),

@@ -96,7 +96,6 @@ def test_sigint_while_starting_ends_it_without_a_traceback(api: BotAPIStandIn,
     assert proc.returncode == (0 if started else 130), err
 
 
-
 def run_main_with(start: str) -> subprocess.CompletedProcess[str]:
     """`python -m bot`'s `main` with `start` in place of the real start (`_main`)."""
     code = ("import os, signal, sys, time\nfrom bot import __main__ as m\n" + start
@@ -105,31 +104,33 @@ def run_main_with(start: str) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
-def test_a_sigint_that_a_library_turns_into_its_own_error_still_ends_the_start_quietly() -> None:
-    done = run_main_with(
-        "def start(argv):\n"
-        "    try:\n"
-        "        os.kill(os.getpid(), signal.SIGINT)\n"
-        "        time.sleep(5)\n"
-        "    except KeyboardInterrupt as e:\n"
-        "        raise RuntimeError('a library wrapped it') from e\n"
-        "    return 0\n")
-    assert "Traceback" not in done.stderr and "wrapped" not in done.stderr, done.stderr
-    assert done.returncode == 130, done.stderr
+# Where a SIGINT can land, as a start in place of the real one, and what would show it leaked.
+LANDINGS = {
+    # A library that turns the KeyboardInterrupt into an error of its own.
+    "wrapped by a library": ("def start(argv):\n"
+                             "    try:\n"
+                             "        os.kill(os.getpid(), signal.SIGINT)\n"
+                             "        time.sleep(5)\n"
+                             "    except KeyboardInterrupt as e:\n"
+                             "        raise RuntimeError('a library wrapped it') from e\n"
+                             "    return 0\n", "wrapped"),
+    # A finalizer: Python can only print an exception raised in `__del__` and go on.
+    "in a finalizer": ("class Held:\n"
+                       "    def __del__(self):\n"
+                       "        raise KeyboardInterrupt\n"
+                       "def start(argv):\n"
+                       "    Held()\n"
+                       "    for _ in range(500):\n"
+                       "        time.sleep(0.01)\n"
+                       "    return 0\n", "ignored"),
+}
 
 
-def test_a_sigint_that_lands_in_a_finalizer_still_ends_the_start_quietly() -> None:
-    # Python can only print an exception raised in `__del__` and go on; the start must not.
-    done = run_main_with(
-        "class Held:\n"
-        "    def __del__(self):\n"
-        "        raise KeyboardInterrupt\n"
-        "def start(argv):\n"
-        "    Held()\n"
-        "    for _ in range(500):\n"
-        "        time.sleep(0.01)\n"
-        "    return 0\n")
-    assert "Traceback" not in done.stderr and "ignored" not in done.stderr, done.stderr
+@pytest.mark.parametrize("landing", LANDINGS)
+def test_a_sigint_wherever_it_lands_still_ends_the_start_quietly(landing: str) -> None:
+    start, leaked = LANDINGS[landing]
+    done = run_main_with(start)
+    assert "Traceback" not in done.stderr and leaked not in done.stderr, done.stderr
     assert done.returncode == 130, done.stderr
 
 
