@@ -16,8 +16,6 @@ if TYPE_CHECKING:  # the heavy imports wait until the start's signal handlers ar
 
     from .config import Settings
 
-INTERRUPTED = start_signals.INTERRUPTED
-
 
 def _date(text: str) -> dt.date:
     from rules.isodate import parse_day
@@ -124,8 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         # turned the KeyboardInterrupt into an error of its own.
         if not start_signals.interrupted():
             raise
-        print("interrupted", file=sys.stderr)
-        return INTERRUPTED
+        start_signals.end_interrupted()
 
 
 def _main(argv: list[str] | None) -> int:
